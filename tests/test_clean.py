@@ -1,0 +1,36 @@
+"""Page furniture is removed, kept aside with its reason, and the text is untouched otherwise."""
+from analysis.clean import clean_text
+
+PAGE = """News / World
+Leaders meet over Afghanistan
+Soldiers at the gate in Kabul on May 1, 2021. (photo credit: REUTERS)
+Soldiers at the gate in Kabul on May 1, 2021.
+The talks began on Monday in Doha.
+- Advertisement -
+Please enter your comment!
+Captcha verification failed!
+SHARE THIS ARTICLE
+Daily Example
+Daily Example is the leading news site of the region.
+Comments are closed.
+The talks ended on Tuesday."""
+
+
+def test_furniture_removed_and_kept_with_reason():
+    c = clean_text(PAGE, outlet_names=("Daily Example",), title="Leaders meet over Afghanistan")
+    assert c.lines == ["The talks began on Monday in Doha.", "The talks ended on Tuesday."]
+    reasons = dict((line, why) for line, why in c.removed)
+    assert reasons["News / World"] == "site navigation"
+    assert reasons["Leaders meet over Afghanistan"] == "title"
+    assert reasons["Soldiers at the gate in Kabul on May 1, 2021."] == "repeated photo caption"
+    assert reasons["- Advertisement -"] == "advertisement"
+    assert reasons["Captcha verification failed!"] == "captcha"
+    assert reasons["SHARE THIS ARTICLE"] == "share prompt"
+    assert reasons["Daily Example"] == "outlet name"
+    assert reasons["Comments are closed."] == "comment form"
+    assert len(c.removed) == 11
+
+
+def test_subheadings_and_quotes_are_kept():
+    text = 'Germany reducing embassy staff\n"We will leave," he said.\nTaliban warns'
+    assert clean_text(text).lines == text.split("\n")

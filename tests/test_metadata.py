@@ -1,0 +1,87 @@
+"""Title, outlet and date inference with provenance: hand-checkable cases."""
+from analysis.metadata import canonical_outlet, infer_date, infer_source, infer_title
+
+
+def src(text, fields=None):
+    return infer_source(text, fields or {}, {"source": "field 'source'"} if fields else {})
+
+
+def test_given_fields_win_and_say_so():
+    inf = src("KABUL (Reuters) - text", {"source": "CNN (Web News)"})
+    assert (inf.value, inf.how) == ("CNN", "given")
+    assert "CNN (Web News)" in inf.evidence  # the original spelling is kept as evidence
+
+
+def test_outlet_spellings_are_one():
+    assert canonical_outlet("New York Times - Opinion") == "New York Times"
+    assert canonical_outlet("New York Times (Online News)") == "New York Times"
+    assert canonical_outlet("Fox Online News") == "Fox News"
+    assert canonical_outlet("Newsmax - News") == canonical_outlet("Newsmax (News)") == "Newsmax"
+
+
+def test_outlet_named_by_its_website_line():
+    text = "Body text.\n\nDaily Example’s website can also be accessed at:\n\nwww.dailyexample.com"
+    inf = src(text)
+    assert (inf.value, inf.how) == ("Daily Example", "text")
+    assert "www.dailyexample.com" in inf.evidence
+
+
+def test_outlet_describing_itself():
+    inf = src("Title here\n\nKabul Times is the leading news agency of Afghanistan.\n\nBody.")
+    assert (inf.value, inf.how) == ("Kabul Times", "text")
+
+
+def test_wire_dateline():
+    inf = src("KABUL (Reuters) - The Taliban said on Monday ...")
+    assert (inf.value, inf.how) == ("Reuters", "text")
+    assert "dateline" in inf.evidence
+
+
+def test_photo_credit_and_dateline_are_not_outlets():
+    inf = src("A caption of a crowd. (photo credit: REUTERS)\n\nHerat: Officials said on Monday.")
+    assert inf.value is None and inf.how == "unknown"
+    assert "REUTERS appears only as a photo credit" in inf.evidence
+    inf = src("AFGHANISTAN. Herat: After the talks, officials met.")
+    assert inf.value is None and "'Herat:' is a dateline" in inf.evidence
+
+
+def test_title_first_line_headline_or_unknown():
+    t = infer_title("News / World\n\nLeaders meet in Brussels over Afghanistan\n\nBody starts.", {}, {})
+    assert (t.value, t.how) == ("Leaders meet in Brussels over Afghanistan", "text")
+    t = infer_title("The ministers met on Friday and agreed a plan.\nMore text.", {}, {})
+    assert t.value is None and t.how == "unknown"
+
+
+def test_weekday_resolved_only_against_agreeing_date():
+    # 13 August 2021 was a Friday
+    d = infer_date("Photo taken on August 13, 2021.\n\nThe city fell on Friday, officials said.", {}, {})
+    assert (d.value, d.how) == ("2021-08-13", "text")
+    assert "Friday" in d.evidence and "August 13, 2021" in d.evidence
+    # 16 August 2021 was a Monday: 'on Tuesday' does not fall on it -> unknown
+    d = infer_date("Photo of August 16, 2021.\n\nNATO said on Tuesday that ...", {}, {})
+    assert d.value is None and d.how == "unknown"
+    d = infer_date("Ministers met on Friday. Last Sunday there were no troops.", {}, {})
+    assert d.value is None
+
+
+def test_header_date_contradicted_by_content_is_not_published():
+    text = ("Friday, April 19, 2024\n\nLeaders to meet in London\n\n"
+            "The leaders meet on 3rd and 4th of December in London, he said on Friday.")
+    d = infer_date(text, {}, {})
+    assert d.value is None and "crawl date" in d.evidence
+    ok = "Friday, April 19, 2024\n\nLeaders meet\n\nThe meeting on April 18 was long."
+    assert infer_date(ok, {}, {}).value == "2024-04-19"
+
+
+def test_stated_date_line():
+    d = infer_date("Headline here\nPublished: March 3, 2020\nBody.", {}, {})
+    assert (d.value, d.how) == ("2020-03-03", "text")
+
+
+def test_given_dates_malformed_are_unknown_with_reason():
+    assert infer_date("x", {"date": "2016-09-20"}, {}).value == "2016-09-20"
+    for bad, why in [("9/6/17", "ambiguous"), ("0001-01-01", "out of range"), ("2050-01-01", "out of range"),
+                     ("soon", "not a recognised date")]:
+        d = infer_date("x", {"date": bad}, {})
+        assert d.value is None and d.how == "unknown" and why in d.evidence, (bad, d)
+    assert infer_date("x", {"date": "25/12/2019"}, {}).value == "2019-12-25"  # unambiguous
