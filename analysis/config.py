@@ -1,4 +1,5 @@
-"""Paths and settings in one place (overridable by environment variables)."""
+"""Paths and settings in one place (overridable by environment variables, read at call
+time so that tests and benchmarks can point them elsewhere)."""
 from __future__ import annotations
 
 import hashlib
@@ -6,11 +7,16 @@ import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("NEWS_DATA", REPO / "data"))
 SEEDS = REPO / "seeds"
-NER_CACHE = Path(os.environ.get("NEWS_NER_CACHE", DATA / "cache"))
 MAX_FILE_BYTES = int(os.environ.get("NEWS_MAX_FILE_BYTES", 200_000_000))
-UPLOADS = DATA / "uploads"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("NEWS_DATA", REPO / "data"))
+
+
+def uploads_dir() -> Path:
+    return data_dir() / "uploads"
 
 
 def default_store(paths: list[str]) -> Path:
@@ -18,8 +24,10 @@ def default_store(paths: list[str]) -> Path:
     resolved = sorted(str(Path(p).resolve()) for p in paths)
     digest = hashlib.sha1("\n".join(resolved).encode()).hexdigest()[:8]
     name = Path(resolved[0]).name.split(".")[0] if resolved else "corpus"
-    return DATA / "store" / f"{name}-{digest}"
+    return data_dir() / "store" / f"{name}-{digest}"
 
 
 def ner_cache_dir(model: str) -> Path:
-    return NER_CACHE / f"ner-{model}"
+    """NER results by content hash, shared by every corpus ($NEWS_NER_CACHE or data/cache)."""
+    root = Path(os.environ.get("NEWS_NER_CACHE", data_dir() / "cache"))
+    return root / f"ner-{model}"

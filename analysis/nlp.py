@@ -53,8 +53,15 @@ def doc_records(doc) -> dict:
 
 
 def run_ner(texts: Iterable[tuple[str, str]], *, model: str | None = None, n_process: int = 1,
-            batch_size: int = 32) -> Iterator[tuple[str, dict]]:
-    """(key, text) pairs in, (key, records) out, in the same order."""
+            batch_size: int = 32, naive: bool = False) -> Iterator[tuple[str, dict]]:
+    """(key, text) pairs in, (key, records) out, in the same order.
+
+    naive=True is the benchmark's baseline: the full pipeline, nlp(text) per text."""
+    if naive:
+        nlp = load_model(model, full=True)
+        for key, text in texts:
+            yield key, doc_records(nlp(text))
+        return
     nlp = load_model(model)
     pairs = ((text, key) for key, text in texts)
     for doc, key in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):

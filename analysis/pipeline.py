@@ -5,6 +5,7 @@ them together, shows progress and writes the store.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from analysis.records import ReadError
 from analysis.store import NerCache, Store
 from analysis.userfiles import ALIASES, MANIFEST, read_aliases, read_manifest, side_file
 
-FLUSH_EVERY = 256  # articles per NER cache part: at most this much work is lost to a kill
+FLUSH_EVERY = int(os.environ.get("NEWS_FLUSH_EVERY", 256))  # articles per NER cache part: at most this much work is lost to a kill
 
 
 @dataclass
@@ -56,7 +57,7 @@ _ARTICLE_COLUMNS = ["id", "hash", "file", "title", "title_how", "title_evidence"
 
 
 def analyse_new(articles: pd.DataFrame, cache: NerCache, *, model: str, n_process: int,
-                batch_size: int, progress: bool = True) -> int:
+                batch_size: int, progress: bool = True, naive: bool = False) -> int:
     """Run NER on the articles whose content hash is not cached yet. Returns the count."""
     done = cache.hashes()
     todo = articles.drop_duplicates("hash")
@@ -66,7 +67,7 @@ def analyse_new(articles: pd.DataFrame, cache: NerCache, *, model: str, n_proces
     bar = _progress(len(todo), "entities", progress)
     batch: list = []
     pairs = zip(todo["hash"], todo["text"])
-    for key, rec in run_ner(pairs, model=model, n_process=n_process, batch_size=batch_size):
+    for key, rec in run_ner(pairs, model=model, n_process=n_process, batch_size=batch_size, naive=naive):
         batch.append((key, rec))
         bar.update(1)
         if len(batch) >= FLUSH_EVERY:
@@ -87,7 +88,7 @@ def _progress(total: int, desc: str, enabled: bool):
 
 def build(paths: list[str], *, store_dir: str | Path | None = None, model: str | None = None,
           n_process: int = 2, batch_size: int = 32, mapping=None, progress: bool = True,
-          n_topics: int | None = None, extras: Callable | None = None) -> BuildResult:
+          n_topics: int | None = None, extras: Callable | None = None, naive: bool = False) -> BuildResult:
     """Build (or update) the store of a corpus. Only new content goes through NER."""
     t0 = time.perf_counter()
     model = model_name(model)
@@ -103,7 +104,7 @@ def build(paths: list[str], *, store_dir: str | Path | None = None, model: str |
     cache = NerCache(config.ner_cache_dir(model))
     small = len(articles) < 200
     result.analysed = analyse_new(articles, cache, model=model, n_process=1 if small else n_process,
-                                  batch_size=batch_size, progress=progress)
+                                  batch_size=batch_size, progress=progress, naive=naive)
     timings["ner"] = time.perf_counter() - t0 - timings["read"]
     tables = assemble(articles, cache.load(set(articles["hash"])), rules=rules)
     result.messages += cache.messages
@@ -115,7 +116,7 @@ def build(paths: list[str], *, store_dir: str | Path | None = None, model: str |
     store.write_meta({"paths": [str(Path(p).resolve()) for p in paths], "model": model,
                       "tables": sorted(tables), "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
                       "articles": len(articles), "errors": [vars(e) for e in errors],
-                      "analysed_this_run": result.analysed})
+                      "analysed_this_run": result.analysed, "signature": inputs_signature(paths)})
     timings["total"] = time.perf_counter() - t0
     return result
 
@@ -128,3 +129,36 @@ def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str
     mentions, entities = canonicalize(raw, texts, rules=list(rules))
     return {"articles": articles, "passages": passages, "sentences": sentences,
             "mentions": mentions, "entities": entities}
+
+
+def inputs_signature(paths: list[str]) -> str:
+    """A fingerprint of the input files (names, sizes, modification times)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for p in sorted(map(Path, paths)):
+        files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+        for f in files:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def ensure_built(paths: list[str], *, store_dir=None, progress: bool = False, **kw) -> tuple[Store, list[str]]:
+    """The store of a corpus, built or rebuilt when missing, damaged or out of date.
+    Returns the store and messages that say what was done and why."""
+    from analysis import extras
+
+    store = Store(store_dir or config.default_store(paths))
+    problems = store.problems()
+    signature = inputs_signature(paths)
+    if not problems and store.meta().get("signature") == signature:
+        return store, []
+    messages = [f"store {store.root} rebuilt: {p}" for p in problems if "no meta.json" not in p]
+    if not problems:
+        messages.append("the input files changed since the last build: new articles analysed")
+    result = build(paths, store_dir=store.root, progress=progress, extras=extras.run, **kw)
+    return result.store, messages + result.messages
