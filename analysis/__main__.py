@@ -33,6 +33,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                    help="take FIELD (text, title, source, date, url, id) from COLUMN; repeatable")
     p.add_argument("--topics", type=int, metavar="K", help="fix the number of article topics")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run the per-article analysis on this Dask distributed cluster")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -58,7 +60,7 @@ def _run_build(args):
 
     result = build(args.paths, store_dir=args.store, model=args.model, n_process=args.jobs,
                    batch_size=args.batch_size, mapping=_mapping(args.map), progress=not args.quiet,
-                   n_topics=args.topics, extras=extras.run)
+                   n_topics=args.topics, extras=extras.run, scheduler=args.scheduler)
     for err in result.errors:
         print(f"error: {err}", file=sys.stderr)
     for msg in result.messages:

@@ -27,6 +27,7 @@ JUNK = {"advertisement", "captcha", "comments", "share", "tweet", "email", "prin
 TYPE_PRIORITY = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"]
 _EDGE = re.compile(r"^[\W_]+|(?<!\b[A-Z]\.)(?<!\b[A-Z])[\W_]+$")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_PARTICLES = {"al", "el", "de", "da", "di", "du", "van", "von", "der", "bin", "ibn", "la", "le", "e", "i"}
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "el", "la"}
 
 
@@ -54,6 +55,9 @@ def is_junk(surface: str) -> bool:
     if len(s) < 2 or not re.search(r"[a-z]", s) or s in JUNK:
         return True
     if re.fullmatch(r"(n['’]t|['’]s|['’]re|['’]ll|['’]ve|['’]d|['’]m)", s):
+        return True
+    first = re.split(r"[\s-]", surface.strip(), maxsplit=1)[0]
+    if first[:1].islower() and first not in _PARTICLES:  # 'pro-Taliban', 'anti-war'
         return True
     return not any(ch.isupper() for ch in surface)  # named entities are capitalised
 

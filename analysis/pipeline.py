@@ -57,7 +57,8 @@ _ARTICLE_COLUMNS = ["id", "hash", "file", "title", "title_how", "title_evidence"
 
 
 def analyse_new(articles: pd.DataFrame, cache: NerCache, *, model: str, n_process: int,
-                batch_size: int, progress: bool = True, naive: bool = False) -> int:
+                batch_size: int, progress: bool = True, naive: bool = False,
+                scheduler: str | None = None) -> int:
     """Run NER on the articles whose content hash is not cached yet. Returns the count."""
     done = cache.hashes()
     todo = articles.drop_duplicates("hash")
@@ -65,6 +66,13 @@ def analyse_new(articles: pd.DataFrame, cache: NerCache, *, model: str, n_proces
     if todo.empty:
         return 0
     bar = _progress(len(todo), "entities", progress)
+    if scheduler:
+        from analysis.distributed import analyse_on_cluster
+
+        pairs = list(zip(todo["hash"], todo["text"]))
+        n = analyse_on_cluster(pairs, cache, scheduler=scheduler, model=model, on_done=bar.update)
+        bar.close()
+        return n
     batch: list = []
     pairs = zip(todo["hash"], todo["text"])
     for key, rec in run_ner(pairs, model=model, n_process=n_process, batch_size=batch_size, naive=naive):
@@ -88,7 +96,8 @@ def _progress(total: int, desc: str, enabled: bool):
 
 def build(paths: list[str], *, store_dir: str | Path | None = None, model: str | None = None,
           n_process: int = 2, batch_size: int = 32, mapping=None, progress: bool = True,
-          n_topics: int | None = None, extras: Callable | None = None, naive: bool = False) -> BuildResult:
+          n_topics: int | None = None, extras: Callable | None = None, naive: bool = False,
+          scheduler: str | None = None) -> BuildResult:
     """Build (or update) the store of a corpus. Only new content goes through NER."""
     t0 = time.perf_counter()
     model = model_name(model)
@@ -104,17 +113,16 @@ def build(paths: list[str], *, store_dir: str | Path | None = None, model: str |
     cache = NerCache(config.ner_cache_dir(model))
     small = len(articles) < 200
     result.analysed = analyse_new(articles, cache, model=model, n_process=1 if small else n_process,
-                                  batch_size=batch_size, progress=progress, naive=naive)
+                                  batch_size=batch_size, progress=progress, naive=naive,
+                                  scheduler=scheduler)
     timings["ner"] = time.perf_counter() - t0 - timings["read"]
     tables = assemble(articles, cache.load(set(articles["hash"])), rules=rules)
     result.messages += cache.messages
     if extras is not None:
         tables.update(extras(tables, n_topics=n_topics))
     timings["analysis"] = time.perf_counter() - t0 - timings["read"] - timings["ner"]
-    for name, df in tables.items():
-        store.write(name, df)
-    store.write_meta({"paths": [str(Path(p).resolve()) for p in paths], "model": model,
-                      "tables": sorted(tables), "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    store.commit(tables, {"paths": [str(Path(p).resolve()) for p in paths], "model": model,
+                      "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
                       "articles": len(articles), "errors": [vars(e) for e in errors],
                       "analysed_this_run": result.analysed, "signature": inputs_signature(paths)})
     timings["total"] = time.perf_counter() - t0

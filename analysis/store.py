@@ -1,8 +1,11 @@
 """The store on disk: Parquet tables plus a meta.json, written atomically.
 
 Layout under a store folder:
-    meta.json              written last: the list of tables and the run's summary
-    <table>.parquet        articles, passages, sentences, mentions, entities, ...
+    meta.json              written last: the current generation, its tables, the run's summary
+    gen-<time>/<table>.parquet   articles, passages, sentences, mentions, entities, ...
+A build writes a whole new generation, then switches meta.json to it (one atomic
+rename), then removes older generations: a reader sees the old tables or the new
+ones, never a mix.
 and the NER cache shared by all corpora (keyed by content hash):
     data/cache/ner-<model>/part-*.parquet   one row per entity or sentence span
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -42,7 +46,18 @@ class Store:
         self.root = Path(root)
 
     def path(self, name: str) -> Path:
-        return self.root / f"{name}.parquet"
+        gen = self.meta().get("generation", "") if (self.root / "meta.json").exists() else ""
+        return self.root / gen / f"{name}.parquet"
+
+    def commit(self, tables: dict[str, pd.DataFrame], meta: dict) -> None:
+        """Write every table into a new generation, then switch meta.json to it."""
+        gen = f"gen-{time.time_ns():020d}"
+        for name, df in tables.items():
+            write_atomic(self.root / gen / f"{name}.parquet", _parquet_bytes(df))
+        self.write_meta({**meta, "generation": gen, "tables": sorted(tables)})
+        for old in self.root.glob("gen-*"):
+            if old.name != gen and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
 
     def write(self, name: str, df: pd.DataFrame) -> None:
         write_atomic(self.path(name), _parquet_bytes(df))

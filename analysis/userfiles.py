@@ -18,7 +18,7 @@ from analysis.records import ReadError
 MANIFEST = "manifest.csv"
 ALIASES = "aliases.csv"
 MANIFEST_FIELDS = ["file", "title", "source", "date", "url"]
-ALIAS_ACTIONS = {"merge", "rename", "ignore"}
+ALIAS_ACTIONS = {"merge", "rename", "ignore", "place"}  # place: fix a place's resolution
 
 
 def side_file(paths: list[str], name: str) -> Path | None:
@@ -55,7 +55,7 @@ def read_aliases(path: Path | None) -> tuple[list[tuple[str, str, str]], list[Re
         action = (row.get("action") or "").strip().lower()
         name, target = (row.get("name") or "").strip(), (row.get("target") or "").strip()
         if action not in ALIAS_ACTIONS:
-            errors.append(ReadError(f"{path.name}:{line}", f"unknown action '{action}' (use merge, rename or ignore)"))
+            errors.append(ReadError(f"{path.name}:{line}", f"unknown action '{action}' (use merge, rename, ignore or place)"))
         elif not name or (action != "ignore" and not target):
             errors.append(ReadError(f"{path.name}:{line}", f"'{action}' needs a name" + ("" if action == "ignore" else " and a target")))
         else:
