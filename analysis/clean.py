@@ -128,7 +128,11 @@ def clean_text(raw: str, *, outlet_names: tuple[str, ...] = (), title: str | Non
             reason = "repeated line"
         elif reason is None and key and any(key in c for c in captions):
             reason = "repeated photo caption"
-        if reason == "photo caption":
+        if reason == "photo caption":  # the caption is text; its credit is furniture
+            credit = _CAPTION.search(s)
+            out.removed.append((credit.group(0).strip(), "photo credit"))
+            s, reason = s[:credit.start()].strip(), None if s[:credit.start()].strip() else "photo credit"
+            key = normalise(s)
             captions.append(key)
         if key:
             seen.add(key)

@@ -1,15 +1,85 @@
-"""The analyses that run after entities: topics, outlet comparison (filled in by
-their modules). Each adds tables to the store and sections to the report."""
+"""The analyses that run after entities: topics, entity clusters, outlet comparison.
+
+``run`` turns the core tables into more tables for the store (once per build, never
+on a filter change); ``add_to_report`` adds their sections to the report JSON.
+"""
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 
 from analysis.store import Store
 
 
+def topic_tables(tables: dict[str, pd.DataFrame], *, n_topics: int | None) -> dict[str, pd.DataFrame]:
+    """Article and passage topics, their assignments, the 2-D document map and how K was chosen."""
+    from analysis.topics import fit_topics
+
+    out, maps, info = {}, [], []
+    for level in ("articles", "passages"):
+        res = fit_topics(tables["articles"], tables["passages"], tables["mentions"], level=level,
+                         n_topics=n_topics if level == "articles" else None)
+        out[f"topics_{level}"] = res["topics"]
+        out["article_topics" if level == "articles" else "passage_topics"] = res["assignments"]
+        out[f"topic_selection_{level}"] = res["selection"]
+        maps.append(res["coords"].assign(level=level))
+        info.append({k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in res["info"].items()})
+    out["doc_map"] = pd.concat(maps, ignore_index=True)
+    out["topic_info"] = pd.DataFrame(info)
+    return out
+
+
 def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None) -> dict[str, pd.DataFrame]:
-    return {}
+    from analysis.entity_clusters import entity_cluster_tables
+
+    out = topic_tables(tables, n_topics=n_topics)
+    out.update(entity_cluster_tables(tables["mentions"], tables["articles"]))
+    out.update(source_tables({**tables, **out}))
+    return out
+
+
+def source_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Outlet comparison: distinctive terms and entities, shares, similarity, copies, tone, quotes."""
+    from analysis.compare import compare_sources
+
+    out = compare_sources(tables["articles"], tables["mentions"], sentences=tables["sentences"])
+    return {STORE_NAMES.get(k, k): v for k, v in out.items()}
+
+
+# compare's table names -> the store's (the dashboard reads these)
+STORE_NAMES = {"article_similarity": "similar", "near_duplicates": "duplicates",
+               "tone_by_source": "tone_sources", "tone_by_entity": "tone_entities"}
 
 
 def add_to_report(store: Store, report: dict) -> None:
-    return None
+    """Topics, a topic per article, entity clusters, places and the outlet comparison."""
+    if store.has("topics_articles"):
+        topics = store.read("topics_articles")
+        report["topics"] = [{"id": int(r.topic), "label": r.label, "terms": list(r.terms),
+                             "articles": list(r.articles), "passages": int(r.passages)}
+                            for r in topics.itertuples()]
+        assigned = dict(zip(*store.read("article_topics")[["article_id", "topic"]].T.values))
+        for art in report["articles"]:
+            topic = assigned.get(art["id"])
+            art["topic"] = None if topic is None else int(topic)
+    if store.has("topics_passages"):
+        report["passage_topics"] = [{"id": int(r.topic), "label": r.label, "terms": list(r.terms),
+                                     "articles": list(r.articles), "passages": int(r.passages)}
+                                    for r in store.read("topics_passages").itertuples()]
+    if store.has("entity_clusters") and store.has("entity_communities"):
+        from analysis.entity_clusters import entity_clusters_report
+
+        report["entity_clusters"] = entity_clusters_report(store.read("entity_clusters"),
+                                                           store.read("entity_communities"))
+    from analysis.places import add_places_to_report
+
+    add_places_to_report(store, report)
+    from analysis.compare import sources_report
+
+    from analysis.compare import REPORT_TABLES
+
+    stored = {STORE_NAMES.get(n, n): n for n in REPORT_TABLES}
+    present = {name: store.read(s) for s, name in stored.items() if store.has(s)}
+    if present:
+        report["sources"] = sources_report(present)

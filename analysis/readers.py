@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from analysis.encoding import DecodeError, bom_encoding, decode_bytes, normalise_newlines
+from analysis.encoding import FileProblem, decode_bytes, normalise_newlines, read_capped, stream_lines
 from analysis.records import RawDoc, ReadError
 
 FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".json": "json",
@@ -36,12 +36,6 @@ FIELD_KEYS = {
     "authors": ("authors", "author", "byline"),
 }
 HTML_FIELDS = {"title": "title", "source": "sitename", "date": "date", "url": "url", "authors": "author"}
-GZIP_MAGIC = b"\x1f\x8b"
-MB = 1_000_000
-
-
-class FileProblem(Exception):
-    """A file that cannot be read; the message is the one-line reason."""
 
 
 def read_documents(paths: Iterable[str | os.PathLike], **kw) -> tuple[list[RawDoc], list[ReadError]]:
@@ -131,8 +125,8 @@ def _read_file(path: Path, name: str, *, mapping, max_bytes) -> Iterator[RawDoc 
         if fmt == "jsonl":
             yield from _jsonl_docs(path, name, gz, mapping=mapping, max_bytes=max_bytes)
             return
-        text = decode_bytes(_read_bytes(path, gz, max_bytes))
-    except (FileProblem, DecodeError) as exc:
+        text = decode_bytes(read_capped(path, gz, max_bytes))
+    except FileProblem as exc:
         yield ReadError(name, str(exc))
         return
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
@@ -153,36 +147,6 @@ def _text_docs(text: str, path: Path, name: str, fmt: str, mapping) -> Iterator[
         yield from _json_docs(text, path, name, mapping)
     else:
         yield from _csv_docs(text, path, name, mapping)
-
-
-# -- bytes -------------------------------------------------------------------------
-
-def _read_bytes(path: Path, gz_ext: bool, max_bytes: int) -> bytes:
-    """The file's bytes (decompressed if gzip), at most ``max_bytes`` of them."""
-    size = path.stat().st_size
-    if size == 0:
-        raise FileProblem("empty file")
-    if size > max_bytes:
-        raise FileProblem(f"file too large: {size / MB:.1f} MB > limit {max_bytes / MB:.1f} MB")
-    with _open(path, gz_ext) as fh:
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise FileProblem(f"file too large: over {max_bytes / MB:.1f} MB when decompressed "
-                          f"(limit {max_bytes / MB:.1f} MB)")
-    if not data:
-        raise FileProblem("empty file")
-    return data
-
-
-def _open(path: Path, gz_ext: bool):
-    """A binary file object; gzip (by extension or magic bytes) is decompressed."""
-    with open(path, "rb") as raw:
-        magic = raw.read(2)
-    if magic == GZIP_MAGIC:
-        return gzip.open(path, "rb")
-    if gz_ext:
-        raise FileProblem("not a gzip file")
-    return open(path, "rb")
 
 
 def _os_reason(exc: OSError) -> str:
@@ -250,47 +214,8 @@ def _csv_docs(text: str, path: Path, name: str, mapping) -> Iterator[RawDoc | Re
 
 
 def _jsonl_docs(path: Path, name: str, gz: bool, *, mapping, max_bytes) -> Iterator[RawDoc | ReadError]:
-    if path.stat().st_size == 0:
-        raise FileProblem("empty file")
-    with _open(path, gz) as fh:
-        head = fh.peek(8192)[:8192]
-        if not head:
-            raise FileProblem("empty file")
-        enc = bom_encoding(head)
-        if enc is None and b"\x00" in head:
-            raise FileProblem("binary file (not text)")
-        lines = _text_lines(fh, enc, max_bytes) if enc else _byte_lines(fh, max_bytes)
-        yield from _record_docs(_jsonl_records(lines, name), path, name, "jsonl", mapping)
-
-
-def _byte_lines(fh, max_bytes: int) -> Iterator[tuple[int, str | FileProblem]]:
-    n = 0
-    while line := fh.readline(max_bytes + 1):
-        n += 1
-        if len(line) > max_bytes:
-            yield n, FileProblem(f"line too long: over {max_bytes / MB:.1f} MB; stopped reading")
-            return
-        try:
-            yield n, line.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                yield n, decode_bytes(line)
-            except DecodeError as exc:
-                yield n, FileProblem(str(exc))
-
-
-def _text_lines(fh, enc: str, max_bytes: int) -> Iterator[tuple[int, str | FileProblem]]:
-    text = io.TextIOWrapper(fh, encoding=enc.replace("utf-8", "utf-8-sig"), errors="strict")
-    n = 0
-    try:
-        while line := text.readline(max_bytes + 1):
-            n += 1
-            if len(line) > max_bytes:
-                yield n, FileProblem(f"line too long: over {max_bytes / MB:.1f} MB; stopped reading")
-                return
-            yield n, line.lstrip("\ufeff") if n == 1 else line
-    except UnicodeDecodeError as exc:
-        yield n + 1, FileProblem(f"undecodable as {enc.upper()}: {exc.reason}; stopped reading")
+    records = _jsonl_records(stream_lines(path, gz, max_bytes), name)
+    yield from _record_docs(records, path, name, "jsonl", mapping)
 
 
 def _jsonl_records(lines, name: str) -> Iterator[tuple[int, dict | ReadError]]:

@@ -18,11 +18,14 @@ The talks ended on Tuesday."""
 
 def test_furniture_removed_and_kept_with_reason():
     c = clean_text(PAGE, outlet_names=("Daily Example",), title="Leaders meet over Afghanistan")
-    assert c.lines == ["The talks began on Monday in Doha.", "The talks ended on Tuesday."]
+    # a photo caption is text (its places count), printed once; its credit is furniture
+    assert c.lines == ["Soldiers at the gate in Kabul on May 1, 2021.",
+                       "The talks began on Monday in Doha.", "The talks ended on Tuesday."]
     reasons = dict((line, why) for line, why in c.removed)
     assert reasons["News / World"] == "site navigation"
     assert reasons["Leaders meet over Afghanistan"] == "title"
-    assert reasons["Soldiers at the gate in Kabul on May 1, 2021."] == "repeated photo caption"
+    assert reasons["Soldiers at the gate in Kabul on May 1, 2021."] == "repeated line"
+    assert reasons["(photo credit: REUTERS)"] == "photo credit"
     assert reasons["- Advertisement -"] == "advertisement"
     assert reasons["Captcha verification failed!"] == "captcha"
     assert reasons["SHARE THIS ARTICLE"] == "share prompt"

@@ -1,0 +1,128 @@
+"""Text -> vectors: TF-IDF with entity names as single tokens, then LSA.
+
+Pure functions: texts in, matrices and fitted estimators out. Every estimator has a
+fixed random_state, so the same texts in the same order give the same vectors.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
+
+# News boilerplate that says nothing about the subject of a text.
+NEWS_STOP_WORDS = frozenset("""
+said says say saying told tells tell according mr mrs ms dr added adding asked
+reported reporting reports report statement statements year years week weeks day days
+month months time times today yesterday tomorrow monday tuesday wednesday thursday
+friday saturday sunday just like also would could one two three new including
+people want wants wanted make made going get got know think thing things lot way
+really many much well still even may might comes came took following led
+recent recently earlier later advertisement photo credit image caption comment comments
+share click subscribe newsletter read
+""".split())
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NEWS_STOP_WORDS
+# Words of two or more characters that start with a letter; "_" joins entity names.
+TOKEN_PATTERN = r"(?u)\b[^\W\d]\w+\b"
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """What fit_vectors returns. Rows follow the input texts."""
+    counts: sp.csr_matrix          # term counts (for c-TF-IDF and coherence)
+    tfidf: sp.csr_matrix           # l2-normalised TF-IDF
+    embedding: np.ndarray          # LSA: TruncatedSVD + l2 normalisation (dense)
+    terms: np.ndarray              # the vocabulary, column order of counts/tfidf
+    vectorizer: CountVectorizer | None
+    svd: TruncatedSVD | None
+
+
+def entity_token(name: str) -> str:
+    """'Jens Stoltenberg' -> 'jens_stoltenberg' (one token for the vectorizer)."""
+    return re.sub(r"\W+", "_", name.strip().lower()).strip("_")
+
+
+def token_name(token: str) -> str:
+    """Readable form of a term: entity tokens title-cased, other terms as they are."""
+    return token.replace("_", " ").title() if "_" in token else token
+
+
+def entity_pattern(entity_names: Iterable[str]) -> re.Pattern | None:
+    """One regex for all multi-word names, longest first (so 'New York Times' wins
+    over 'New York')."""
+    names = sorted({n.strip() for n in entity_names if n and len(n.split()) > 1},
+                   key=lambda n: (-len(n), n))
+    if not names:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
+def join_entities(text: str, pattern: re.Pattern | None) -> str:
+    """Replace each multi-word entity name in text by its single token."""
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: entity_token(m.group(0)), text)
+
+
+def df_limits(n_docs: int) -> tuple[int, float]:
+    """(min_df, max_df) that suit the corpus size: keep every word in a handful of
+    texts, drop words seen once in a larger one and words in most texts."""
+    if n_docs < 20:
+        return 1, 1.0
+    if n_docs < 2000:
+        return 2, 0.5
+    return max(3, min(20, n_docs // 2000)), 0.5
+
+
+def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_state: int = 0,
+                n_components: int = 100, ngram_range: tuple[int, int] = (1, 2),
+                min_df: int | None = None, max_df: float | None = None,
+                max_features: int | None = 30_000) -> Vectors:
+    """TF-IDF (stop words, uni+bigrams, entity names as single tokens) and its LSA
+    embedding. Tiny inputs work: n_components is capped below the number of texts
+    and terms, and texts with no usable word get a zero row."""
+    pattern = entity_pattern(entity_names)
+    docs = [join_entities(t or "", pattern) for t in texts]
+    auto_min, auto_max = df_limits(len(docs))
+    min_df = auto_min if min_df is None else min_df
+    max_df = auto_max if max_df is None else max_df
+    vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
+                                 ngram_range=ngram_range, min_df=min_df, max_df=max_df,
+                                 max_features=max_features, dtype=np.float64)
+    try:
+        counts = vectorizer.fit_transform(docs).tocsr()
+    except ValueError:  # no word left (empty, stop words only, or pruned away)
+        try:
+            vectorizer.set_params(min_df=1, max_df=1.0)
+            counts = vectorizer.fit_transform(docs).tocsr()
+        except ValueError:
+            empty = sp.csr_matrix((len(docs), 0))
+            return Vectors(empty, empty, np.zeros((len(docs), 0)), np.array([], dtype=object),
+                           None, None)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    terms = vectorizer.get_feature_names_out()
+    embedding, svd = lsa(tfidf, n_components=n_components, random_state=random_state)
+    return Vectors(counts, tfidf, embedding, terms, vectorizer, svd)
+
+
+def lsa(tfidf: sp.spmatrix, *, n_components: int = 100, random_state: int = 0):
+    """TruncatedSVD + l2 normalisation, with the component signs fixed (largest
+    loading positive) so that the embedding never flips between runs. When the
+    matrix is too small to reduce, the normalised TF-IDF itself is the embedding."""
+    n_docs, n_terms = tfidf.shape
+    k = min(n_components, n_docs - 1, n_terms - 1)
+    if k < 2:
+        return normalize(tfidf.toarray()), None
+    svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=7, random_state=random_state)
+    with np.errstate(invalid="ignore", divide="ignore"):  # explained variance of identical rows
+        reduced = svd.fit_transform(tfidf)
+    signs = np.sign(svd.components_[np.arange(k), np.abs(svd.components_).argmax(axis=1)])
+    signs[signs == 0] = 1
+    svd.components_ *= signs[:, None]
+    return normalize(reduced * signs), svd

@@ -1,0 +1,68 @@
+"""Tone with VADER on outlets whose tone is known by construction."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.tone import sentence_tone, tone_by_entity, tone_by_source
+
+HAPPY = ["The festival was a wonderful success.", "Paris loves the great new park."]
+SAD = ["The attack was a horrible disaster.", "Paris mourns the terrible losses."]
+NEUTRAL = "The meeting is on Tuesday."
+
+
+def _corpus():
+    """Two articles per outlet; every article: two toned sentences then a neutral one."""
+    rows, sents = [], []
+    for source, lines in (("Sunny", HAPPY), ("Gloomy", SAD)):
+        for n in range(2):
+            parts = [*lines, NEUTRAL]
+            text = " ".join(parts)
+            article_id = f"{source}-{n}"
+            rows.append((article_id, source, text))
+            for i, part in enumerate(parts):
+                start = text.find(part)
+                sents.append((article_id, i, 0, start, start + len(part)))
+    articles = pd.DataFrame(rows, columns=["id", "source", "text"])
+    sentences = pd.DataFrame(sents, columns=["article_id", "sentence", "passage", "start", "end"])
+    return articles, sentences
+
+
+def test_sentence_tone_signs():
+    articles, sentences = _corpus()
+    tones = sentence_tone(articles, sentences).set_index(["article_id", "sentence"])["compound"]
+    assert tones[("Sunny-0", 0)] > 0.5 and tones[("Gloomy-0", 0)] < -0.5
+    assert tones[("Sunny-0", 2)] == 0.0
+    assert len(tones) == 12
+
+
+def test_tone_by_source_signs_and_counts():
+    articles, sentences = _corpus()
+    table = tone_by_source(articles, sentence_tone(articles, sentences)).set_index("source")
+    assert table.loc["Sunny", "mean_compound"] > 0.2 > -0.2 > table.loc["Gloomy", "mean_compound"]
+    assert table.loc["Sunny", "articles"] == 2 and table.loc["Sunny", "sentences"] == 6
+    # both articles of an outlet are the same text: no spread, a zero-width interval
+    assert table.loc["Sunny", "ci_low"] == pytest.approx(table.loc["Sunny", "mean_compound"])
+
+
+def test_tone_by_entity_uses_only_sentences_that_mention_it():
+    articles, sentences = _corpus()
+    tones = sentence_tone(articles, sentences)
+    mentions = pd.DataFrame([(f"{s}-{n}", 1, "Paris") for s in ("Sunny", "Gloomy") for n in range(2)]
+                            + [("Sunny-0", 1, "Paris")],  # twice in one sentence: counts once
+                            columns=["article_id", "sentence", "entity"])
+    table = tone_by_entity(articles, tones, mentions, min_sentences=1).set_index("source")
+    by_sentence = tones.set_index(["article_id", "sentence"])["compound"]
+    assert table.loc["Sunny", "sentences"] == 2
+    assert table.loc["Sunny", "mean_compound"] == pytest.approx(by_sentence[("Sunny-0", 1)])
+    assert table.loc["Gloomy", "mean_compound"] == pytest.approx(by_sentence[("Gloomy-0", 1)])
+    assert table.loc["Gloomy", "mean_compound"] < 0 < table.loc["Sunny", "mean_compound"]
+    assert tone_by_entity(articles, tones, mentions, min_sentences=3).empty
+
+
+def test_sample_scores_a_fixed_subset():
+    articles, sentences = _corpus()
+    first = sentence_tone(articles, sentences, sample=5)
+    again = sentence_tone(articles, sentences.iloc[::-1], sample=5)
+    assert len(first) == 5
+    pd.testing.assert_frame_equal(first.reset_index(drop=True), again.reset_index(drop=True))
