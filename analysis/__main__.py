@@ -36,6 +36,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run the per-article analysis on this Dask distributed cluster")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--naive-baseline", action="store_true", help=argparse.SUPPRESS)  # benchmark only
 
 
 def parser() -> argparse.ArgumentParser:
@@ -60,7 +61,8 @@ def _run_build(args):
 
     result = build(args.paths, store_dir=args.store, model=args.model, n_process=args.jobs,
                    batch_size=args.batch_size, mapping=_mapping(args.map), progress=not args.quiet,
-                   n_topics=args.topics, extras=extras.run, scheduler=args.scheduler)
+                   n_topics=args.topics, extras=extras.run, scheduler=args.scheduler,
+                   naive=args.naive_baseline)
     for err in result.errors:
         print(f"error: {err}", file=sys.stderr)
     for msg in result.messages:

@@ -211,17 +211,21 @@ def _chunk_shingles(texts: list[str], width: int, cache: dict) -> tuple[np.ndarr
     return doc[starts], (prefix[starts + width] - prefix[starts]) * inverse[starts]
 
 
-def shingle_ids(texts: pd.Series, *, width: int = SHINGLE_BYTES,
-                chunk: int = 2000) -> tuple[np.ndarray, np.ndarray]:
-    """(text row, hashed shingle) of every shingle of the texts; a shingle is the
-    `width` bytes from a word start (~5 words). Chunked to bound memory; ~10x faster
-    than tokenising words in Python."""
+def shingle_ids(texts: pd.Series, *, width: int = SHINGLE_BYTES, chunk: int = 2000,
+                sample_mod: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """(text row, hashed shingle) of the distinct shingles of the texts; a shingle is the
+    `width` bytes from a word start (~5 words). Only shingles whose hash is 0 mod
+    `sample_mod` are kept (a consistent sample, so two copies keep the same ones): the
+    cosine is estimated from a quarter of the shingles, in a quarter of the memory.
+    Chunked to bound memory; ~10x faster than tokenising words in Python."""
     texts = list(texts)
     rows, hashes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.uint64)]
     cache: dict = {}
     for lo in range(0, len(texts), chunk):
         r, h = _chunk_shingles(texts[lo:lo + chunk], width, cache)
-        rows.append(r + lo)
+        keep = h % np.uint64(sample_mod) == 0  # Broder's mod-m sampling: same subset in every text
+        r, h = pd.DataFrame({"r": r[keep], "h": h[keep]}).drop_duplicates().to_numpy(np.uint64).T
+        rows.append(r.astype(np.int64) + lo)
         hashes.append(h)
     return np.concatenate(rows), np.concatenate(hashes)
 

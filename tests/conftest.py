@@ -46,3 +46,15 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_DATA, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium (Playwright) for every browser test of the session."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.browser_util import launch_browser
+
+    with sync_api.sync_playwright() as p:
+        b = launch_browser(p)
+        yield b
+        b.close()

@@ -1,0 +1,288 @@
+"""The store as the dashboard reads it: loaded once per process, queried per filter.
+
+Small tables live in pandas (articles without their text, entities, per-article entity
+counts); the big ones (articles.text, mentions, sentences, passages) are read with
+DuckDB over the Parquet files, with column projection, only for the rows shown.
+No streamlit here: the app caches a ``Corpus`` with st.cache_resource.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.filters import UNKNOWN, ArticleIndex
+from analysis.store import Store
+
+ARTICLE_COLUMNS = ["id", "file", "title", "title_how", "title_evidence", "source", "source_how",
+                   "source_evidence", "published", "published_how", "published_evidence",
+                   "month", "url", "n_words"]
+OPTIONAL_TABLES = ["topics_articles", "topics_passages", "article_topics", "passage_topics",
+                   "doc_map", "distinctive_terms", "distinctive_entities", "entity_shares",
+                   "similar", "duplicates", "tone_sources", "tone_entities", "quotes"]
+
+
+def corpus_paths(argv: list[str] | None = None) -> list[str]:
+    """The corpus to open: command-line paths, else $NEWS_CORPUS (one per line), else the seeds."""
+    if argv:
+        return [str(p) for p in argv]
+    env = os.environ.get("NEWS_CORPUS", "")
+    paths = [line.strip() for line in env.splitlines() if line.strip()]
+    return paths or [str(config.SEEDS)]
+
+
+def corpus_name(paths: list[str]) -> str:
+    return config.default_store(paths).name
+
+
+class Corpus:
+    """One built store, ready for the dashboard."""
+
+    def __init__(self, store: Store, paths: list[str] | None = None):
+        self.store = store
+        self.paths = paths or store.meta().get("paths", [])
+        self.meta = store.meta()
+        self.generation = self.meta.get("generation", "")  # pinned: a rebuild makes a new Corpus
+        self._con = duckdb.connect()
+        self._lock = threading.Lock()
+        self.articles = load_articles(self.path("articles"))
+        self.pos = pd.Series(np.arange(len(self.articles)), index=self.articles["id"])
+        self.entities = pd.read_parquet(self.path("entities"), columns=["entity_id", "name", "type", "mentions", "articles"])
+        self.article_entities = self._article_entities()
+        self.article_topics = self._article_topics()
+        self.index = ArticleIndex(self.articles, self.article_entities, self.article_topics, self.search)
+
+    # -- loading -------------------------------------------------------------------
+    def _article_entities(self) -> pd.DataFrame:
+        """(art, entity_id, entity, type, n): mentions per article and entity."""
+        df = self.sql(f"SELECT article_id, entity_id, any_value(entity) AS entity, any_value(type) AS type, "
+                      f"count(*)::INT AS n FROM {self.parquet('mentions')} GROUP BY article_id, entity_id")
+        df["art"] = self.pos.reindex(df.pop("article_id")).to_numpy()
+        df = df.dropna(subset=["art"])
+        df["art"] = df["art"].astype("int32")
+        for c in ("entity", "type"):
+            df[c] = df[c].astype("category")
+        return df.reset_index(drop=True)
+
+    def _article_topics(self) -> pd.DataFrame | None:
+        at = self.table("article_topics")
+        if at is None or not {"article_id", "topic"} <= set(at.columns):
+            return None
+        out = pd.DataFrame({"art": self.pos.reindex(at["article_id"]).to_numpy(), "topic": at["topic"].to_numpy()})
+        out = out.dropna()
+        return out.astype({"art": "int32", "topic": "int64"}).reset_index(drop=True)
+
+    def path(self, name: str) -> Path:
+        """A table of this corpus's generation of the store."""
+        return self.store.root / self.generation / f"{name}.parquet"
+
+    def parquet(self, name: str) -> str:
+        return "read_parquet('" + str(self.path(name)).replace("'", "''") + "')"
+
+    def sql(self, query: str, params: list | None = None, **tables) -> pd.DataFrame:
+        """Run a query on a private cursor (Streamlit sessions run in threads)."""
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            for name, df in tables.items():
+                cur.register(name, df)
+            return cur.execute(query, params or []).df()
+        finally:
+            cur.close()
+
+    @functools.lru_cache(maxsize=32)
+    def table(self, name: str) -> pd.DataFrame | None:
+        """An optional analysis table (topics, sources, ...) or None when not computed."""
+        if not self.path(name).exists():
+            return None
+        try:
+            return pd.read_parquet(self.path(name))
+        except Exception:
+            return None
+
+    # -- queries -------------------------------------------------------------------
+    @functools.lru_cache(maxsize=64)
+    def search(self, text: str) -> frozenset:
+        """Ids of articles whose title or text contains ``text`` (case-insensitive)."""
+        df = self.sql(f"SELECT id FROM {self.parquet('articles')} "
+                      "WHERE contains(lower(coalesce(title, '') || ' ' || text), lower(?))", [text])
+        return frozenset(df["id"])
+
+    def texts(self, ids: list[str]) -> pd.DataFrame:
+        """id, title, source, published, text, removed for these articles only."""
+        sel = pd.DataFrame({"id": pd.Series(list(ids), dtype=object)})
+        return self.sql(f"SELECT a.id, a.title, a.source, a.published, a.text, a.removed "
+                        f"FROM {self.parquet('articles')} a JOIN sel USING (id)", sel=sel)
+
+    def mentions_of(self, ids: list[str], *, entity_ids: list[int] | None = None,
+                    columns=("article_id", "entity_id", "entity", "type", "start", "end", "sentence",
+                             "sent_start", "sent_end"), limit: int | None = None) -> pd.DataFrame:
+        """Mention rows of the given articles (optionally of some entities only)."""
+        sel = pd.DataFrame({"article_id": pd.Series(list(ids), dtype=object)})
+        where = ""
+        if entity_ids is not None:
+            where = "WHERE entity_id IN (SELECT * FROM unnest(?))"
+        cols = ", ".join(f'm."{c}"' for c in columns)
+        query = (f"SELECT {cols} FROM {self.parquet('mentions')} m JOIN sel USING (article_id) {where} "
+                 f"ORDER BY m.article_id, m.start" + (f" LIMIT {int(limit)}" if limit else ""))
+        return self.sql(query, [list(map(int, entity_ids))] if entity_ids is not None else None, sel=sel)
+
+    @functools.cached_property
+    def pairs(self) -> pd.DataFrame:
+        """(art, a, b, n): sentences of each article that mention both entities (a < b).
+        Computed once, on the first look at the network; then filtered in memory."""
+        query = (f"WITH m AS (SELECT DISTINCT article_id, sentence, entity_id FROM {self.parquet('mentions')}) "
+                 "SELECT x.article_id, x.entity_id::INT AS a, y.entity_id::INT AS b, count(*)::INT AS n FROM m x "
+                 "JOIN m y ON x.article_id = y.article_id AND x.sentence = y.sentence AND x.entity_id < y.entity_id "
+                 "GROUP BY ALL")
+        df = self.sql(query)
+        art = self.pos.reindex(df.pop("article_id")).to_numpy()
+        ok = ~pd.isna(art)
+        return pd.DataFrame({"art": art[ok].astype("int32"), "a": df["a"].to_numpy()[ok],
+                             "b": df["b"].to_numpy()[ok], "n": df["n"].to_numpy()[ok]})
+
+    def cooccurrences(self, mask: np.ndarray, entity_ids: list[int]) -> pd.DataFrame:
+        """(a, b, n): how many sentences mention both entities (a < b), in the selected articles."""
+        p = self.pairs
+        keep = np.asarray(list(map(int, entity_ids)))
+        p = p[mask[p["art"].to_numpy()] & np.isin(p["a"].to_numpy(), keep) & np.isin(p["b"].to_numpy(), keep)]
+        out = p.groupby(["a", "b"])["n"].sum().reset_index()
+        return out.sort_values(["n", "a", "b"], ascending=[False, True, True]).reset_index(drop=True).astype("int64")
+
+    def outlet_of(self, ids) -> pd.Series:
+        return self.articles["outlet"].to_numpy()[self.pos.reindex(ids).to_numpy()]
+
+
+def load_articles(path: Path) -> pd.DataFrame:
+    """The articles table without its text, with 'outlet' (UNKNOWN filled) and 'date'."""
+    arts = pd.read_parquet(path, columns=ARTICLE_COLUMNS)
+    arts["outlet"] = arts["source"].fillna(UNKNOWN).astype(str)
+    arts["date"] = pd.to_datetime(arts["published"], errors="coerce", format="%Y-%m-%d")
+    arts["month"] = arts["date"].dt.strftime("%Y-%m")
+    return arts
+
+
+def outlet_order(articles: pd.DataFrame) -> list[str]:
+    """Outlets by article count (descending), then name; UNKNOWN last."""
+    counts = articles["outlet"].value_counts()
+    ranked = sorted(counts.items(), key=lambda kv: (kv[0] == UNKNOWN, -kv[1], kv[0].lower()))
+    return [k for k, _ in ranked]
+
+
+def kwic(texts: pd.DataFrame, spans: pd.DataFrame, *, width: int = 80) -> pd.DataFrame:
+    """Keyword in context: (article_id, left, match, right) for each (article_id, start, end)."""
+    by_id = dict(zip(texts["id"], texts["text"]))
+    rows = []
+    for aid, s, e in spans[["article_id", "start", "end"]].itertuples(index=False):
+        text = by_id.get(aid)
+        if not isinstance(text, str):
+            continue
+        left = text[max(0, s - width):s].replace("\n", " ")
+        right = text[e:e + width].replace("\n", " ")
+        rows.append((aid, left, text[s:e], right))
+    return pd.DataFrame(rows, columns=["article_id", "left", "match", "right"])
+
+
+def term_spans(texts: pd.DataFrame, term: str, *, limit: int = 200) -> pd.DataFrame:
+    """(article_id, start, end) of whole-word, case-insensitive matches of ``term``."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(term.strip()) + r"(?!\w)", re.IGNORECASE)
+    rows = []
+    for aid, text in zip(texts["id"], texts["text"]):
+        for m in pattern.finditer(text or ""):
+            rows.append((aid, m.start(), m.end()))
+            if len(rows) >= limit:
+                return pd.DataFrame(rows, columns=["article_id", "start", "end"])
+    return pd.DataFrame(rows, columns=["article_id", "start", "end"])
+
+
+ALLOWED_UPLOADS = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv")
+MAX_UPLOAD_BYTES = int(os.environ.get("NEWS_MAX_UPLOAD_BYTES", 50_000_000))
+
+
+def uploads_dir(paths: list[str]) -> Path:
+    """Where files uploaded in the browser are saved: data/uploads/<corpus>/."""
+    return config.uploads_dir() / corpus_name(paths)
+
+
+def corpus_inputs(paths: list[str]) -> list[str]:
+    """The corpus paths plus its uploads folder (when it holds files)."""
+    up = uploads_dir(paths)
+    return list(paths) + ([str(up)] if up.is_dir() and any(up.iterdir()) else [])
+
+
+def upload_problem(name: str, size: int, *, max_bytes: int = MAX_UPLOAD_BYTES) -> str | None:
+    """Why an upload is refused (None when it is fine)."""
+    lower = name.lower().removesuffix(".gz")
+    if not lower.endswith(ALLOWED_UPLOADS):
+        return f"{name}: not an allowed type (use {', '.join(ALLOWED_UPLOADS)}, each also .gz)"
+    if size > max_bytes:
+        return f"{name}: {size / 1e6:.1f} MB is more than the limit of {max_bytes / 1e6:.0f} MB"
+    if size == 0:
+        return f"{name}: the file is empty"
+    return None
+
+
+def safe_filename(name: str) -> str:
+    """A plain file name: no folders, no hidden files, only letters, digits, . _ -"""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip("._-")
+    return base[:120] or "upload.txt"
+
+
+def save_upload(folder: Path, name: str, data: bytes) -> Path:
+    """Save under folder with a sanitised name; never overwrite (name-1.ext, name-2.ext...)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = safe_filename(name)
+    stem, dot, ext = base.partition(".")
+    path, i = folder / base, 1
+    while True:
+        try:
+            with open(path, "xb") as fh:
+                fh.write(data)
+            return path
+        except FileExistsError:
+            path = folder / f"{stem}-{i}{dot}{ext}"
+            i += 1
+
+
+def manifest_path(paths: list[str]) -> Path:
+    """The corpus's manifest.csv (existing, else beside the first input)."""
+    from analysis.userfiles import MANIFEST, side_file
+
+    found = side_file(paths, MANIFEST)
+    if found:
+        return found
+    first = Path(paths[0])
+    return (first if first.is_dir() else first.parent) / MANIFEST
+
+
+def store_generation(paths: list[str]) -> str:
+    """The store's current generation (changes with every build): the cache key of a Corpus."""
+    try:
+        return str(Store(config.default_store(paths)).meta().get("generation", ""))
+    except Exception:
+        return ""
+
+
+def open_corpus(paths: list[str]) -> tuple[Corpus, list[str]]:
+    """Build the store if needed (ensure_built, uploads included), then load it."""
+    from analysis.pipeline import ensure_built
+
+    store, messages = ensure_built(corpus_inputs(paths), store_dir=config.default_store(paths))
+    return Corpus(store, paths), messages
+
+
+def rebuild(paths: list[str]) -> tuple[Store, list[str]]:
+    """Build again after an edit or an upload: only new content goes through NER."""
+    from analysis import extras
+    from analysis.pipeline import build
+
+    result = build(corpus_inputs(paths), store_dir=config.default_store(paths), progress=False, extras=extras.run)
+    return result.store, result.messages + [str(e) for e in result.errors]

@@ -1,0 +1,142 @@
+"""Chart export: PNG and SVG (kaleido, one long-lived Chromium per process), offline
+interactive HTML, the data as CSV, and a ZIP of a whole view with its filters.
+
+``export_view`` is what ``python -m analysis export`` runs: the dashboard's charts for a
+filter state, written to a folder without a browser session.
+"""
+from __future__ import annotations
+
+import io
+import re
+import threading
+import warnings
+import zipfile
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from analysis.filters import Filters, describe
+from analysis.store import Store
+
+FORMATS = ("png", "svg", "html", "csv")
+MIME = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html", "csv": "text/csv",
+        "zip": "application/zip"}
+EXPORT_WIDTH = 1100
+_lock = threading.Lock()
+_started = False
+
+
+def start_export_server() -> None:
+    """Start kaleido's sync server once per process (it keeps one Chromium open)."""
+    global _started
+    with _lock:
+        if not _started:
+            import kaleido
+
+            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            _started = True
+
+
+def styled(fig: go.Figure) -> go.Figure:
+    """A copy with the export look (the dashboard applies its own theme instead)."""
+    return go.Figure(fig).update_layout(template="plotly_white")
+
+
+def image_bytes(fig: go.Figure, fmt: str, *, width: int = EXPORT_WIDTH) -> bytes:
+    """The figure as PNG or SVG, rendered by the shared export server."""
+    import kaleido
+
+    start_export_server()
+    fig = styled(fig)
+    height = fig.layout.height or 500
+    opts = {"format": fmt, "width": width, "height": height, "scale": 2 if fmt == "png" else 1}
+    with _lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
+
+
+def html_bytes(fig: go.Figure, *, title: str = "chart") -> bytes:
+    """A self-contained interactive page: plotly.js inlined, works offline."""
+    text = styled(fig).to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    head = f"<title>{_html_text(title)}</title>"
+    return text.replace("<head>", "<head><meta charset=\"utf-8\" />" + head, 1).encode("utf-8")
+
+
+def _html_text(s: str) -> str:
+    import html
+
+    return html.escape(s)
+
+
+def csv_bytes(table) -> bytes:
+    return table.to_csv(index=False).encode("utf-8")
+
+
+def chart_bytes(chart, fmt: str) -> bytes:
+    """One export of a chart (a figures_views.Chart)."""
+    if fmt in ("png", "svg"):
+        return image_bytes(chart.figure, fmt)
+    if fmt == "html":
+        return html_bytes(chart.figure, title=chart.key)
+    if fmt == "csv":
+        return csv_bytes(chart.table)
+    raise ValueError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
+
+
+def filters_text(filters: Filters, *, n: int, total: int, corpus: str = "", topic_labels=None) -> str:
+    lines = [f"corpus: {corpus}"] if corpus else []
+    lines.append(f"articles: {n} of {total}")
+    lines += describe(filters, topic_labels=topic_labels) or ["no filter: the whole corpus"]
+    return "\n".join(lines) + "\n"
+
+
+def safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "chart"
+
+
+def zip_bytes(charts, filters_txt: str, *, formats=FORMATS) -> bytes:
+    """Every chart in every format, plus filters.txt, as one ZIP."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("filters.txt", filters_txt)
+        for chart in charts:
+            for fmt in formats:
+                zf.writestr(f"{safe_name(chart.key)}.{fmt}", chart_bytes(chart, fmt))
+    return buf.getvalue()
+
+
+def view_charts(view):
+    """Every chart of every page for a view (the 'export all' of the command line)."""
+    from analysis.figures_views import Chart, entities_charts, overview_charts
+    from analysis.figures_sources import sources_charts
+    from analysis.figures_topics import topics_charts
+
+    charts, seen = [], set()
+    for chart in overview_charts(view) + entities_charts(view) + topics_charts(view) + sources_charts(view):
+        if isinstance(chart, Chart) and chart.key not in seen:
+            seen.add(chart.key)
+            charts.append(chart)
+    return charts
+
+
+def export_view(store: Store, filters: Filters, out_dir: str | Path, *, formats=FORMATS) -> list[Path]:
+    """Write every chart of the dashboard for these filters to out_dir; returns the files."""
+    from analysis.dashboard_data import Corpus
+    from analysis.figures_views import View
+
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ValueError(f"unknown export format(s) {', '.join(bad)} (use {', '.join(FORMATS)})")
+    view = View(Corpus(store), filters)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chart in view_charts(view):
+        for fmt in formats:
+            path = out / f"{safe_name(chart.key)}.{fmt}"
+            path.write_bytes(chart_bytes(chart, fmt))
+            written.append(path)
+    txt = out / "filters.txt"
+    txt.write_text(filters_text(filters, n=len(view.ids), total=len(view.corpus.articles),
+                                corpus=str(store.root.name)), encoding="utf-8")
+    return written + [txt]

@@ -1,0 +1,251 @@
+"""The Places page's figures: tidy place tables -> plotly geo figures that draw offline.
+
+plotly.js fetches its world outline (topojson) from cdn.plot.ly for any geo trace that
+has a ``locationmode`` (every choropleth has one); with the network closed that fetch
+fails and nothing is drawn. So these figures use only scattergeo traces with lat/lon:
+the countries are filled outlines read from the shipped static/geo/countries-110m.geojson,
+and ``geo.visible`` is off. No request leaves the page, in the dashboard, in the
+exported HTML and in kaleido's PNG/SVG.
+"""
+from __future__ import annotations
+
+import functools
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from analysis import figures as F
+from analysis.places import GEO_FILE, country_centres
+
+LAND, BORDER, SCALE = "#ececec", "#b4b4b4", "Blues"
+MAX_BUBBLE_PX = 42
+
+
+@functools.lru_cache(maxsize=1)
+def outlines() -> dict[str, tuple[list, list]]:
+    """ISO2 -> (lon, lat) of the country's outer rings, rings separated by None."""
+    out = {}
+    for f in json.loads(GEO_FILE.read_text())["features"]:
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        lon, lat = [], []
+        for poly in polys:
+            lon += [p[0] for p in poly[0]] + [None]
+            lat += [p[1] for p in poly[0]] + [None]
+        out[f["id"]] = (lon, lat)
+    return out
+
+
+def _countries_trace(isos, fill: str, name: str = "countries") -> go.Scattergeo:
+    lon, lat = [], []
+    for iso in isos:
+        lo, la = outlines()[iso]
+        lon += lo
+        lat += la
+    return go.Scattergeo(lon=lon, lat=lat, mode="lines", fill="toself", fillcolor=fill, name=name,
+                         line={"color": BORDER, "width": 0.5}, hoverinfo="skip", showlegend=False)
+
+
+def base_map(fig: go.Figure, *, title: str, height: int = 560) -> go.Figure:
+    """The world's countries under everything else, and a geo frame that fetches nothing."""
+    fig.add_trace(_countries_trace(sorted(outlines()), LAND), row=None, col=None)
+    fig.data = fig.data[-1:] + fig.data[:-1]
+    fig.update_geos(visible=False, projection_type="natural earth", showframe=True, framecolor="#cccccc",
+                    lataxis_range=[-58, 85])
+    F._layout(fig, title, height=height)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, legend={"x": 0.01, "y": 0.02, "bgcolor": "rgba(255,255,255,0.7)",
+                                                                        "itemsizing": "constant"})
+    return fig
+
+
+def _sizes(values: pd.Series, vmax: float) -> dict:
+    return {"size": values.astype(float).tolist(), "sizemode": "area", "sizemin": 4,
+            "sizeref": 2.0 * max(vmax, 1) / MAX_BUBBLE_PX ** 2}
+
+
+def _hover(df: pd.DataFrame) -> list[str]:
+    return [f"<b>{F.esc(e)}</b> ({F.esc(p)}, {F.esc(c if isinstance(c, str) else '')})<br>{F.esc(g)}"
+            f"{n:,} mention{'s' if n != 1 else ''}"
+            for e, p, c, g, n in zip(df["entity"], df["place"], df["country"],
+                                     [f"{x}: " if x else "" for x in df.get("group", [""] * len(df))],
+                                     df["mentions"])]
+
+
+def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
+                      title: str = "Where the coverage is (mentions)", bounds=None) -> go.Figure:
+    """Bubbles sized by mentions: table has entity, place, country, lat, lon, mentions and
+    optionally group (an outlet or topic: one colour each)."""
+    fig = go.Figure()
+    if "group" not in table:
+        table = table.assign(group="")
+    vmax = table["mentions"].max() if len(table) else 1
+    if colors is None:
+        colors = {g: F.PALETTE[i % len(F.PALETTE)] for i, g in enumerate(dict.fromkeys(table["group"]))}
+    labelled: set = set()
+    for group, part in table.groupby("group", sort=False):
+        part = part.sort_values("mentions", ascending=False)
+        fig.add_scattergeo(lat=part["lat"], lon=part["lon"], name=F.short(group or "mentions", 30),
+                           customdata=part[["entity", "place", "country"]].astype(str).values,
+                           hovertext=_hover(part), hovertemplate="%{hovertext}<extra></extra>",
+                           mode="markers+text" if bounds else "markers", textposition="top center",
+                           text=[_label_once(e, labelled) for e in part["entity"]] if bounds else None,
+                           marker={**_sizes(part["mentions"], vmax), "color": colors.get(group, "#d62728") if group else "#d62728",
+                                   "opacity": 0.7, "line": {"color": "white", "width": 0.8}},
+                           showlegend=bool(group))
+    base_map(fig, title=title)
+    if bounds:
+        fig.update_geos(lataxis_range=bounds[0], lonaxis_range=bounds[1], projection_type="mercator")
+    return fig
+
+
+def _label_once(entity: str, seen: set) -> str:
+    """A place's name on its first bubble only (one bubble per outlet share a spot)."""
+    if entity in seen:
+        return ""
+    seen.add(entity)
+    return F.short(entity, 24)
+
+
+def zoom_bounds(table: pd.DataFrame, country: str, *, pad: float = 2.0, span: float = 8.0):
+    """((lat0, lat1), (lon0, lon1)) around the places of one country (None if it has none)."""
+    part = table[table["country"] == country]
+    if part.empty:
+        return None
+    out = []
+    for col in ("lat", "lon"):
+        lo, hi = part[col].min() - pad, part[col].max() + pad
+        mid, half = (lo + hi) / 2, max(hi - lo, span) / 2
+        out.append((mid - half, mid + half))
+    return tuple(out)
+
+
+def countries_figure(table: pd.DataFrame, *, title: str = "Mentions per country") -> go.Figure:
+    """A choropleth drawn as filled outlines: table has country, country_name, mentions,
+    top (the most mentioned place entity of that country: what a click filters by)."""
+    fig = go.Figure()
+    known = table[table["country"].isin(list(outlines()))]
+    vmax = max(known["mentions"].max() if len(known) else 1, 1)
+    for row in known.itertuples(index=False):
+        color = sample_colorscale(SCALE, [0.2 + 0.8 * row.mentions / vmax])[0]
+        fig.add_trace(_countries_trace([row.country], color, name=row.country))
+    centres = country_centres()
+    pts = table[table["country"].isin(list(centres))]
+    fig.add_scattergeo(lat=[centres[c][0] for c in pts["country"]], lon=[centres[c][1] for c in pts["country"]],
+                       customdata=pts[["top", "country"]].astype(str).values, name="countries", showlegend=False,
+                       text=[f"<b>{F.esc(n)}</b><br>{m:,} mentions<br>most named: {F.esc(t)}"
+                             for n, m, t in zip(pts["country_name"], pts["mentions"], pts["top"])],
+                       hovertemplate="%{text}<extra></extra>",
+                       marker={"size": 9, "color": pts["mentions"], "colorscale": SCALE, "cmin": 0, "cmax": vmax,
+                               "line": {"color": "#333", "width": 0.6},
+                               "colorbar": {"title": {"text": "mentions"}, "thickness": 12, "len": 0.6}})
+    return base_map(fig, title=title)
+
+
+def places_animation_figure(table: pd.DataFrame, *, title: str = "Attention by month (press play or drag the slider)") -> go.Figure:
+    """One frame per month: table has month, entity, place, country, lat, lon, mentions."""
+    months = sorted(table["month"].dropna().unique())
+    vmax = table["mentions"].max() if len(table) else 1
+
+    def bubbles(month: str) -> go.Scattergeo:
+        part = table[table["month"] == month].sort_values("mentions", ascending=False)
+        return go.Scattergeo(lat=part["lat"], lon=part["lon"], text=_hover(part), name=month,
+                             customdata=part[["entity", "place", "country"]].astype(str).values,
+                             hovertemplate="%{text}<extra></extra>", showlegend=False,
+                             marker={**_sizes(part["mentions"], vmax), "color": "#d62728", "opacity": 0.7,
+                                     "line": {"color": "white", "width": 0.8}})
+
+    fig = go.Figure(data=[bubbles(months[0])] if months else [])
+    base_map(fig, title=title, height=600)
+    fig.frames = [go.Frame(data=[bubbles(m)], traces=[1], name=m) for m in months]
+    step = {"frame": {"duration": 700, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 50, "b": 110},
+        sliders=[{"active": 0, "currentvalue": {"prefix": "month: "}, "x": 0.1, "len": 0.88, "y": 0, "yanchor": "top",
+                  "steps": [{"label": m, "method": "animate", "args": [[m], step]} for m in months]}],
+        updatemenus=[{"type": "buttons", "showactive": False, "x": 0.0, "y": 0, "xanchor": "left",
+                      "yanchor": "top", "direction": "left", "pad": {"t": 40}, "buttons": [
+                          {"label": "▶", "method": "animate", "args": [None, {**step, "fromcurrent": True}]},
+                          {"label": "❚❚", "method": "animate", "args": [[None], {**step, "mode": "immediate"}]}]}])
+    return fig
+
+
+# -- the tables of the page -------------------------------------------------------------
+
+def bubbles_table(pm: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Mentions per place (and per group when by is a column of pm: source or topic)."""
+    keys = ["entity", "place", "country", "lat", "lon"] + ([by] if by else [])
+    g = pm.groupby(keys, dropna=False)["mentions"].sum().reset_index()
+    if by:
+        g = g.rename(columns={by: "group"})
+        g["group"] = g["group"].astype(str)
+    return g.sort_values(["mentions", "entity"], ascending=[False, True], ignore_index=True)
+
+
+def countries_table(pm: pd.DataFrame, country_names: dict) -> pd.DataFrame:
+    """Mentions per country, with its most mentioned place entity."""
+    pm = pm.dropna(subset=["country"])
+    if pm.empty:
+        return pd.DataFrame(columns=["country", "country_name", "mentions", "top"])
+    per = pm.groupby(["country", "entity"])["mentions"].sum().reset_index()
+    top = per.sort_values(["mentions", "entity"], ascending=[False, True]).drop_duplicates("country")
+    out = per.groupby("country")["mentions"].sum().reset_index().merge(
+        top[["country", "entity"]].rename(columns={"entity": "top"}), on="country")
+    out["country_name"] = out["country"].map(country_names).fillna(out["country"])
+    return out[["country", "country_name", "mentions", "top"]].sort_values(["mentions", "country"], ascending=[False, True],
+                                                                          ignore_index=True)
+
+
+def months_table(pm: pd.DataFrame) -> pd.DataFrame:
+    dated = pm.dropna(subset=["month"])
+    g = dated.groupby(["month", "entity", "place", "country", "lat", "lon"], dropna=False)["mentions"].sum()
+    return g.reset_index().sort_values(["month", "mentions"], ascending=[True, False], ignore_index=True)
+
+
+def view_place_mentions(view, pm: pd.DataFrame) -> pd.DataFrame:
+    """The place mentions of the view's selected articles, with their outlet and topic."""
+    from analysis.filters import UNKNOWN
+
+    pm = pm[pm["article_id"].isin(set(view.ids))].copy()
+    corpus = view.corpus
+    pos = corpus.pos.reindex(pm["article_id"]).to_numpy()
+    pm["source"] = corpus.articles["outlet"].to_numpy()[pos] if len(pm) else pm.get("source")
+    pm["month"] = corpus.articles["month"].to_numpy()[pos] if len(pm) else pm.get("month")
+    pm["topic"] = UNKNOWN
+    topics = corpus.table("topics_articles")
+    if corpus.article_topics is not None and topics is not None and len(pm):
+        labels = dict(zip(topics["topic"].astype(int), topics["label"]))
+        at = corpus.article_topics.drop_duplicates("art").set_index("art")["topic"]
+        t = at.reindex(pos).to_numpy()
+        pm["topic"] = [f"{int(x)}: {labels.get(int(x), '')}" if pd.notna(x) else UNKNOWN for x in t]
+    return pm
+
+
+def places_charts(view, places: pd.DataFrame, pm: pd.DataFrame, *, color_by: str = "outlet",
+                  zoom: str | None = None):
+    """The Places page's charts (Chart / Missing records, as figures_views makes them)."""
+    from analysis.figures_views import Chart, Missing
+    from analysis.places import gazetteer
+
+    sel = view_place_mentions(view, pm)
+    if sel.empty:
+        return [Missing("places_map", "No resolved place is mentioned in the selected articles.")]
+    by = {"outlet": "source", "topic": "topic"}.get(color_by)
+    bubbles = bubbles_table(sel, by)
+    colors = view.colors if by == "source" else (
+        {g: F.PALETTE[i % len(F.PALETTE)] for i, g in enumerate(sorted(bubbles["group"].unique()))} if by else None)
+    what = {"source": " per outlet", "topic": " per topic"}.get(by, "")
+    bounds = zoom_bounds(bubbles, zoom) if zoom else None
+    where = f" in {gazetteer()[2].get(zoom, zoom)}" if bounds else ""
+    out = [Chart("places_map", places_map_figure(bubbles, colors, title=f"Places{where} by mentions{what}",
+                                                 bounds=bounds),
+                 bubbles.rename(columns={"group": color_by}) if by else bubbles, "entity")]
+    countries = countries_table(sel, gazetteer()[2])
+    out.append(Chart("places_countries", countries_figure(countries), countries, "entity"))
+    months = months_table(sel)
+    undated = int(sel["month"].isna().sum())
+    note = f" ({undated} place mentions in undated articles not shown)" if undated else ""
+    out.append(Chart("places_by_month", places_animation_figure(months, title=f"Places by month{note}"), months, "entity")
+               if len(months) else Missing("places_by_month", "No selected article with a place has a known date."))
+    return out

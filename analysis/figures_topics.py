@@ -1,0 +1,118 @@
+"""Topic figures and the Topics page's charts (the topic tables come from analysis.topics)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import figures as F
+from analysis.figures_views import NOT_YET, Chart, Missing, View, topic_sizes
+
+MAX_POINTS = 20_000
+
+
+def doc_map_figure(points: pd.DataFrame, *, title: str = "Map of the articles") -> go.Figure:
+    """Scatter of points (x, y, topic, label, title, outlet), one colour per topic."""
+    traces = []
+    for (topic, label), part in points.groupby(["topic", "label"], sort=True):
+        custom = [[int(t), F.short(ti, 90), F.esc(o)] for t, ti, o in zip(part["topic"], part["title"], part["outlet"])]
+        traces.append({"type": "scattergl", "mode": "markers", "x": part["x"].tolist(), "y": part["y"].tolist(),
+                       "name": F.short(f"{topic}: {label}", 40), "customdata": custom,
+                       "marker": {"size": 6, "color": F.topic_color(topic), "opacity": 0.75},
+                       "hovertemplate": "%{customdata[1]}<br>%{customdata[2]}<extra>topic %{customdata[0]}</extra>"})
+    return F.figure(traces, F.layout(title, x="first axis of the topic space", y="second axis", height=560,
+                                     legend="topic", xaxis={"showticklabels": False, "zeroline": False},
+                                     yaxis={"showticklabels": False, "zeroline": False}))
+
+
+def topic_timeline_figure(df: pd.DataFrame, labels: dict, *, title: str = "Topics over time") -> go.Figure:
+    """Stacked bars: df has month, topic, articles."""
+    bars = [{"type": "bar", "x": [m + "-15" for m in part["month"]], "y": part["articles"].tolist(),
+             "width": F.MONTH_MS, "name": F.short(f"{topic}: {labels.get(topic, '')}", 40),
+             "marker": {"color": F.topic_color(topic)}, "customdata": [[int(topic)]] * len(part),
+             "hovertemplate": F.esc(labels.get(topic, "")) + "<br>%{x|%B %Y}: %{y} articles<extra></extra>"}
+            for topic, part in df.groupby("topic", sort=True)]
+    return F.figure(bars, F.layout(title, x="month", y="articles", legend="topic", barmode="stack",
+                                   vmax=F._max(df.groupby("month")["articles"].sum()),
+                                   xaxis={"type": "date", "tickformat": "%b %Y"}))
+
+
+def map_points(view: View) -> pd.DataFrame | None:
+    dm = view.corpus.table("doc_map")
+    if dm is None or not {"article_id", "x", "y"} <= set(dm.columns):
+        return None
+    arts = view.corpus.articles
+    pos = view.corpus.pos.reindex(dm["article_id"]).to_numpy()
+    ok = ~np.isnan(pos.astype(float))
+    dm, pos = dm[ok], pos[ok].astype(int)
+    keep = view.mask[pos]
+    dm, pos = dm[keep], pos[keep]
+    topics = _topic_of(view, dm)
+    if topics is None:
+        return None
+    labels = dict(zip(*_labels(view)))
+    pts = pd.DataFrame({"article_id": dm["article_id"].to_numpy(), "x": dm["x"].to_numpy(), "y": dm["y"].to_numpy(),
+                        "topic": topics, "title": arts["title"].fillna("(untitled)").to_numpy()[pos],
+                        "outlet": arts["outlet"].to_numpy()[pos]})
+    pts["label"] = pts["topic"].map(labels).fillna("")
+    return pts.head(MAX_POINTS)
+
+
+def _topic_of(view: View, dm: pd.DataFrame):
+    if "passage" in dm.columns and dm["passage"].notna().any():
+        pt = view.corpus.table("passage_topics")
+        if pt is None:
+            return None
+        key = dict(zip(zip(pt["article_id"], pt["passage"].astype(int)), pt["topic"]))
+        return [key.get((a, int(p)), -1) for a, p in zip(dm["article_id"], dm["passage"].fillna(-1))]
+    at = view.corpus.table("article_topics")
+    if at is None:
+        return None
+    return dm["article_id"].map(dict(zip(at["article_id"], at["topic"]))).fillna(-1).astype(int).to_numpy()
+
+
+def _labels(view: View, level: str = "articles"):
+    t = view.corpus.table(f"topics_{level}")
+    return (t["topic"].tolist(), t["label"].tolist()) if t is not None else ([], [])
+
+
+def topic_outlets(view: View, top: int = 15) -> pd.DataFrame:
+    at = view.corpus.article_topics
+    at = at[view.mask[at["art"].to_numpy()]]
+    df = pd.DataFrame({"outlet": view.corpus.articles["outlet"].to_numpy()[at["art"].to_numpy()],
+                       "topic": at["topic"].to_numpy()})
+    keep = df["outlet"].value_counts().index[:top]
+    df = df[df["outlet"].isin(keep)].groupby(["outlet", "topic"]).size().reset_index(name="articles")
+    df["share"] = df["articles"] / df.groupby("outlet")["articles"].transform("sum")
+    labels = dict(zip(*_labels(view)))
+    df["topic_label"] = [f"{t}: {labels.get(t, '')}" for t in df["topic"]]
+    order = {o: i for i, o in enumerate(keep)}
+    return df.sort_values(["topic", "outlet"], key=lambda s: s.map(order) if s.name == "outlet" else s)
+
+
+def topic_months(view: View) -> pd.DataFrame:
+    at = view.corpus.article_topics
+    at = at[view.mask[at["art"].to_numpy()]]
+    df = pd.DataFrame({"month": view.corpus.articles["month"].to_numpy()[at["art"].to_numpy()],
+                       "topic": at["topic"].to_numpy()}).dropna()
+    return df.groupby(["month", "topic"]).size().reset_index(name="articles")
+
+
+def topics_charts(view: View) -> list[Chart | Missing]:
+    sizes = topic_sizes(view)
+    if sizes is None:
+        return [Missing("topics", f"Topics: {NOT_YET}.")]
+    out: list[Chart | Missing] = [Chart("topics", F.topics_figure(sizes, title="Topics (articles in the selection)"),
+                                        sizes, "topic")]
+    pts = map_points(view)
+    out.append(Chart("doc_map", doc_map_figure(pts), pts, "topic") if pts is not None and len(pts)
+               else Missing("doc_map", f"The map of the articles: {NOT_YET}."))
+    to = topic_outlets(view)
+    out.append(Chart("topics_per_outlet", F.heatmap_figure(
+        to, x="topic_label", y="outlet", value="share", title="Topics per outlet (share of the outlet's articles)",
+        x_title="topic", value_format=".0%"), to, None))
+    tm = topic_months(view)
+    labels = dict(zip(*_labels(view)))
+    out.append(Chart("topics_over_time", topic_timeline_figure(tm, labels), tm, "topic") if len(tm)
+               else Missing("topics_over_time", "No selected article has a known date."))
+    return out

@@ -1,0 +1,202 @@
+"""The charts of each dashboard page, as (name, figure, table) records.
+
+A ``View`` is a corpus plus a filter state; each ``*_charts`` function turns it into the
+tidy tables of one page and hands them to the figure builders. Pages lay these out;
+``analysis.export.export_view`` writes the same charts to files.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import figures as F
+from analysis.dashboard_data import Corpus, outlet_order
+from analysis.figures_network import network_figure
+from analysis.filters import Filters, selection_mask
+
+
+@dataclass
+class Chart:
+    key: str                      # file name and widget key
+    figure: go.Figure
+    table: pd.DataFrame           # the data behind the chart (its CSV)
+    select: str | None = None     # the filter a click sets: outlet, entity, topic, month
+
+
+@dataclass
+class Missing:
+    key: str
+    message: str                  # why the chart is not there (shown with st.info)
+
+
+@dataclass
+class View:
+    corpus: Corpus
+    filters: Filters = field(default_factory=Filters)
+
+    @cached_property
+    def mask(self) -> np.ndarray:
+        return selection_mask(self.corpus.index, self.filters)
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return self.corpus.articles["id"].to_numpy()[self.mask].tolist()
+
+    @cached_property
+    def selected(self) -> pd.DataFrame:
+        return self.corpus.articles[self.mask]
+
+    @cached_property
+    def colors(self) -> dict[str, str]:
+        return F.outlet_colors(outlet_order(self.corpus.articles))
+
+    @cached_property
+    def entity_ranking(self) -> pd.DataFrame:
+        return entity_ranking(self)
+
+    @cached_property
+    def mentions(self) -> pd.DataFrame:
+        """Per-article entity counts of the selection (entity types applied)."""
+        ae = self.corpus.article_entities
+        ae = ae[self.mask[ae["art"].to_numpy()]]
+        if self.filters.entity_types:
+            ae = ae[ae["type"].isin(list(self.filters.entity_types))]
+        return ae
+
+
+NOT_YET = "not computed for this corpus yet"
+
+
+def outlet_counts(view: View, top: int = 30) -> pd.DataFrame:
+    counts = view.selected["outlet"].value_counts().rename_axis("outlet").reset_index(name="articles")
+    return counts.sort_values(["articles", "outlet"], ascending=[False, True]).head(top)
+
+
+def month_counts(view: View, value: str = "articles") -> pd.DataFrame:
+    sel = view.selected.dropna(subset=["month"])
+    return sel.groupby(["month", "outlet"]).size().reset_index(name=value)
+
+
+def top_entities(view: View, n: int = 25) -> pd.DataFrame:
+    """The n most mentioned entities of the selection (entity_id, entity, type, mentions, articles)."""
+    return view.entity_ranking.head(n).reset_index(drop=True)
+
+
+def entity_ranking(view: View) -> pd.DataFrame:
+    ae = view.mentions
+    if ae.empty:
+        return pd.DataFrame(columns=["entity_id", "entity", "type", "mentions", "articles"])
+    ids = ae["entity_id"].to_numpy()
+    mentions = np.bincount(ids, weights=ae["n"].to_numpy()).astype(np.int64)
+    articles = np.bincount(ids)
+    present = np.flatnonzero(articles)
+    g = pd.DataFrame({"entity_id": present, "mentions": mentions[present], "articles": articles[present]})
+    ents = view.corpus.entities
+    g = g.merge(ents[["entity_id", "name", "type"]], on="entity_id").rename(columns={"name": "entity"})
+    g = g.sort_values(["mentions", "entity"], ascending=[False, True])
+    return g[["entity_id", "entity", "type", "mentions", "articles"]].reset_index(drop=True)
+
+
+def metadata_state(view: View) -> pd.DataFrame:
+    sel = view.selected
+    parts = [sel[f"{col}_how"].fillna("unknown").value_counts().rename_axis("how").reset_index(name="articles")
+             .assign(field=name) for col, name in [("title", "title"), ("source", "outlet"), ("published", "date")]]
+    return pd.concat(parts, ignore_index=True)[["field", "how", "articles"]]
+
+
+def overview_charts(view: View) -> list[Chart | Missing]:
+    out: list[Chart | Missing] = []
+    counts = outlet_counts(view)
+    n_out = view.selected["outlet"].nunique()
+    title = "Articles per outlet" + (f" (top {len(counts)} of {n_out})" if n_out > len(counts) else "")
+    out.append(Chart("articles_per_outlet", F.outlets_figure(counts, view.colors, title=title), counts, "outlet"))
+    months = month_counts(view)
+    undated = int(view.selected["month"].isna().sum())
+    title = "Articles per month" + (f" ({undated} with unknown date not shown)" if undated else "")
+    out.append(Chart("articles_per_month", F.timeline_figure(months, view.colors, title=title), months, "month")
+               if len(months) else Missing("articles_per_month", "No selected article has a known date."))
+    top = top_entities(view, 20)
+    out.append(Chart("top_entities", F.entities_figure(top), top, "entity"))
+    topics = topic_sizes(view)
+    out.append(Chart("topics", F.topics_figure(topics, title="Topics (articles)"), topics, "topic")
+               if topics is not None else Missing("topics", f"Topics: {NOT_YET}."))
+    state = metadata_state(view)
+    out.append(Chart("metadata", F.metadata_figure(state), state))
+    return out
+
+
+def entity_outlets(view: View, n: int = 15) -> pd.DataFrame:
+    top = top_entities(view, n)
+    ae = view.mentions[view.mentions["entity_id"].isin(top["entity_id"])]
+    df = pd.DataFrame({"entity_id": ae["entity_id"].to_numpy(), "n": ae["n"].to_numpy(),
+                       "outlet": view.corpus.articles["outlet"].to_numpy()[ae["art"].to_numpy()]})
+    df = df.groupby(["entity_id", "outlet"])["n"].sum().reset_index(name="mentions")
+    return df.merge(top[["entity_id", "entity"]], on="entity_id")[["entity", "outlet", "mentions"]]
+
+
+def entity_months(view: View, entity: str) -> pd.DataFrame:
+    ae = view.mentions[view.mentions["entity"] == entity]
+    arts = view.corpus.articles
+    df = pd.DataFrame({"month": arts["month"].to_numpy()[ae["art"].to_numpy()], "n": ae["n"].to_numpy(),
+                       "outlet": arts["outlet"].to_numpy()[ae["art"].to_numpy()]}).dropna(subset=["month"])
+    return df.groupby(["month", "outlet"])["n"].sum().reset_index(name="mentions")
+
+
+def network_tables(view: View, n: int = 30) -> tuple[pd.DataFrame, pd.DataFrame]:
+    nodes = top_entities(view, n)
+    edges = view.corpus.cooccurrences(view.mask, nodes["entity_id"].tolist())
+    return nodes, strongest_edges(edges)
+
+
+def strongest_edges(edges: pd.DataFrame, *, per_node: int = 4) -> pd.DataFrame:
+    """Each entity's ``per_node`` strongest links (a readable network, not a hairball)."""
+    if edges.empty:
+        return edges
+    ranked = pd.concat([edges.assign(node=edges["a"]), edges.assign(node=edges["b"])])
+    ranked = ranked.sort_values(["n", "a", "b"], ascending=[False, True, True]).groupby("node").head(per_node)
+    keep = ranked.drop_duplicates(["a", "b"])[["a", "b", "n"]]
+    return keep.sort_values(["n", "a", "b"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def focus_entity(view: View) -> str | None:
+    """The entity of the 'over time' chart: the first filtered entity, else the top one."""
+    if view.filters.entities:
+        return view.filters.entities[0]
+    top = top_entities(view, 1)
+    return None if top.empty else str(top["entity"].iloc[0])
+
+
+def entities_charts(view: View, *, entity: str | None = None, n: int = 25) -> list[Chart | Missing]:
+    top = top_entities(view, n)
+    kinds = ", ".join(view.filters.entity_types) if view.filters.entity_types else "all types"
+    out: list[Chart | Missing] = [Chart("top_entities", F.entities_figure(top, title=f"Most mentioned entities ({kinds})"),
+                                        top, "entity")]
+    eo = entity_outlets(view)
+    out.append(Chart("entity_mentions_per_outlet", F.entity_outlets_figure(eo, view.colors), eo, "entity"))
+    entity = entity or focus_entity(view)
+    if entity:
+        em = entity_months(view, entity)
+        fig = F.timeline_figure(em, view.colors, value="mentions", title=f"{F.esc(entity)} over time (mentions per month)")
+        out.append(Chart("entity_over_time", fig, em.assign(entity=entity), "month") if len(em)
+                   else Missing("entity_over_time", f"No dated mention of {entity} in the selection."))
+    nodes, edges = network_tables(view)
+    out.append(Chart("cooccurrence_network", network_figure(nodes, edges),
+                     edges.merge(nodes[["entity_id", "entity"]], left_on="a", right_on="entity_id")
+                     .merge(nodes[["entity_id", "entity"]], left_on="b", right_on="entity_id", suffixes=("_a", "_b"))
+                     [["entity_a", "entity_b", "n"]].rename(columns={"n": "sentences"}), "entity"))
+    return out
+
+
+def topic_sizes(view: View, level: str = "articles") -> pd.DataFrame | None:
+    """topic, label, size over the selected articles (None when topics are not computed)."""
+    topics = view.corpus.table(f"topics_{level}")
+    if topics is None or view.corpus.article_topics is None:
+        return None
+    at = view.corpus.article_topics
+    sizes = at[view.mask[at["art"].to_numpy()]].groupby("topic").size().rename("size")
+    df = topics[["topic", "label"]].merge(sizes, left_on="topic", right_index=True)
+    return df.sort_values(["size", "topic"], ascending=[False, True]).reset_index(drop=True)

@@ -1,0 +1,153 @@
+"""Speed benchmarks (the performance issue), side by side in one run, medians of repeats.
+
+  python benchmarks/bench_speed.py throughput CORPUS.jsonl.gz [--n 200] [--repeat 3]
+      the whole report on the first N articles: the naive baseline (full spaCy pipeline,
+      nlp(text) per article) vs this project (NER only, nlp.pipe, 2 processes, cache),
+      and a bare NER pass over the same texts (the limit for this model). Cold caches.
+  python benchmarks/bench_speed.py scaling CORPUS.jsonl.gz [--sizes 500,1000,2000]
+      build time and peak memory (whole process tree) against corpus size.
+  python benchmarks/bench_speed.py incremental CORPUS.jsonl.gz [--n 1000]
+      build N, then add 10 articles: the second build's time.
+Results go to docs/benchmarks.md (section per command) and stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks._doc import machine, table, write_section  # noqa: E402
+from benchmarks.measure import measure  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def first_records(corpus: str, n: int, out: Path, skip: int = 0) -> Path:
+    with gzip.open(corpus, "rt", encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
+        for i, line in enumerate(src):
+            if i >= skip + n:
+                break
+            if i >= skip:
+                dst.write(line)
+    return out
+
+
+def report_cmd(path: Path, store: Path, *extra: str) -> list[str]:
+    return [PY, "-m", "analysis", "report", str(path), "--store", str(store), "--quiet", *extra]
+
+
+def timed(cmd: list[str], env_cache: Path) -> dict:
+    import os
+
+    os.environ["NEWS_NER_CACHE"] = str(env_cache)
+    result = measure(cmd)
+    if result["returncode"] != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return result
+
+
+BARE = """
+import sys, time, pandas as pd, glob
+from analysis.nlp import load_model
+texts = pd.read_parquet(glob.glob(sys.argv[1] + '/gen-*/articles.parquet')[0])['text'].tolist()
+nlp = load_model()
+t = time.perf_counter()
+n = sum(len(d.ents) for d in nlp.pipe(texts, n_process=2, batch_size=32))
+print(time.perf_counter() - t)
+"""
+
+
+def throughput(args) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-speed-"))
+    data = first_records(args.corpus, args.n, tmp / "first.jsonl")
+    runs = {"naive": [], "project": [], "bare": []}
+    for r in range(args.repeat):
+        runs["naive"].append(timed(report_cmd(data, tmp / f"n{r}", "--naive-baseline", "--jobs", "1"),
+                                   tmp / f"cache-n{r}")["seconds"])
+        runs["project"].append(timed(report_cmd(data, tmp / f"p{r}"), tmp / f"cache-p{r}")["seconds"])
+        bare = subprocess.run([PY, "-c", BARE, str(tmp / f"p{r}")], cwd=REPO, capture_output=True, text=True)
+        runs["bare"].append(round(float(bare.stdout.strip().splitlines()[-1]), 2))
+        print(r, {k: v[-1] for k, v in runs.items()}, flush=True)
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    words = sum(len(json.loads(x).get("content_original", "").split()) for x in open(data))
+    rows = [
+        {"run": "naive: full pipeline, nlp(text) per article, whole report", "median s": med["naive"],
+         "runs": runs["naive"], "speed-up": "1.0x"},
+        {"run": "project: NER only, nlp.pipe, 2 processes, whole report", "median s": med["project"],
+         "runs": runs["project"], "speed-up": f"{med['naive'] / med['project']:.1f}x"},
+        {"run": "bare NER pass over the same texts (model loaded; the limit)", "median s": med["bare"],
+         "runs": runs["bare"], "speed-up": f"{med['naive'] / med['bare']:.1f}x"},
+    ]
+    md = (f"## Analysis throughput: the whole report on the first {args.n} articles\n\n"
+          f"`python benchmarks/bench_speed.py throughput {Path(args.corpus).name} --n {args.n} "
+          f"--repeat {args.repeat}` ({machine()}; {words:,} words; cold NER cache every run; "
+          f"each run a fresh process, model loading included except for the bare pass)\n\n"
+          + table(rows) + f"\n\nRemaining gap to the bare NER pass: {med['project'] - med['bare']:.1f} s "
+          f"(reading, cleaning, metadata, canonical entities, topics, comparison, the report, "
+          f"process start and model loading).\n")
+    write_section("throughput", md)
+    print(md)
+
+
+def scaling(args) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    rows = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        data = first_records(args.corpus, size, tmp / f"first{size}.jsonl")
+        res = timed([PY, "-m", "analysis", "build", str(data), "--store", str(tmp / f"s{size}"), "--quiet"],
+                    tmp / f"cache{size}")
+        rows.append({"articles": size, "build s (cold cache)": res["seconds"],
+                     "s per 1k articles": round(res["seconds"] / size * 1000, 1),
+                     "peak memory MB (process tree)": res["peak_rss_mb"]})
+        print(rows[-1], flush=True)
+    md = (f"## Scaling: build time and memory against corpus size\n\n"
+          f"`python benchmarks/bench_speed.py scaling {Path(args.corpus).name} --sizes {args.sizes}` "
+          f"({machine()}; the first N articles; one run each)\n\n" + table(rows) + "\n")
+    write_section("scaling", md)
+    print(md)
+
+
+def incremental(args) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-inc-"))
+    folder = tmp / "corpus"
+    folder.mkdir()
+    first_records(args.corpus, args.n, folder / "base.jsonl")
+    cmd = [PY, "-m", "analysis", "build", str(folder), "--store", str(tmp / "s"), "--quiet"]
+    base = timed(cmd, tmp / "cache")
+    first_records(args.corpus, 10, folder / "added.jsonl", skip=args.n)
+    added = timed(cmd, tmp / "cache")
+    again = timed(cmd, tmp / "cache")
+    rows = [{"build": f"first build, {args.n} articles (cold)", "s": base["seconds"]},
+            {"build": "after adding 10 articles (10 through NER)", "s": added["seconds"]},
+            {"build": "nothing new (all from cache)", "s": again["seconds"]}]
+    md = (f"## Incremental: adding 10 articles\n\n`python benchmarks/bench_speed.py incremental "
+          f"{Path(args.corpus).name} --n {args.n}` ({machine()})\n\n" + table(rows) +
+          "\n\nThe difference between the last two rows is the NER of the 10 new articles; the rest "
+          "is reading, the corpus-level tables and the topic refresh.\n")
+    write_section("incremental", md)
+    print(md)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name in ("throughput", "scaling", "incremental"):
+        s = sub.add_parser(name)
+        s.add_argument("corpus")
+        s.add_argument("--n", type=int, default=200 if name == "throughput" else 1000)
+        s.add_argument("--repeat", type=int, default=3)
+        s.add_argument("--sizes", default="500,1000,2000")
+    args = p.parse_args()
+    {"throughput": throughput, "scaling": scaling, "incremental": incremental}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""The dashboard frame: the corpus, the global filters (sidebar, bound to the URL) and
+the pages.   streamlit run dashboard.py [-- PATH...]   (default: $NEWS_CORPUS, else seeds/)"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import sys
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from analysis.dashboard_data import corpus_paths, outlet_order
+from analysis.figures_views import View
+from analysis.filters import UNKNOWN, Filters, describe
+from analysis.dashboard_data import store_generation
+from pages._ui import load_corpus
+
+FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "q")
+
+
+def cli_paths() -> list[str]:
+    """PATHs after `streamlit run dashboard.py --` (not a test runner's arguments)."""
+    return sys.argv[1:] if Path(sys.argv[0]).name == "dashboard.py" else []
+
+
+def date_filter(corpus) -> tuple[dt.date | None, dt.date | None, bool]:
+    dates = corpus.articles["date"].dropna()
+    undated = int(corpus.articles["date"].isna().sum())
+    include = st.sidebar.checkbox(f"Include articles with unknown date ({undated:,})", value=True,
+                                  key="undated", bind="query-params")
+    if dates.empty:
+        st.sidebar.caption("No article has a known date.")
+        return None, None, include
+    lo, hi = dates.min().date(), dates.max().date()
+    st.session_state["_date_bounds"] = (lo, hi)
+    value = st.sidebar.date_input("Date range", value=(lo, hi), min_value=lo, max_value=hi,
+                                  key="dates", bind="query-params")
+    start, end = (tuple(value) + (None, None))[:2] if isinstance(value, (tuple, list)) else (value, None)
+    return (start if start and start > lo else None), (end if end and end < hi else None), include
+
+
+def sidebar_filters(corpus) -> Filters:
+    sb = st.sidebar
+    sb.header("Filters")
+    outlets = outlet_order(corpus.articles)
+    chosen = sb.multiselect(f"Outlets (none = all; {len(outlets):,} in the corpus)", outlets, key="outlet",
+                            bind="query-params",  # the URL holds the names (?outlet=BBC&outlet=AP)
+                            help=f"'{UNKNOWN}' selects the articles whose outlet is unknown.")
+    start, end, include = date_filter(corpus)
+    types = sorted(corpus.entities["type"].dropna().unique().tolist())
+    etypes = sb.multiselect("Entity types (none = all)", types, key="etype", bind="query-params",
+                            help="Narrows the entity charts; does not remove articles.")
+    names = corpus.entities.sort_values("mentions", ascending=False)["name"].drop_duplicates().head(500).tolist()
+    entities = sb.multiselect("Articles mentioning", names, key="entity", bind="query-params",
+                              accept_new_options=True, placeholder="any entity")
+    topics = topic_filter(corpus)
+    text = sb.text_input("Search the text", key="q", bind="query-params", placeholder="word or phrase")
+    sb.button("Clear all filters", on_click=clear_filters, icon=":material/filter_alt_off:")
+    return Filters(outlets=tuple(chosen), start=start, end=end, include_undated=include,
+                   entity_types=tuple(etypes), entities=tuple(entities), topics=tuple(topics), text=text or "")
+
+
+def topic_filter(corpus) -> list[int]:
+    topics = corpus.table("topics_articles")
+    if topics is None or corpus.article_topics is None:
+        return []
+    labels = dict(zip(topics["topic"].astype(int), topics["label"]))
+    st.session_state["_topic_labels"] = labels
+    return st.sidebar.multiselect("Topics (none = all)", list(labels), key="topic", bind="query-params",
+                                  format_func=lambda t: f"{t}: {labels.get(t, '')}")
+
+
+def clear_filters() -> None:
+    defaults = {"outlet": [], "etype": [], "entity": [], "topic": [], "q": "", "undated": True}
+    for key, value in defaults.items():
+        st.session_state[key] = value
+    if "_date_bounds" in st.session_state:
+        st.session_state["dates"] = st.session_state["_date_bounds"]
+
+
+def header_html(v: View) -> str:
+    """'n of N articles' and the active filters (each page shows it first)."""
+    n, total = len(v.ids), len(v.corpus.articles)
+    active = describe(v.filters, topic_labels=st.session_state.get("_topic_labels"))
+    return f"<b>{n:,} of {total:,} articles</b> · " + html.escape(" · ".join(active) if active else "no filter")
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    st.set_page_config(page_title="News corpus explorer", page_icon="📰", layout="wide")
+    paths = corpus_paths(cli_paths())
+    corpus, messages = load_corpus(tuple(paths), store_generation(paths))
+    for m in messages:
+        st.toast(m)
+    pages = [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+             st.Page("pages/entities.py", title="Entities", icon=":material/group:"),
+             st.Page("pages/topics.py", title="Topics", icon=":material/category:"),
+             st.Page("pages/sources.py", title="Sources", icon=":material/compare:"),
+             st.Page("pages/articles.py", title="Articles", icon=":material/article:")]
+    if (Path(__file__).parent / "pages" / "places.py").exists():  # a colleague's page
+        pages.insert(4, st.Page("pages/places.py", title="Places", icon=":material/public:"))
+    page = st.navigation(pages)
+    counter = st.sidebar.container()
+    filters = sidebar_filters(corpus)
+    view = View(corpus, filters)
+    st.session_state["_view"] = view
+    st.session_state["_paths"] = paths
+    st.session_state["_header"] = header_html(view)
+    counter.html(f'<div class="n-of-N-side">{st.session_state["_header"]}</div>')
+    t1 = time.perf_counter()
+    page.run()
+    if os.environ.get("NEWS_TIMING"):  # server-side seconds per run: frame (filters) and page
+        print(f"timing {page.title}: frame {t1 - t0:.3f} s, page {time.perf_counter() - t1:.3f} s",
+              file=sys.stderr, flush=True)
+
+
+main()

@@ -1,0 +1,50 @@
+"""Keyword in context for an entity (its mentions) or any term (a whole-word match)."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from analysis.dashboard_data import kwic, term_spans
+from analysis.figures_views import View
+
+MAX_ARTICLES = 300   # texts read for a term search
+MAX_LINES = 200
+
+
+def section(v: View, *, default: str = "") -> None:
+    st.subheader("Keyword in context")
+    term = st.text_input("Entity or term", value=default, key="kwic_term",
+                         help="An entity name (its mentions, every spelling) or any word or phrase.")
+    if not term.strip():
+        return
+    lines = kwic_lines(v, term.strip())
+    if lines.empty:
+        st.info(f"No occurrence of '{term}' in the selected articles.")
+        return
+    st.caption(f"{len(lines)} occurrence(s) shown (at most {MAX_LINES}), with outlet and date.")
+    st.dataframe(lines, hide_index=True, width="stretch",
+                 column_config={"left": st.column_config.TextColumn(width="large"),
+                                "right": st.column_config.TextColumn(width="large")})
+
+
+def kwic_lines(v: View, term: str) -> pd.DataFrame:
+    ents = v.corpus.entities
+    ids = ents.loc[ents["name"].str.lower() == term.lower(), "entity_id"].tolist()
+    if ids:
+        spans = v.corpus.mentions_of(v.ids, entity_ids=ids, columns=("article_id", "start", "end"), limit=MAX_LINES)
+        texts = v.corpus.texts(spans["article_id"].unique().tolist())
+    else:
+        texts = v.corpus.texts(v.ids[:MAX_ARTICLES] if len(v.ids) <= MAX_ARTICLES else _candidates(v, term))
+        spans = term_spans(texts, term, limit=MAX_LINES)
+    out = kwic(texts, spans)
+    meta = v.corpus.articles.set_index("id")
+    out["outlet"] = meta["outlet"].reindex(out["article_id"]).to_numpy()
+    out["date"] = meta["published"].reindex(out["article_id"]).fillna("unknown").to_numpy()
+    return out[["outlet", "date", "left", "match", "right", "article_id"]]
+
+
+def _candidates(v: View, term: str) -> list[str]:
+    hits = v.corpus.search(term)
+    return [i for i in v.ids if i in hits][:MAX_ARTICLES]

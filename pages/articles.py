@@ -1,0 +1,96 @@
+"""Articles: the table with provenance, the reader, the metadata editor, uploads."""
+import html
+
+import streamlit as st
+
+from analysis.dashboard_data import (ALLOWED_UPLOADS, MAX_UPLOAD_BYTES, manifest_path, rebuild, save_upload,
+                                     upload_problem, uploads_dir)
+from analysis.userfiles import update_manifest
+from pages import _reader, _ui
+
+TABLE_COLUMNS = ["title", "outlet", "published", "month", "n_words", "title_how", "title_evidence",
+                 "source_how", "source_evidence", "published_how", "published_evidence", "file", "id"]
+
+st.title("Articles")
+v = _ui.view(allow_empty=True)
+
+
+def reopen(message: str) -> None:
+    """After a change on disk: drop the cached corpus so the next run reads the new store."""
+    _ui.load_corpus.clear()
+    st.session_state["_flash"] = message
+    st.rerun()
+
+
+if msg := st.session_state.pop("_flash", None):
+    st.success(msg)
+
+if v.ids:
+    st.subheader("The selected articles, with where each value comes from")
+    table = v.selected[TABLE_COLUMNS].rename(columns={"n_words": "words", "source_how": "outlet_how",
+                                                      "source_evidence": "outlet_evidence", "published": "date",
+                                                      "published_how": "date_how", "published_evidence": "date_evidence"})
+    st.dataframe(table, hide_index=True, width="stretch", height=320)
+
+    st.subheader("Reader")
+    label = {i: f"{t if isinstance(t, str) else '(untitled)'} · {o} · {f}" for i, t, o, f in
+             zip(v.selected["id"], v.selected["title"], v.selected["outlet"], v.selected["file"])}
+    aid = st.selectbox("Article", list(label)[:5000], format_func=label.get, key="reader_article")
+    row = v.corpus.texts([aid]).iloc[0]
+    spans = v.corpus.mentions_of([aid], columns=("start", "end", "entity", "type"))
+    meta = v.corpus.articles.set_index("id").loc[aid]
+    st.markdown(f"#### {html.escape(row['title'] if isinstance(row['title'], str) else '(untitled)')}",
+                unsafe_allow_html=True)
+    st.html(_ui.small(f"{meta['outlet']} ({meta['source_how']}) · "
+                      f"{meta['published'] if isinstance(meta['published'], str) else 'unknown date'} "
+                      f"({meta['published_how']}) · {meta['file']}"))
+    st.html(_reader.legend_html(sorted(spans["type"].unique().tolist())))
+    st.html('<div style="max-width:48rem;line-height:1.6">' + _reader.highlight_html(row["text"], spans) + "</div>")
+    removed = list(row["removed"]) if row["removed"] is not None else []
+    with st.expander(f"Removed page furniture ({len(removed)} line(s))"):
+        for line in removed:
+            st.text(line)
+
+    st.subheader("Correct the metadata")
+    with st.form("metadata_editor"):
+        st.html(_ui.small(f"Corrections are written to {manifest_path(st.session_state['_paths'])} and the store "
+                          "is rebuilt (entities are cached: only the changed article is analysed again)."))
+        title = st.text_input("Title", value=row["title"] if isinstance(row["title"], str) else "")
+        source = st.text_input("Outlet", value=meta["source"] if isinstance(meta["source"], str) else "")
+        date = st.text_input("Date (YYYY-MM-DD)", value=meta["published"] if isinstance(meta["published"], str) else "")
+        if st.form_submit_button("Save correction"):
+            changes = {k: val.strip() for k, val in [("title", title), ("source", source), ("date", date)] if val.strip()}
+            target = manifest_path(st.session_state["_paths"])
+            try:
+                update_manifest(target, str(meta["file"]), changes)
+            except OSError as exc:
+                st.error(f"Cannot write {target}: {exc.strerror or exc}. Copy the corpus to a folder you can "
+                         "write to, or add the line to a manifest.csv there by hand.")
+            else:
+                with st.spinner("Rebuilding the store…"):
+                    _, notes = rebuild(st.session_state["_paths"])
+                reopen(f"Saved the correction of {meta['file']}." + (" " + " ".join(notes) if notes else ""))
+
+st.subheader("Add articles")
+files = st.file_uploader(f"Files ({', '.join(ALLOWED_UPLOADS)}, also .gz; at most {MAX_UPLOAD_BYTES // 1_000_000} MB each)",
+                         accept_multiple_files=True, key="uploads")
+if files and st.button("Analyse the uploaded files", type="primary"):
+    paths = st.session_state["_paths"]
+    before = len(v.corpus.articles)
+    bar = st.progress(0.0, text="Saving the files…")
+    saved = []
+    for i, f in enumerate(files, 1):
+        problem = upload_problem(f.name, f.size)
+        if problem:
+            st.error(problem)
+        else:
+            saved.append(save_upload(uploads_dir(paths), f.name, f.getvalue()))
+        bar.progress(0.3 * i / len(files), text=f"Saved {len(saved)} of {len(files)} file(s)")
+    if saved:
+        bar.progress(0.4, text="Analysing the new articles (entities, topics)…")
+        store, notes = rebuild(paths)
+        bar.progress(1.0, text="Done")
+        after = store.meta().get("articles", before)
+        for n in notes:
+            st.warning(n)
+        reopen(f"Added {len(saved)} file(s): {after - before} new article(s); the corpus now has {after} articles.")

@@ -1,0 +1,18 @@
+"""Overview: articles per outlet and month, top entities, topics, where the metadata comes from."""
+import streamlit as st
+
+from analysis.figures_views import overview_charts
+from pages import _ui
+
+st.title("Overview")
+v = _ui.view()
+errors = v.corpus.meta.get("errors", [])
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Articles selected", f"{len(v.ids):,}")
+c2.metric("Outlets", f"{v.selected['outlet'].nunique():,}")
+c3.metric("Entities mentioned", f"{v.mentions['entity_id'].nunique():,}")
+c4.metric("Files that could not be read", f"{len(errors):,}")
+if errors:
+    with st.expander(f"{len(errors)} file(s) could not be read"):
+        st.dataframe(errors, hide_index=True)
+_ui.charts(overview_charts(v), page="overview")

@@ -1,0 +1,17 @@
+"""Sources: distinctive terms, entity shares, similar articles and copies, tone, quotes."""
+import streamlit as st
+
+from analysis.figures_sources import sources_charts
+from pages import _ui
+
+st.title("Sources")
+v = _ui.view()
+st.caption("Outlets shown: the ones selected in the sidebar, else the biggest of the selection.")
+_ui.charts(sources_charts(v), page="sources")
+dups = v.corpus.table("duplicates")
+if dups is not None and {"group", "article_id"} <= set(dups.columns):
+    sel = dups[dups["article_id"].isin(set(v.ids))]
+    if len(sel):
+        st.subheader("Syndicated copies (groups of near-identical articles)")
+        titles = v.corpus.articles.set_index("id")["title"]
+        st.dataframe(sel.assign(title=titles.reindex(sel["article_id"]).to_numpy()), hide_index=True)

@@ -1,0 +1,74 @@
+"""One AppTest per page on the bundled seeds (5 articles: 3 with unknown outlet, 1 dated)."""
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+PAGES = ["pages/overview.py", "pages/entities.py", "pages/topics.py", "pages/sources.py", "pages/articles.py"]
+
+
+def run(page: str, **state) -> AppTest:
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> tuple[int, int]:
+    for h in at.get("html"):
+        m = re.search(r"<b>(\d+) of (\d+) articles</b>", h.proto.body)
+        if m:
+            return int(m[1]), int(m[2])
+    raise AssertionError("no 'n of N articles' line")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_and_filters(page):
+    assert shown(run(page)) == (5, 5)
+    at = run(page, outlet=["Press TV"])
+    assert shown(at) == (1, 5)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_selection_has_a_clear_message(page):
+    at = run(page, q="no such words anywhere")
+    assert shown(at) == (0, 5)
+    messages = [w.value for w in at.warning] + [i.value for i in at.info]
+    assert any("No article matches the filters" in m for m in messages)
+
+
+def test_unknown_date_checkbox_and_unknown_outlet():
+    assert shown(run(PAGES[0], undated=False)) == (1, 5)
+    assert shown(run(PAGES[0], outlet=["(unknown)"])) == (3, 5)
+
+
+def test_overview_charts_include_topics_on_the_seeds():
+    at = run(PAGES[0])
+    assert len(at.get("plotly_chart")) >= 5
+    assert not any("not computed for this corpus yet" in i.value for i in at.info)
+
+
+def test_a_click_becomes_a_filter():
+    import datetime as dt
+
+    from pages._ui import filter_update
+
+    assert filter_update("outlet", [{"customdata": ["Press TV"], "x": 1}]) == ("outlet", ["Press TV"])
+    assert filter_update("entity", [{"customdata": ["NATO", 5]}]) == ("entity", ["NATO"])
+    assert filter_update("topic", [{"customdata": [3]}]) == ("topic", [3])
+    bounds = (dt.date(2021, 8, 13), dt.date(2021, 12, 31))
+    assert filter_update("month", [{"customdata": ["2021-08"]}], bounds) == \
+        ("dates", (dt.date(2021, 8, 13), dt.date(2021, 8, 31)))
+    assert filter_update("outlet", []) is None
+
+
+def test_clicked_outlet_filters_every_page():
+    at = run(PAGES[1], outlet=["Press TV"], entity=["NATO"])
+    assert shown(at) == (1, 5)

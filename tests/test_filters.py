@@ -1,0 +1,68 @@
+"""The one filter function, on a five-article index a reader can check by hand."""
+import datetime as dt
+
+import pandas as pd
+
+from analysis.filters import UNKNOWN, ArticleIndex, Filters, describe, from_params, select_articles, to_params
+
+
+def index() -> ArticleIndex:
+    arts = pd.DataFrame({
+        "id": ["a", "b", "c", "d", "e"],
+        "outlet": ["Reuters", "Reuters", "BBC", UNKNOWN, "BBC"],
+        "date": pd.to_datetime(["2021-08-01", "2021-09-15", None, "2021-08-20", "2022-01-01"]),
+    })
+    ae = pd.DataFrame({"art": [0, 0, 1, 2, 4], "entity": ["Kabul", "NATO", "Kabul", "NATO", "Taliban"],
+                       "type": ["GPE", "ORG", "GPE", "ORG", "ORG"], "n": [2, 1, 1, 3, 1]})
+    at = pd.DataFrame({"art": [0, 1, 2, 3, 4], "topic": [0, 1, 0, 1, 1]})
+    texts = {"a": "the fall of kabul", "b": "talks in Doha", "c": "", "d": "Kabul airport", "e": ""}
+    return ArticleIndex(arts, ae, at, lambda q: {k for k, t in texts.items() if q.lower() in t.lower()})
+
+
+def ids(f: Filters) -> list[str]:
+    return select_articles(index(), f).tolist()
+
+
+def test_no_filter_selects_all():
+    assert ids(Filters()) == ["a", "b", "c", "d", "e"]
+
+
+def test_outlets_including_unknown():
+    assert ids(Filters(outlets=("BBC",))) == ["c", "e"]
+    assert ids(Filters(outlets=(UNKNOWN, "Reuters"))) == ["a", "b", "d"]
+
+
+def test_date_range_and_undated():
+    f = Filters(start=dt.date(2021, 8, 1), end=dt.date(2021, 8, 31))
+    assert ids(f) == ["a", "c", "d"]            # c has no date: kept by default
+    assert ids(f.with_(include_undated=False)) == ["a", "d"]
+    assert ids(Filters(include_undated=False)) == ["a", "b", "d", "e"]
+
+
+def test_entities_topics_text_combine():
+    assert ids(Filters(entities=("Kabul",))) == ["a", "b"]
+    assert ids(Filters(entities=("Kabul", "Taliban"))) == ["a", "b", "e"]
+    assert ids(Filters(topics=(1,))) == ["b", "d", "e"]
+    assert ids(Filters(text="kabul")) == ["a", "d"]
+    assert ids(Filters(text="kabul", outlets=("Reuters",))) == ["a"]
+
+
+def test_empty_selection_is_an_empty_index():
+    assert ids(Filters(outlets=("BBC",), text="doha")) == []
+
+
+def test_entity_types_do_not_remove_articles():
+    assert ids(Filters(entity_types=("PERSON",))) == ["a", "b", "c", "d", "e"]
+
+
+def test_params_round_trip():
+    f = Filters(outlets=("BBC", UNKNOWN), start=dt.date(2021, 1, 1), include_undated=False,
+                entities=("Kabul",), topics=(3,), text="airport")
+    assert from_params(to_params(f)) == f
+    assert from_params({"from": "not a date", "topic": ["x", "2"]}) == Filters(topics=(2,))
+
+
+def test_describe_says_what_is_filtered():
+    lines = describe(Filters(outlets=("BBC",), include_undated=False, topics=(1,)), topic_labels={1: "Doha talks"})
+    assert lines == ["outlets: BBC", "articles with unknown date excluded", "topics: Doha talks"]
+    assert describe(Filters()) == []
