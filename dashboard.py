@@ -17,7 +17,7 @@ from analysis.filters import UNKNOWN, Filters, describe
 from analysis.dashboard_data import store_generation
 from pages._ui import load_corpus
 
-FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "q")
+FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "ptopic", "q")
 
 
 def cli_paths() -> list[str]:
@@ -56,10 +56,12 @@ def sidebar_filters(corpus) -> Filters:
     entities = sb.multiselect("Articles mentioning", names, key="entity", bind="query-params",
                               accept_new_options=True, placeholder="any entity")
     topics = topic_filter(corpus)
+    ptopics = passage_topic_filter(corpus)
     text = sb.text_input("Search the text", key="q", bind="query-params", placeholder="word or phrase")
     sb.button("Clear all filters", on_click=clear_filters, icon=":material/filter_alt_off:")
     return Filters(outlets=tuple(chosen), start=start, end=end, include_undated=include,
-                   entity_types=tuple(etypes), entities=tuple(entities), topics=tuple(topics), text=text or "")
+                   entity_types=tuple(etypes), entities=tuple(entities), topics=tuple(topics),
+                   passage_topics=tuple(ptopics), text=text or "")
 
 
 def topic_filter(corpus) -> list[int]:
@@ -72,8 +74,19 @@ def topic_filter(corpus) -> list[int]:
                                   format_func=lambda t: f"{t}: {labels.get(t, '')}")
 
 
+def passage_topic_filter(corpus) -> list[int]:
+    topics = corpus.table("topics_passages")
+    if topics is None or corpus.passage_topics is None:
+        return []
+    labels = dict(zip(topics["topic"].astype(int), topics["label"]))
+    st.session_state["_passage_labels"] = labels
+    return st.sidebar.multiselect("Passage topics (none = all)", list(labels), key="ptopic", bind="query-params",
+                                  format_func=lambda t: f"{t}: {labels.get(t, '')}",
+                                  help="Articles with at least one paragraph in these topics.")
+
+
 def clear_filters() -> None:
-    defaults = {"outlet": [], "etype": [], "entity": [], "topic": [], "q": "", "undated": True}
+    defaults = {"outlet": [], "etype": [], "entity": [], "topic": [], "ptopic": [], "q": "", "undated": True}
     for key, value in defaults.items():
         st.session_state[key] = value
     if "_date_bounds" in st.session_state:
@@ -83,7 +96,8 @@ def clear_filters() -> None:
 def header_html(v: View) -> str:
     """'n of N articles' and the active filters (each page shows it first)."""
     n, total = len(v.ids), len(v.corpus.articles)
-    active = describe(v.filters, topic_labels=st.session_state.get("_topic_labels"))
+    active = describe(v.filters, topic_labels=st.session_state.get("_topic_labels"),
+                      passage_labels=st.session_state.get("_passage_labels"))
     return f"<b>{n:,} of {total:,} articles</b> · " + html.escape(" · ".join(active) if active else "no filter")
 
 

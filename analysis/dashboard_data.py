@@ -20,13 +20,16 @@ import pandas as pd
 from analysis import config
 from analysis.filters import UNKNOWN, ArticleIndex
 from analysis.store import Store
+# the upload rules live in analysis.uploads (pure, unit-tested); re-exported for the pages
+from analysis.uploads import ALLOWED_UPLOADS, MAX_UPLOAD_BYTES, safe_filename, save_upload, upload_problem  # noqa: F401
 
 ARTICLE_COLUMNS = ["id", "file", "title", "title_how", "title_evidence", "source", "source_how",
                    "source_evidence", "published", "published_how", "published_evidence",
                    "month", "url", "n_words"]
 OPTIONAL_TABLES = ["topics_articles", "topics_passages", "article_topics", "passage_topics",
                    "doc_map", "distinctive_terms", "distinctive_entities", "entity_shares",
-                   "similar", "duplicates", "tone_sources", "tone_entities", "quotes"]
+                   "similar", "duplicates", "tone_sources", "tone_entities", "quotes",
+                   "entity_clusters", "entity_cluster_assignments", "entity_cooccurrence", "entity_communities"]
 
 
 def corpus_paths(argv: list[str] | None = None) -> list[str]:
@@ -57,7 +60,9 @@ class Corpus:
         self.entities = pd.read_parquet(self.path("entities"), columns=["entity_id", "name", "type", "mentions", "articles"])
         self.article_entities = self._article_entities()
         self.article_topics = self._article_topics()
-        self.index = ArticleIndex(self.articles, self.article_entities, self.article_topics, self.search)
+        self.passage_topics = self._article_topics("passage_topics")
+        self.index = ArticleIndex(self.articles, self.article_entities, self.article_topics,
+                                  passage_topics=self.passage_topics, search=self.search)
 
     # -- loading -------------------------------------------------------------------
     def _article_entities(self) -> pd.DataFrame:
@@ -71,8 +76,9 @@ class Corpus:
             df[c] = df[c].astype("category")
         return df.reset_index(drop=True)
 
-    def _article_topics(self) -> pd.DataFrame | None:
-        at = self.table("article_topics")
+    def _article_topics(self, name: str = "article_topics") -> pd.DataFrame | None:
+        """(art, topic) of each article (article_topics) or each passage (passage_topics)."""
+        at = self.table(name)
         if at is None or not {"article_id", "topic"} <= set(at.columns):
             return None
         out = pd.DataFrame({"art": self.pos.reindex(at["article_id"]).to_numpy(), "topic": at["topic"].to_numpy()})
@@ -202,10 +208,6 @@ def term_spans(texts: pd.DataFrame, term: str, *, limit: int = 200) -> pd.DataFr
     return pd.DataFrame(rows, columns=["article_id", "start", "end"])
 
 
-ALLOWED_UPLOADS = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv")
-MAX_UPLOAD_BYTES = int(os.environ.get("NEWS_MAX_UPLOAD_BYTES", 50_000_000))
-
-
 def uploads_dir(paths: list[str]) -> Path:
     """Where files uploaded in the browser are saved: data/uploads/<corpus>/."""
     return config.uploads_dir() / corpus_name(paths)
@@ -215,41 +217,6 @@ def corpus_inputs(paths: list[str]) -> list[str]:
     """The corpus paths plus its uploads folder (when it holds files)."""
     up = uploads_dir(paths)
     return list(paths) + ([str(up)] if up.is_dir() and any(up.iterdir()) else [])
-
-
-def upload_problem(name: str, size: int, *, max_bytes: int = MAX_UPLOAD_BYTES) -> str | None:
-    """Why an upload is refused (None when it is fine)."""
-    lower = name.lower().removesuffix(".gz")
-    if not lower.endswith(ALLOWED_UPLOADS):
-        return f"{name}: not an allowed type (use {', '.join(ALLOWED_UPLOADS)}, each also .gz)"
-    if size > max_bytes:
-        return f"{name}: {size / 1e6:.1f} MB is more than the limit of {max_bytes / 1e6:.0f} MB"
-    if size == 0:
-        return f"{name}: the file is empty"
-    return None
-
-
-def safe_filename(name: str) -> str:
-    """A plain file name: no folders, no hidden files, only letters, digits, . _ -"""
-    base = re.split(r"[\\/]", name)[-1]
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip("._-")
-    return base[:120] or "upload.txt"
-
-
-def save_upload(folder: Path, name: str, data: bytes) -> Path:
-    """Save under folder with a sanitised name; never overwrite (name-1.ext, name-2.ext...)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    base = safe_filename(name)
-    stem, dot, ext = base.partition(".")
-    path, i = folder / base, 1
-    while True:
-        try:
-            with open(path, "xb") as fh:
-                fh.write(data)
-            return path
-        except FileExistsError:
-            path = folder / f"{stem}-{i}{dot}{ext}"
-            i += 1
 
 
 def manifest_path(paths: list[str]) -> Path:

@@ -136,8 +136,12 @@ def month_range(counts: pd.DataFrame, value: str) -> list[str] | None:
     """The x range that holds the middle 99% of the values (a few stray dates, e.g. a
     1990 typo in a 2020 corpus, would squash every bar); None for short spans."""
     by_month = counts.groupby("month")[value].sum().sort_index()
-    if len(by_month) < 24:
+    if by_month.empty:
         return None
+    if len(by_month) < 24:   # a short span: pad to at least 7 months, so one month is a bar, not a wall
+        first, last = pd.Period(by_month.index[0], "M"), pd.Period(by_month.index[-1], "M")
+        pad = max(1, (7 - ((last - first).n + 1) + 1) // 2)
+        return [(first - pad).start_time.strftime("%Y-%m-%d"), (last + pad).end_time.strftime("%Y-%m-%d")]
     share = by_month.cumsum() / by_month.sum()
     lo = by_month.index[(share >= 0.005).argmax()]
     hi = by_month.index[(share >= 0.995).argmax()]
@@ -204,7 +208,7 @@ def topic_color(topic) -> str:
     return PALETTE[int(topic) % len(PALETTE)] if int(topic) >= 0 else OTHER_COLOR
 
 
-def topics_figure(topics: pd.DataFrame, *, title: str = "Topics") -> go.Figure:
+def topics_figure(topics: pd.DataFrame, *, title: str = "Topics", x_title: str = "articles") -> go.Figure:
     """Horizontal bars: topics has topic, label, size (largest first)."""
     df = topics.iloc[::-1]
     bar = {"type": "bar", "orientation": "h", "x": _list(df["size"]),
@@ -212,7 +216,7 @@ def topics_figure(topics: pd.DataFrame, *, title: str = "Topics") -> go.Figure:
            "marker": {"color": [topic_color(t) for t in df["topic"]]}, "customdata": _custom(df, ["topic"]),
            "text": [esc(lab) for lab in df["label"]], "textposition": "none",
            "hovertemplate": "%{text}<br>%{x}<extra></extra>"}
-    return figure([bar], layout(title, x="size", height=_hbar_height(len(df)), vmax=_max(df["size"])))
+    return figure([bar], layout(title, x=x_title, height=_hbar_height(len(df)), vmax=_max(df["size"])))
 
 
 def heatmap_figure(df: pd.DataFrame, *, x: str, y: str, value: str, title: str, x_title: str = "",

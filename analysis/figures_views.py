@@ -121,8 +121,12 @@ def overview_charts(view: View) -> list[Chart | Missing]:
                if len(months) else Missing("articles_per_month", "No selected article has a known date."))
     top = top_entities(view, 20)
     out.append(Chart("top_entities", F.entities_figure(top), top, "entity"))
-    topics = topic_sizes(view)
-    out.append(Chart("topics", F.topics_figure(topics, title="Topics (articles)"), topics, "topic")
+    from analysis.figures_topics import default_level, level_sizes
+
+    level = default_level(view)
+    topics = level_sizes(view, level)
+    out.append(Chart("topics", F.topics_figure(topics, title=f"Topics of the {level}", x_title=level), topics,
+                     "topic" if level == "articles" else "ptopic")
                if topics is not None else Missing("topics", f"Topics: {NOT_YET}."))
     state = metadata_state(view)
     out.append(Chart("metadata", F.metadata_figure(state), state))
@@ -188,6 +192,39 @@ def entities_charts(view: View, *, entity: str | None = None, n: int = 25) -> li
                      edges.merge(nodes[["entity_id", "entity"]], left_on="a", right_on="entity_id")
                      .merge(nodes[["entity_id", "entity"]], left_on="b", right_on="entity_id", suffixes=("_a", "_b"))
                      [["entity_a", "entity_b", "n"]].rename(columns={"n": "sentences"}), "entity"))
+    return out
+
+
+def entity_cluster_charts(view: View) -> list[Chart | Missing]:
+    """Article clusters by entities (sizes over the selection, share per outlet) and the
+    entity communities of the co-occurrence network, drawn for the entities that the
+    selected articles mention."""
+    from analysis import figures_entity_clusters as FEC
+    from analysis.entity_clusters import cluster_shares
+
+    clusters = view.corpus.table("entity_clusters")
+    assign = view.corpus.table("entity_cluster_assignments")
+    if clusters is None or assign is None:
+        return [Missing("entity_clusters", f"Article clusters by entities: {NOT_YET}.")]
+    assign = assign[assign["article_id"].astype(str).isin(set(view.ids))]
+    sizes = assign.groupby("cluster").size().rename("size")
+    cl = clusters.drop(columns=["size", "articles"], errors="ignore").merge(sizes, left_on="cluster", right_index=True)
+    out: list[Chart | Missing] = [Chart("entity_clusters", FEC.cluster_sizes_figure(cl), cl.drop(columns=["entities"])
+                                        .assign(entities=cl["entities"].map(lambda e: "; ".join(map(str, e)))))]
+    sel = view.selected.assign(source=view.selected["outlet"])
+    shares = cluster_shares(assign, sel, by="source")
+    out.append(Chart("entity_clusters_per_outlet", FEC.cluster_outlets_figure(shares, clusters), shares, "outlet"))
+    comms, edges = view.corpus.table("entity_communities"), view.corpus.table("entity_cooccurrence")
+    if comms is None or edges is None:
+        out.append(Missing("entity_communities", f"Entity communities: {NOT_YET}."))
+        return out
+    present = set(view.mentions["entity"].astype(str))
+    comms = comms[comms["entity"].isin(present)]
+    edges = edges[edges["source_entity"].isin(present) & edges["target_entity"].isin(present)]
+    ents = view.corpus.entities[["name", "type", "mentions"]]
+    out.append(Chart("entity_communities", FEC.communities_network_figure(comms, edges, ents),
+                     comms.merge(ents.rename(columns={"name": "entity"}).drop_duplicates("entity"), on="entity", how="left"),
+                     "entity"))
     return out
 
 

@@ -26,6 +26,7 @@ class Filters:
     entity_types: tuple[str, ...] = ()   # narrows entity views, not the articles
     entities: tuple[str, ...] = ()       # articles that mention any of these
     topics: tuple[int, ...] = ()         # articles in any of these topics
+    passage_topics: tuple[int, ...] = () # articles with a passage (paragraph) in any of these topics
     text: str = ""                       # case-insensitive substring of title or text
 
     def with_(self, **changes) -> "Filters":
@@ -46,6 +47,7 @@ class ArticleIndex:
     article_entities: pd.DataFrame | None = None
     article_topics: pd.DataFrame | None = None
     search: Callable[[str], set] | None = None
+    passage_topics: pd.DataFrame | None = None   # art (int position), topic (int); one row per passage
     _positions: dict = field(default_factory=dict, repr=False)
 
 
@@ -63,6 +65,10 @@ def selection_mask(index: ArticleIndex, f: Filters) -> np.ndarray:
     if f.topics and index.article_topics is not None:
         at = index.article_topics
         hit = at.loc[at["topic"].isin(list(f.topics)), "art"].to_numpy()
+        mask &= _positions_mask(len(arts), hit)
+    if f.passage_topics and index.passage_topics is not None:
+        pt = index.passage_topics
+        hit = pt.loc[pt["topic"].isin(list(f.passage_topics)), "art"].to_numpy()
         mask &= _positions_mask(len(arts), hit)
     if f.text.strip() and index.search is not None:
         ids = index.search(f.text.strip())
@@ -91,7 +97,7 @@ def _date_mask(dates: pd.Series, f: Filters) -> np.ndarray:
     return (known & ok) | (~known & f.include_undated)
 
 
-def describe(f: Filters, *, topic_labels: dict | None = None) -> list[str]:
+def describe(f: Filters, *, topic_labels: dict | None = None, passage_labels: dict | None = None) -> list[str]:
     """The active filters as short lines ("outlets: A, B"); [] when nothing is filtered."""
     out = []
     if f.outlets:
@@ -105,6 +111,9 @@ def describe(f: Filters, *, topic_labels: dict | None = None) -> list[str]:
     if f.topics:
         labels = topic_labels or {}
         out.append("topics: " + ", ".join(str(labels.get(t, t)) for t in f.topics))
+    if f.passage_topics:
+        labels = passage_labels or {}
+        out.append("with a passage in topics: " + ", ".join(str(labels.get(t, t)) for t in f.passage_topics))
     if f.text.strip():
         out.append(f"text contains: \"{f.text.strip()}\"")
     if f.entity_types:
@@ -131,6 +140,8 @@ def to_params(f: Filters) -> dict[str, list[str] | str]:
         p["entity"] = list(f.entities)
     if f.topics:
         p["topic"] = [str(t) for t in f.topics]
+    if f.passage_topics:
+        p["ptopic"] = [str(t) for t in f.passage_topics]
     if f.text.strip():
         p["q"] = f.text.strip()
     return p
@@ -149,6 +160,7 @@ def from_params(params: dict) -> Filters:
     return Filters(outlets=many("outlet"), start=_date(one("from")), end=_date(one("to")),
                    include_undated=one("undated") != "0", entity_types=many("etype"),
                    entities=many("entity"), topics=tuple(int(t) for t in many("topic") if str(t).lstrip("-").isdigit()),
+                   passage_topics=tuple(int(t) for t in many("ptopic") if str(t).lstrip("-").isdigit()),
                    text=one("q") or "")
 
 

@@ -6,6 +6,7 @@ import calendar
 import functools
 import datetime as dt
 import html
+import re
 
 import streamlit as st
 
@@ -21,6 +22,16 @@ def load_corpus(paths: tuple[str, ...], generation: str = ""):
     """One Corpus per process, corpus and store generation (a rebuild, here or by the
     command line, makes a new generation, so the next run loads the new tables)."""
     return open_corpus(list(paths))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&])")
+
+
+def md_escape(text: str) -> str:
+    """Text for a Streamlit markdown context (st.error, st.caption, labels...) that shows
+    as typed: every markdown/HTML punctuation is backslash-escaped, so a file name or a
+    corpus string can make no link, image, emphasis, heading, colour or icon directive."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def small(text: str) -> str:
@@ -48,7 +59,7 @@ def charts(items: list[Chart | Missing], *, page: str) -> None:
     """Lay out a page's charts (or the notes that say why one is missing)."""
     for item in items:
         if isinstance(item, Missing):
-            st.info(item.message)
+            st.info(md_escape(item.message))  # may name an entity: text, not markdown
         else:
             chart(item)
     export_all([c for c in items if isinstance(c, Chart)], page=page)
@@ -62,8 +73,9 @@ def chart(c: Chart) -> None:
     if c.select:
         st.plotly_chart(c.figure, key=key, on_select=functools.partial(_on_select, key, c.select),
                         selection_mode="points", config=PLOTLY_CONFIG)
-        article = "an" if c.select[0] in "aeiou" else "a"
-        st.caption(f"Click {article} {c.select} to filter the dashboard by it.")
+        what = {"ptopic": "passage topic"}.get(c.select, c.select)
+        article = "an" if what[0] in "aeiou" else "a"
+        st.caption(f"Click {article} {what} to filter the dashboard by it.")
     else:
         st.plotly_chart(c.figure, key=key, config=PLOTLY_CONFIG)
     export_buttons(c)
@@ -116,6 +128,8 @@ def filter_update(kind: str, points: list[dict], bounds=None) -> tuple[str, obje
         return "entity", [str(value)]
     if kind == "topic":
         return "topic", [int(value)]
+    if kind == "ptopic":
+        return "ptopic", [int(value)]
     if kind == "month":
         y, m = map(int, str(value)[:7].split("-"))
         lo, hi = bounds or (dt.date.min, dt.date.max)

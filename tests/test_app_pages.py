@@ -72,3 +72,21 @@ def test_a_click_becomes_a_filter():
 def test_clicked_outlet_filters_every_page():
     at = run(PAGES[1], outlet=["Press TV"], entity=["NATO"])
     assert shown(at) == (1, 5)
+
+
+def test_entities_page_shows_entity_clusters_and_communities():
+    at = run(PAGES[1])
+    keys = {c.proto.id for c in at.get("plotly_chart")}
+    assert len(at.get("plotly_chart")) >= 7, keys
+    assert "Clusters and communities" in " ".join(h.value for h in at.header)
+    at = run(PAGES[1], outlet=["Press TV"])   # the Press TV article alone: one cluster, still drawn
+    assert not at.exception and len(at.get("plotly_chart")) >= 6
+
+
+def test_seed_topics_page_shows_passage_topics_and_a_passage_topic_filters():
+    at = run(PAGES[2])
+    assert at.segmented_control[0].value == "passages"      # five articles: one article topic, nine passage topics
+    titles = " ".join(e.label for e in at.expander)
+    assert titles.count(" passages)") >= 5
+    embassy = next(int(e.label.split(":")[0]) for e in at.expander if "embass" in e.label.lower())
+    assert shown(run(PAGES[2], ptopic=[embassy])) == (1, 5)  # only the Press TV article is about embassies

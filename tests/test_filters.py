@@ -66,3 +66,13 @@ def test_describe_says_what_is_filtered():
     lines = describe(Filters(outlets=("BBC",), include_undated=False, topics=(1,)), topic_labels={1: "Doha talks"})
     assert lines == ["outlets: BBC", "articles with unknown date excluded", "topics: Doha talks"]
     assert describe(Filters()) == []
+
+
+def test_passage_topics_select_articles_with_such_a_passage_and_round_trip():
+    idx = index()
+    idx.passage_topics = pd.DataFrame({"art": [0, 0, 1, 3, 3], "topic": [5, 6, 6, 7, 5]})
+    assert select_articles(idx, Filters(passage_topics=(5,))).tolist() == ["a", "d"]
+    assert select_articles(idx, Filters(passage_topics=(6,), outlets=("Reuters",))).tolist() == ["a", "b"]
+    f = Filters(passage_topics=(5, 7))
+    assert from_params(to_params(f)) == f
+    assert describe(f, passage_labels={5: "Kabul evacuation"}) == ["with a passage in topics: Kabul evacuation, 7"]
