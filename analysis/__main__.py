@@ -1,7 +1,9 @@
-"""The command line: python -m analysis {build,report} PATH...
+"""The command line: python -m analysis {build,report,export} PATH...
 
   build   read the articles, analyse what is new, write the store the dashboard reads
   report  the same, then print the report (JSON or a short text summary)
+  export  the same, then write every dashboard chart for the given filters to a folder
+          (PNG, SVG, self-contained HTML, CSV, and filters.txt), no browser window needed
 """
 from __future__ import annotations
 
@@ -52,7 +54,39 @@ def parser() -> argparse.ArgumentParser:
                                    "articles with provenance, entities, topics, errors.")
     _common(r)
     r.add_argument("--format", choices=["json", "text"], default="json")
+    e = sub.add_parser("export", help="build, then write every chart of the dashboard to files",
+                       description="Build the store as 'build' does, then write every chart of the "
+                                   "dashboard for the filters given here (the same filters as the "
+                                   "dashboard's sidebar) as PNG, SVG, HTML and CSV, plus filters.txt.")
+    _common(e)
+    e.add_argument("--out", required=True, help="folder for the files (created)")
+    e.add_argument("--formats", default="png,svg,html,csv", help="comma-separated (default png,svg,html,csv)")
+    e.add_argument("--outlet", action="append", default=[], help="only these outlets; repeatable")
+    e.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first date")
+    e.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last date")
+    e.add_argument("--exclude-undated", action="store_true", help="leave out articles with unknown date")
+    e.add_argument("--entity", action="append", default=[], help="articles mentioning this entity; repeatable")
+    e.add_argument("--topic", action="append", type=int, default=[], help="article topic number; repeatable")
+    e.add_argument("--passage-topic", action="append", type=int, default=[],
+                   help="articles with a passage in this topic; repeatable")
+    e.add_argument("--search", default="", help="text the title or body contains")
     return p
+
+
+def _export_filters(args):
+    import datetime as dt
+
+    from analysis.filters import Filters
+
+    def day(value, flag):
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            raise SystemExit(f"{flag} takes a date YYYY-MM-DD, not '{value}'")
+
+    return Filters(outlets=tuple(args.outlet), start=day(args.start, "--from"), end=day(args.end, "--to"),
+                   include_undated=not args.exclude_undated, entities=tuple(args.entity),
+                   topics=tuple(args.topic), passage_topics=tuple(args.passage_topic), text=args.search)
 
 
 def _run_build(args):
@@ -74,7 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     result = _run_build(args)
     n = result.store.meta().get("articles", 0)
-    if args.command == "build":
+    if args.command == "export":
+        from analysis.export import export_view
+
+        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        try:
+            written = export_view(result.store, _export_filters(args), args.out, formats=formats)
+        except ValueError as exc:
+            raise SystemExit(str(exc))
+        print(f"{len(written)} files written to {args.out}", file=sys.stderr)
+    elif args.command == "build":
         t = result.timings
         print(f"{n} articles ({result.analysed} analysed now, the rest from cache), "
               f"{len(result.errors)} errors, {t['total']:.1f} s -> {result.store.root}", file=sys.stderr)
