@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -242,8 +243,14 @@ def open_corpus(paths: list[str]) -> tuple[Corpus, list[str]]:
     """Build the store if needed (ensure_built, uploads included), then load it."""
     from analysis.pipeline import ensure_built
 
-    store, messages = ensure_built(corpus_inputs(paths), store_dir=config.default_store(paths))
-    return Corpus(store, paths), messages
+    for attempt in range(3):
+        store, messages = ensure_built(corpus_inputs(paths), store_dir=config.default_store(paths))
+        try:
+            return Corpus(store, paths), messages
+        except (OSError, duckdb.IOException):
+            if attempt == 2:
+                raise
+            time.sleep(0.5)  # builds switched generations twice while this one opened: open the new one
 
 
 def rebuild(paths: list[str]) -> tuple[Store, list[str]]:

@@ -68,8 +68,28 @@ def _html_text(s: str) -> str:
     return html.escape(s)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell that a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, @SUM)
+    gets a leading apostrophe, the usual guard (OWASP 'CSV injection'); numbers and other
+    text are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_bytes(table) -> bytes:
-    return table.to_csv(index=False).encode("utf-8")
+    """The chart's data as CSV; corpus text that starts like a formula is defused."""
+    import pandas as pd
+
+    out = table.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_string_dtype(s) or s.dtype == object or isinstance(s.dtype, pd.CategoricalDtype):
+            out[col] = s.astype(object).map(spreadsheet_safe)
+    return out.to_csv(index=False).encode("utf-8")
 
 
 def chart_bytes(chart, fmt: str) -> bytes:

@@ -98,10 +98,20 @@ def build(paths: list[str], *, store_dir: str | Path | None = None, model: str |
           n_process: int = 2, batch_size: int = 32, mapping=None, progress: bool = True,
           n_topics: int | None = None, extras: Callable | None = None, naive: bool = False,
           scheduler: str | None = None) -> BuildResult:
-    """Build (or update) the store of a corpus. Only new content goes through NER."""
+    """Build (or update) the store of a corpus. Only new content goes through NER.
+    One build at a time per store (two browser tabs saving at once, or the dashboard and
+    the command line): the second waits, then reads the inputs with the first's changes."""
+    store = Store(store_dir or config.default_store(paths))
+    with store.build_lock():
+        return _build(paths, store, model=model, n_process=n_process, batch_size=batch_size, mapping=mapping,
+                      progress=progress, n_topics=n_topics, extras=extras, naive=naive, scheduler=scheduler)
+
+
+def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_topics, extras, naive,
+           scheduler) -> BuildResult:
     t0 = time.perf_counter()
     model = model_name(model)
-    store = Store(store_dir or config.default_store(paths))
+    signature = inputs_signature(paths)  # before reading: an edit made during the build shows as a change
     manifest, errors = read_manifest(side_file(paths, MANIFEST))
     rules, alias_errors = read_aliases(side_file(paths, ALIASES))
     errors += alias_errors
@@ -124,7 +134,7 @@ def build(paths: list[str], *, store_dir: str | Path | None = None, model: str |
     store.commit(tables, {"paths": [str(Path(p).resolve()) for p in paths], "model": model,
                       "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
                       "articles": len(articles), "errors": [vars(e) for e in errors],
-                      "analysed_this_run": result.analysed, "signature": inputs_signature(paths)})
+                      "analysed_this_run": result.analysed, "signature": signature})
     timings["total"] = time.perf_counter() - t0
     return result
 

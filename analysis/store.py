@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from analysis.userfiles import write_atomic
+from analysis.userfiles import locked, write_atomic
 
 NER_COLUMNS = ["hash", "kind", "start", "end", "label", "text"]
 
@@ -49,14 +49,25 @@ class Store:
         gen = self.meta().get("generation", "") if (self.root / "meta.json").exists() else ""
         return self.root / gen / f"{name}.parquet"
 
+    def build_lock(self):
+        """An exclusive lock on this store for a whole build (released by the OS if the
+        process dies, so a killed build never blocks the next one)."""
+        return locked(self.root / ".build")
+
     def commit(self, tables: dict[str, pd.DataFrame], meta: dict) -> None:
-        """Write every table into a new generation, then switch meta.json to it."""
+        """Write every table into a new generation, then switch meta.json to it. The
+        generation it replaces is kept until the next commit: a reader that read meta.json
+        just before the switch (another dashboard session) can still open its tables."""
         gen = f"gen-{time.time_ns():020d}"
+        try:
+            previous = self.meta().get("generation", "")
+        except StoreError:
+            previous = ""
         for name, df in tables.items():
             write_atomic(self.root / gen / f"{name}.parquet", _parquet_bytes(df))
         self.write_meta({**meta, "generation": gen, "tables": sorted(tables)})
         for old in self.root.glob("gen-*"):
-            if old.name != gen and old.is_dir():
+            if old.name not in (gen, previous) and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
 
     def write(self, name: str, df: pd.DataFrame) -> None:

@@ -5,8 +5,10 @@ Pure (no streamlit): the Articles page hands the uploaded (name, bytes) pairs to
 
 * type: the extensions the readers understand (each also .gz), checked by name *and*
   content: a PDF, a ZIP, an image or a program renamed .txt is refused, so is binary data
-  (NUL bytes without a UTF-16/32 byte-order mark, the readers' own rule), and a .gz must be
-  gzip data that expands to at most ``config.MAX_FILE_BYTES`` (no decompression bombs);
+  (NUL bytes without a UTF-16/32 byte-order mark, the readers' own rule); gzip data (a .gz,
+  or any file starting with the gzip magic bytes, which the readers decompress too) must
+  expand to at most ``config.MAX_FILE_BYTES`` (no decompression bombs), and what it
+  expands to is checked the same way;
 * size: at most ``MAX_UPLOAD_BYTES`` per file (also enforced by Streamlit's
   ``server.maxUploadSize``), at most ``MAX_FILES`` per batch, never empty;
 * name: the last path component only, letters, digits, ``. _ -`` (Unicode letters kept),
@@ -89,9 +91,9 @@ def upload_problem(name: str, data: bytes | int, *, max_bytes: int = MAX_UPLOAD_
         return f"{shown}: the file is empty"
     if isinstance(data, int):
         return None
-    if ext.endswith(".gz"):
-        if not data.startswith(GZIP_MAGIC):
-            return f"{shown}: named .gz but is not gzip data"
+    if ext.endswith(".gz") and not data.startswith(GZIP_MAGIC):
+        return f"{shown}: named .gz but is not gzip data"
+    if data.startswith(GZIP_MAGIC):  # the readers decompress by content too, whatever the name
         head, problem = _gunzip_head(data, max_expanded or config.MAX_FILE_BYTES)
         if problem:
             return f"{shown}: {problem}"
@@ -136,7 +138,7 @@ def _binary_kind(head: bytes) -> str | None:
         if head.startswith(magic):
             return what
     if head.startswith(GZIP_MAGIC):
-        return "gzip data (name it .gz)"
+        return "gzip data inside gzip data"
     if bom_encoding(head) is None and b"\x00" in head:
         return "binary data"
     return None

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis.dashboard_data import kwic, term_spans
 from analysis.figures_views import View
+from pages._ui import md_escape
 
 MAX_ARTICLES = 300   # texts read for a term search
 MAX_LINES = 200
@@ -21,7 +22,7 @@ def section(v: View, *, default: str = "") -> None:
         return
     lines = kwic_lines(v, term.strip())
     if lines.empty:
-        st.info(f"No occurrence of '{term}' in the selected articles.")
+        st.info(md_escape(f"No occurrence of '{term}' in the selected articles."))
         return
     st.caption(f"{len(lines)} occurrence(s) shown (at most {MAX_LINES}), with outlet and date.")
     st.dataframe(lines, hide_index=True, width="stretch",

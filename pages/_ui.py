@@ -43,9 +43,25 @@ EMPTY = ("No article matches the filters. Widen the date range, choose other out
          "articles with unknown date' or clear the search (sidebar: 'Clear all filters').")
 
 
+def frame_first() -> None:
+    """A page run without the frame (dashboard.py): this happens when a server's very first
+    run is a deep link (/articles after a restart), because Streamlit runs the pages/ folder
+    the old way until st.navigation has been called once. Switch that mode off and run
+    again: the frame then runs, builds the view, and opens this same page."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+    except ImportError:  # a Streamlit without the flag: the overview, then the user's click
+        st.switch_page("dashboard.py")
+    st.rerun()
+
+
 def view(*, allow_empty: bool = False) -> View:
     """The view of this run (built by dashboard.py from the sidebar filters), after the
     'n of N articles' line; an empty selection stops the page with a clear message."""
+    if "_view" not in st.session_state:
+        frame_first()
     v = st.session_state["_view"]
     st.html(f'<div class="n-of-N">{st.session_state["_header"]}</div>')
     if not v.ids:

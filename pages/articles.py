@@ -3,8 +3,8 @@ import html
 
 import streamlit as st
 
-from analysis.dashboard_data import (ALLOWED_UPLOADS, MAX_UPLOAD_BYTES, manifest_path, rebuild, save_upload,
-                                     upload_problem, uploads_dir)
+from analysis.dashboard_data import manifest_path, rebuild, uploads_dir
+from analysis.uploads import ALLOWED_UPLOADS, MAX_FILES, MAX_UPLOAD_BYTES, accept
 from analysis.userfiles import update_manifest
 from pages import _reader, _ui
 
@@ -15,15 +15,21 @@ st.title("Articles")
 v = _ui.view(allow_empty=True)
 
 
-def reopen(message: str) -> None:
-    """After a change on disk: drop the cached corpus so the next run reads the new store."""
+def reopen(message: str, *, refused: list[str] = (), notes: list[str] = ()) -> None:
+    """After a change on disk: drop the cached corpus so the next run reads the new store;
+    the messages are shown after the rerun (file names and paths as text, never markdown)."""
     _ui.load_corpus.clear()
-    st.session_state["_flash"] = message
+    st.session_state["_flash"] = (message, list(refused), list(notes))
     st.rerun()
 
 
-if msg := st.session_state.pop("_flash", None):
-    st.success(msg)
+if flash := st.session_state.pop("_flash", None):
+    message, refused, notes = flash
+    st.success(_ui.md_escape(message))
+    for line in refused:
+        st.error(_ui.md_escape(line))
+    for line in notes:
+        st.warning(_ui.md_escape(line))
 
 if v.ids:
     st.subheader("The selected articles, with where each value comes from")
@@ -39,8 +45,8 @@ if v.ids:
     row = v.corpus.texts([aid]).iloc[0]
     spans = v.corpus.mentions_of([aid], columns=("start", "end", "entity", "type"))
     meta = v.corpus.articles.set_index("id").loc[aid]
-    st.markdown(f"#### {html.escape(row['title'] if isinstance(row['title'], str) else '(untitled)')}",
-                unsafe_allow_html=True)
+    # st.html, not st.markdown: a title is text, never markdown ([x](javascript:...), **, ![]())
+    st.html(f"<h4>{html.escape(row['title'] if isinstance(row['title'], str) else '(untitled)')}</h4>")
     st.html(_ui.small(f"{meta['outlet']} ({meta['source_how']}) · "
                       f"{meta['published'] if isinstance(meta['published'], str) else 'unknown date'} "
                       f"({meta['published_how']}) · {meta['file']}"))
@@ -64,33 +70,29 @@ if v.ids:
             try:
                 update_manifest(target, str(meta["file"]), changes)
             except OSError as exc:
-                st.error(f"Cannot write {target}: {exc.strerror or exc}. Copy the corpus to a folder you can "
-                         "write to, or add the line to a manifest.csv there by hand.")
+                st.error(_ui.md_escape(f"Cannot write {target}: {exc.strerror or exc}. Copy the corpus to a "
+                                       "folder you can write to, or add the line to a manifest.csv there by hand."))
             else:
                 with st.spinner("Rebuilding the store…"):
                     _, notes = rebuild(st.session_state["_paths"])
-                reopen(f"Saved the correction of {meta['file']}." + (" " + " ".join(notes) if notes else ""))
+                reopen(f"Saved the correction of {meta['file']}.", notes=notes)
 
 st.subheader("Add articles")
-files = st.file_uploader(f"Files ({', '.join(ALLOWED_UPLOADS)}, also .gz; at most {MAX_UPLOAD_BYTES // 1_000_000} MB each)",
-                         accept_multiple_files=True, key="uploads")
+files = st.file_uploader(f"Files ({', '.join(ALLOWED_UPLOADS)}, also .gz; at most {MAX_UPLOAD_BYTES // 1_000_000} MB "
+                         f"each, {MAX_FILES} at a time)", accept_multiple_files=True, key="uploads")
 if files and st.button("Analyse the uploaded files", type="primary"):
     paths = st.session_state["_paths"]
     before = len(v.corpus.articles)
-    bar = st.progress(0.0, text="Saving the files…")
-    saved = []
-    for i, f in enumerate(files, 1):
-        problem = upload_problem(f.name, f.size)
-        if problem:
-            st.error(problem)
-        else:
-            saved.append(save_upload(uploads_dir(paths), f.name, f.getvalue()))
-        bar.progress(0.3 * i / len(files), text=f"Saved {len(saved)} of {len(files)} file(s)")
-    if saved:
-        bar.progress(0.4, text="Analysing the new articles (entities, topics)…")
+    bar = st.progress(0.0, text="Checking and saving the files…")
+    outcome = accept(uploads_dir(paths), [(f.name, f.getvalue()) for f in files])
+    for problem in outcome.refused:
+        st.error(_ui.md_escape(problem))
+    if outcome.saved:
+        bar.progress(0.4, text=f"Analysing the new articles of {len(outcome.saved)} file(s) (entities, topics)…")
         store, notes = rebuild(paths)
         bar.progress(1.0, text="Done")
         after = store.meta().get("articles", before)
-        for n in notes:
-            st.warning(n)
-        reopen(f"Added {len(saved)} file(s): {after - before} new article(s); the corpus now has {after} articles.")
+        reopen(f"Added {len(outcome.saved)} file(s) (saved in {uploads_dir(paths)}): {after - before} new "
+               f"article(s); the corpus now has {after} articles.", refused=outcome.refused, notes=notes)
+    else:
+        bar.progress(1.0, text="Nothing saved")
