@@ -14,6 +14,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+from sklearn.metrics.pairwise import cosine_distances
 
 from analysis.vectors import Vectors, entity_token, fit_vectors, token_name
 
@@ -119,10 +120,13 @@ def choose_k(embedding: np.ndarray, tfidf, *, n_topics: int | None, random_state
     top = int(min(60, distinct - 1, max(3, round(np.sqrt(len(sample))))))
     candidates = np.unique(np.round(np.geomspace(2, top, num=min(top - 1, 15))).astype(int))
     scores = []
+    restarts = 3 if len(sample) < 1000 else 1   # a large sample ranks the candidates well with one start
+    dist = cosine_distances(tfidf[idx])   # once for every candidate (the same sample)
+    np.fill_diagonal(dist, 0.0)
     for k in candidates:
-        labels = cluster(sample, int(k), random_state=random_state, n_init=3)
+        labels = cluster(sample, int(k), random_state=random_state, n_init=restarts)
         ok = len(np.unique(labels)) > 1
-        scores.append(silhouette_score(tfidf[idx], labels, metric="cosine") if ok else -1.0)
+        scores.append(silhouette_score(dist, labels, metric="precomputed") if ok else -1.0)
     selection = pd.DataFrame({"k": candidates, "silhouette": np.round(scores, 4)})
     best = int(selection.sort_values(["silhouette", "k"], ascending=[False, True]).iloc[0]["k"])
     return best, selection, f"best silhouette of {len(candidates)} candidates on {len(sample)} units"
@@ -133,7 +137,7 @@ def cluster(embedding: np.ndarray, k: int, *, random_state: int = 0, n_init: int
     n = len(embedding)
     if k <= 1 or n <= 1:
         return np.zeros(n, dtype=int)
-    n_init = n_init or (10 if n <= 20_000 else 3)
+    n_init = n_init or (10 if n <= 2_000 else 3)   # restarts: cheap on small corpora, little gain on large
     raw = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit_predict(embedding)
     ids, first, sizes = np.unique(raw, return_index=True, return_counts=True)
     order = np.lexsort((first, -sizes))

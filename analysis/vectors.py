@@ -52,22 +52,72 @@ def token_name(token: str) -> str:
     return token.replace("_", " ").title() if "_" in token else token
 
 
-def entity_pattern(entity_names: Iterable[str]) -> re.Pattern | None:
-    """One regex for all multi-word names, longest first (so 'New York Times' wins
-    over 'New York')."""
-    names = sorted({n.strip() for n in entity_names if n and len(n.split()) > 1},
-                   key=lambda n: (-len(n), n))
-    if not names:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
-                      re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 
 
-def join_entities(text: str, pattern: re.Pattern | None) -> str:
+class EntityJoiner:
+    """Finds multi-word entity names in a text, case-insensitively and on word
+    boundaries, the longest name first where names overlap ('New York Times' wins over
+    'New York'), and replaces each by its single token. A dictionary keyed by the first
+    word of each name: linear in the text, whatever the number of names (one regex
+    alternation of 100,000 names is quadratic in practice)."""
+
+    def __init__(self, names: Iterable[str]):
+        self.index: dict[str, list[tuple]] = {}
+        for name in sorted({n.strip() for n in names if n and len(n.split()) > 1}, key=lambda n: (-len(n), n)):
+            low = name.lower()
+            words = list(_WORD.finditer(low))
+            if not words:
+                continue
+            toks = tuple(w.group() for w in words)
+            gaps = tuple(low[a.end():b.start()] for a, b in zip(words, words[1:]))
+            prefix, suffix = low[:words[0].start()], low[words[-1].end():]
+            self.index.setdefault(toks[0], []).append((toks, gaps, prefix, suffix))
+
+    def __bool__(self) -> bool:
+        return bool(self.index)
+
+    def sub(self, text: str) -> str:
+        words = list(_WORD.finditer(text))
+        low = [w.group().lower() for w in words]
+        lowtext = text.lower()
+        out, last, i = [], 0, 0
+        while i < len(words):
+            hit = None
+            for toks, gaps, prefix, suffix in self.index.get(low[i], ()):
+                n = len(toks)
+                if tuple(low[i:i + n]) != toks:
+                    continue
+                if any(lowtext[words[i + j].end():words[i + j + 1].start()] != gaps[j] for j in range(n - 1)):
+                    continue
+                start, end = words[i].start() - len(prefix), words[i + n - 1].end() + len(suffix)
+                if start < last or lowtext[start:words[i].start()] != prefix or lowtext[words[i + n - 1].end():end] != suffix:
+                    continue
+                if (start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")) or \
+                        (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                    continue
+                hit = (start, end, n)
+                break
+            if hit is None:
+                i += 1
+                continue
+            start, end, n = hit
+            out += [text[last:start], entity_token(text[start:end])]
+            last, i = end, i + n
+        return "".join(out) + text[last:] if out else text
+
+
+def entity_pattern(entity_names: Iterable[str]) -> EntityJoiner | None:
+    """The joiner for all multi-word names (None when there is none)."""
+    joiner = EntityJoiner(entity_names)
+    return joiner if joiner else None
+
+
+def join_entities(text: str, pattern: EntityJoiner | None) -> str:
     """Replace each multi-word entity name in text by its single token."""
     if pattern is None:
         return text
-    return pattern.sub(lambda m: entity_token(m.group(0)), text)
+    return pattern.sub(text)
 
 
 def df_limits(n_docs: int) -> tuple[int, float]:
