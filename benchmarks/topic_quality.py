@@ -2,7 +2,7 @@
 LDA and NMF, in one run, on the same documents, the same vocabulary and the same K.
 
     python benchmarks/topic_quality.py CORPUS.jsonl.gz [--sample N] [--k K]
-        [--repeat R] [--out docs/benchmarks_topics.md]
+        [--repeat R] []
 
 Measures (as in the BERTopic paper, arXiv 2203.05794, but with document
 co-occurrence): NPMI of each topic's top-10 terms over the same documents, averaged
@@ -12,6 +12,7 @@ NMI of the topic of each document against the human "topic" label; fit time.
 from __future__ import annotations
 
 import argparse
+import re
 import gzip
 import json
 import os
@@ -113,13 +114,17 @@ def timed(fn, repeat: int):
     return out, float(np.median(times))
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks._doc import write_section  # noqa: E402
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus")
     ap.add_argument("--sample", type=int, default=2000, help="articles (0 = all)")
     ap.add_argument("--k", type=int, default=0, help="topics for every method (0 = human labels in the sample)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per method; the median time is reported")
-    ap.add_argument("--out", default="docs/benchmarks_topics.md")
+    ap.add_argument("--out", default="", help="a separate Markdown file (default: the topic_quality section of docs/benchmarks.md)")
     args = ap.parse_args(argv)
 
     docs = sample_corpus(read_corpus(args.corpus), args.sample)
@@ -141,9 +146,18 @@ def main(argv=None) -> None:
     rows.append(evaluate("scikit-learn NMF (TF-IDF)", nmf.components_, nmf.transform(vec.tfidf).argmax(axis=1),
                          sec, vec=vec, truth=truth))
     print(rows[-1]["method"], f"{sec:.1f}s", flush=True)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(render(rows, docs, k, vec, vec_time, args), encoding="utf-8")
-    print(Path(args.out).read_text(encoding="utf-8"))
+    text = render(rows, docs, k, vec, vec_time, args)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        write_section("topic_quality", as_section(text))
+    print(text)
+
+
+def as_section(markdown: str) -> str:
+    """The stand-alone document as a section of docs/benchmarks.md (headings one level down)."""
+    return re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", markdown, flags=re.M)
 
 
 def render(rows: list[dict], docs: pd.DataFrame, k: int, vec, vec_time: float, args) -> str:
