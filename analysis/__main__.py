@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from analysis import config
@@ -108,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     result = _run_build(args)
     n = result.store.meta().get("articles", 0)
+    if os.environ.get("NEWS_TIMINGS"):   # benchmarks: seconds per stage, one JSON line on stderr
+        print("timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}), file=sys.stderr)
     if args.command == "export":
         from analysis.export import export_view
 
