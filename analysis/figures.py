@@ -225,6 +225,10 @@ def heatmap_figure(df: pd.DataFrame, *, x: str, y: str, value: str, title: str, 
     """A heatmap of a long table (x, y, value); rows and columns in first-seen order."""
     wide = df.pivot_table(index=y, columns=x, values=value, aggfunc="sum", sort=False, observed=True)
     z = [[None if pd.isna(v) else float(v) for v in row] for row in wide.to_numpy()]
+    if colorscale == "Blues":   # plotly.js's own "Blues" runs dark to light: use light (low) to dark (high)
+        import plotly.colors
+
+        colorscale = plotly.colors.sequential.Blues
     trace = {"type": "heatmap", "z": z, "x": [short(c, 30) for c in wide.columns], "y": [short(r, 40) for r in wide.index],
              "colorscale": colorscale, "hoverongaps": False, "colorbar": {"title": {"text": esc(value)}},
              "hovertemplate": "%{y} / %{x}<br>" + esc(value) + ": %{z:" + value_format + "}<extra></extra>"}

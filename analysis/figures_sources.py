@@ -24,10 +24,10 @@ def _outlets(view: View, top: int) -> list[str]:
 def terms_figure(df: pd.DataFrame, colors: dict, *, title: str = "Distinctive terms per outlet") -> go.Figure:
     """One panel per outlet: df has source, term, z (top terms first)."""
     outlets = list(dict.fromkeys(df["source"]))
-    cols = min(3, max(1, len(outlets)))
+    cols = min(2, max(1, len(outlets)))   # two panels a row leave room for the terms of the right one
     rows = -(-len(outlets) // cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[F.short(o, 30) for o in outlets],
-                        horizontal_spacing=0.18, vertical_spacing=min(0.3 / max(rows, 1), 0.12))
+                        horizontal_spacing=0.3, vertical_spacing=min(0.3 / max(rows, 1), 0.12))
     for i, outlet in enumerate(outlets):
         part = df[df["source"] == outlet].iloc[::-1]
         fig.add_trace(go.Bar(x=part["z"].astype(float).tolist(), y=[F.short(t, 25) for t in part["term"]],

@@ -22,6 +22,7 @@ from analysis.records import ReadError
 from analysis.store import NerCache, Store
 from analysis.userfiles import ALIASES, MANIFEST, read_aliases, read_manifest, side_file
 
+NER_ROUND = 4000       # articles per round of NER worker processes
 FLUSH_EVERY = int(os.environ.get("NEWS_FLUSH_EVERY", 256))  # articles per NER cache part: at most this much work is lost to a kill
 
 
@@ -74,13 +75,17 @@ def analyse_new(articles: pd.DataFrame, cache: NerCache, *, model: str, n_proces
         bar.close()
         return n
     batch: list = []
-    pairs = zip(todo["hash"], todo["text"])
-    for key, rec in run_ner(pairs, model=model, n_process=n_process, batch_size=batch_size, naive=naive):
-        batch.append((key, rec))
-        bar.update(1)
-        if len(batch) >= FLUSH_EVERY:
-            cache.add(batch)
-            batch = []
+    # rounds of NER_ROUND articles, each with fresh worker processes: spaCy's string store
+    # grows with every new word, so long-lived workers would grow without bound
+    for lo in range(0, len(todo), NER_ROUND):
+        part = todo.iloc[lo:lo + NER_ROUND]
+        pairs = zip(part["hash"], part["text"])
+        for key, rec in run_ner(pairs, model=model, n_process=n_process, batch_size=batch_size, naive=naive):
+            batch.append((key, rec))
+            bar.update(1)
+            if len(batch) >= FLUSH_EVERY:
+                cache.add(batch)
+                batch = []
     if batch:
         cache.add(batch)
     bar.close()
