@@ -112,6 +112,7 @@ def main() -> None:
              st.Page("pages/entities.py", title="Entities", icon=":material/group:"),
              st.Page("pages/topics.py", title="Topics", icon=":material/category:"),
              st.Page("pages/sources.py", title="Sources", icon=":material/compare:"),
+             st.Page("pages/stories.py", title="Stories", icon=":material/newspaper:"),
              st.Page("pages/articles.py", title="Articles", icon=":material/article:")]
     if (Path(__file__).parent / "pages" / "places.py").exists():  # a colleague's page
         pages.insert(4, st.Page("pages/places.py", title="Places", icon=":material/public:"))

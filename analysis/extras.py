@@ -1,4 +1,4 @@
-"""The analyses that run after entities: topics, entity clusters, outlet comparison.
+"""The analyses that run after entities: topics, entity clusters, outlet comparison, stories.
 
 ``run`` turns the core tables into more tables for the store (once per build, never
 on a filter change); ``add_to_report`` adds their sections to the report JSON.
@@ -36,7 +36,15 @@ def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None) -> dict
     out = topic_tables(tables, n_topics=n_topics)
     out.update(entity_cluster_tables(tables["mentions"], tables["articles"]))
     out.update(source_tables({**tables, **out}))
+    out.update(story_tables(tables))
     return out
+
+
+def story_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Stories (one event across outlets): "stories" and "story_articles" (article_id, story)."""
+    from analysis.stories import story_tables as stories_of
+
+    return stories_of(tables)
 
 
 def source_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -53,7 +61,8 @@ STORE_NAMES = {"article_similarity": "similar", "near_duplicates": "duplicates",
 
 
 def add_to_report(store: Store, report: dict) -> None:
-    """Topics, a topic per article, entity clusters, places and the outlet comparison."""
+    """Topics, a topic per article, entity clusters, places, the outlet comparison and
+    stories (article ids are the store's ids: a record's given "id", see corpus.article_id)."""
     if store.has("topics_articles"):
         topics = store.read("topics_articles")
         report["topics"] = [{"id": int(r.topic), "label": r.label, "terms": list(r.terms),
@@ -83,3 +92,7 @@ def add_to_report(store: Store, report: dict) -> None:
     present = {name: store.read(s) for s, name in stored.items() if store.has(s)}
     if present:
         report["sources"] = sources_report(present)
+    if store.has("stories"):
+        from analysis.stories import stories_report
+
+        report["stories"] = stories_report(store.read("stories"))

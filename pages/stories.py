@@ -1,0 +1,63 @@
+"""Stories: one real-world event told by one or more outlets. Which outlets covered which
+story and when, each outlet's blind spots, and one story side by side, outlet by outlet."""
+import streamlit as st
+
+from analysis.figures_stories import (LIST_COLUMNS, selected_stories, side_by_side, side_card_html, side_outlets,
+                                      sides_figure, spots, stories_charts)
+from analysis.figures_views import Chart, Missing
+from pages import _ui
+
+st.title("Stories")
+v = _ui.view()
+st.caption("A story groups the articles that report the same event (published within days of each other, "
+           "sharing their lead's words and named entities), across outlets; a story may be one article. "
+           "Only the selected articles count: narrow by date, topic or outlet in the sidebar.")
+left, right = st.columns(2)
+n_outlets = left.slider("Outlets compared for blind spots (the filtered ones, else the largest)", 2, 20, 8,
+                        key="stories_outlets")
+share = right.slider("A blind spot is a story told by at least this share of them", 0.3, 1.0, 0.5, 0.05,
+                     key="stories_share")
+items = stories_charts(v, outlets=n_outlets, min_share=share)
+for item in items:
+    if isinstance(item, Missing):
+        st.info(item.message)
+    else:
+        _ui.chart(item)
+charts = [c for c in items if isinstance(c, Chart)]
+table = selected_stories(v)
+if table is None or table.empty:
+    _ui.export_all(charts, page="stories")
+    st.stop()
+multi = table[table["selected"] > 1]
+st.subheader(f"Stories in the selection: {len(multi):,} with several articles, {len(table) - len(multi):,} single")
+st.dataframe(table[LIST_COLUMNS], hide_index=True, height=300)
+holes = spots(v, outlets=n_outlets, min_share=share)
+if holes is not None and len(holes):
+    st.subheader("Blind spots, story by story")
+    st.dataframe(holes, hide_index=True, height=240)
+
+st.subheader("One story, outlet by outlet")
+choices = (multi if len(multi) else table)["story"].tolist()
+labels = dict(zip(table["story"], table["label"]))
+story = st.selectbox("Story (most outlets first)", choices, key="stories_story",
+                     format_func=lambda s: f"{s}: {labels.get(s, '')}")
+sides = side_by_side(v, story)
+if sides.empty:
+    st.info("None of this story's articles is in the selection.")
+    _ui.export_all(charts, page="stories")
+    st.stop()
+names = side_outlets(sides)
+shown = st.multiselect("Outlets side by side", names, default=names[:4], key=f"stories_sides_{story}")
+sides = sides[sides["source"].isin(shown)]
+st.caption("Names: the entities the article names, most named first. Leaves out: the story's key entities "
+           "(named by at least half of its articles) that it does not name. Tone: mean VADER compound of its "
+           "sentences (-1 to 1). Distinctive words: against the story's other articles.")
+if len(sides):
+    for column, outlet in zip(st.columns(len(shown)), [o for o in names if o in shown]):
+        for _, row in sides[sides["source"] == outlet].head(3).iterrows():
+            column.html(side_card_html(row))
+    charts.append(Chart("story_side_by_side", sides_figure(sides, story=story, label=labels.get(story, "")), sides))
+    _ui.export_buttons(charts[-1])
+else:
+    st.info("Choose at least one outlet.")
+_ui.export_all(charts, page="stories")

@@ -1,0 +1,115 @@
+"""AppTests of the Stories page: on the bundled seeds through the whole dashboard (the
+global filters), and on the constructed corpus of tests/test_stories.py (two events told
+by three outlets, a wire copy, an unrelated article), whose stories are known."""
+import datetime as dt
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+from tests.test_stories import EXPECTED, build_store, corpus
+
+PAGE = "pages/stories.py"
+
+
+def run(**state) -> AppTest:
+    """The dashboard, switched to the Stories page (as tests/test_app_pages.py does)."""
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=180)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> tuple[int, int]:
+    for h in at.get("html"):
+        m = re.search(r"<b>(\d+) of (\d+) articles</b>", h.proto.body)
+        if m:
+            return int(m[1]), int(m[2])
+    raise AssertionError("no 'n of N articles' line")
+
+
+def test_seeds_page_renders_and_follows_a_filter():
+    at = run()
+    assert shown(at) == (5, 5)
+    assert [t.value for t in at.title] == ["Stories"]
+    listed = at.dataframe[0].value
+    assert listed["selected"].sum() == 5                     # every seed article is in one story
+    assert len(at.selectbox) == 1 and len(cards(at)) == 1      # seeds: single-article stories only
+    assert any("no story has two or more articles" in i.value for i in at.info)
+    at = run(outlet=["Press TV"])
+    assert shown(at) == (1, 5)
+    listed = at.dataframe[0].value
+    assert listed["selected"].tolist() == [1] and listed["sources"].tolist() == ["Press TV"]
+
+
+def test_seeds_empty_selection_has_a_clear_message():
+    at = run(q="no such words anywhere")
+    assert shown(at) == (0, 5)
+    assert any("No article matches the filters" in w.value for w in at.warning)
+    assert not at.dataframe
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("stories-page-corpus")
+    rows = corpus().to_dict("records")
+    (folder / "news.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    return build_store(folder, tmp_path_factory.mktemp("stories-page-store"))
+
+
+def page(built, **filters) -> AppTest:
+    """The page alone, on the constructed store, with a View made from these filters."""
+    from analysis.dashboard_data import Corpus
+    from analysis.figures_views import View
+    from analysis.filters import Filters
+
+    at = AppTest.from_file(str(REPO / PAGE), default_timeout=120)
+    view = View(Corpus(built), Filters(**filters))
+    at.session_state["_view"] = view
+    at.session_state["_header"] = f"<b>{len(view.ids)} of {len(view.corpus.articles)} articles</b>"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def cards(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if "Leaves out" in h.proto.body]
+
+
+def test_known_stories_coverage_blind_spots_and_side_by_side(built):
+    at = page(built)
+    assert len(at.get("plotly_chart")) == 3          # coverage, time spans, blind spots
+    listed = at.dataframe[0].value
+    assert {frozenset(built.read("stories").set_index("story").loc[s, "articles"]) for s in listed["story"]} == EXPECTED
+    assert listed["outlets"].tolist() == [4, 3, 1]            # the quake, the election, the bakery
+    spots = at.dataframe[1].value
+    assert spots[["outlet", "covered_by"]].values.tolist() == [["Delta", 3]]   # Delta missed the election
+    quake = listed["story"].iloc[0]
+    assert at.selectbox[0].value == quake
+    assert at.multiselect(key=f"stories_sides_{quake}").value == ["Alpha", "Beta", "Delta", "Gamma"]
+    shown = cards(at)
+    assert len(shown) == 4 and "Izmir" in shown[0]
+    # the wire copy (Delta) names the same entities as its original, and leaves out none of the key ones
+    assert "Leaves out</b>: <i>none</i>" in shown[2]
+    # another story chosen in the box is shown side by side, its three outlets
+    election = listed["story"].iloc[1]
+    at.selectbox[0].set_value(election).run()
+    shown = cards(at)
+    assert len(shown) == 3 and all("Delta" not in c for c in shown) and "Kast" in shown[0]
+    at.multiselect(key=f"stories_sides_{election}").set_value(["Gamma"]).run()
+    assert len(cards(at)) == 1 and "Gamma" in cards(at)[0]
+
+
+def test_the_global_filters_narrow_the_stories(built):
+    at = page(built, outlets=("Alpha", "Beta"), start=dt.date(2023, 3, 10))
+    listed = at.dataframe[0].value
+    assert listed["selected"].tolist() == [2] and listed["sources"].tolist() == ["Alpha, Beta"]
+    assert listed["size"].tolist() == [3]        # the story's size counts all its articles
+    empty = page(built, text="no such words anywhere")
+    assert any("No article matches the filters" in w.value for w in empty.warning)
