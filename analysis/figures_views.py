@@ -222,10 +222,22 @@ def entity_cluster_charts(view: View) -> list[Chart | Missing]:
     comms = comms[comms["entity"].isin(present)]
     edges = edges[edges["source_entity"].isin(present) & edges["target_entity"].isin(present)]
     ents = view.corpus.entities[["name", "type", "mentions"]]
-    out.append(Chart("entity_communities", FEC.communities_network_figure(comms, edges, ents),
+    edges = _strongest_links(edges, per_node=4)
+    out.append(Chart("entity_communities", FEC.communities_network_figure(comms, edges, ents, max_nodes=60,
+                                                                          top_labels=30),
                      comms.merge(ents.rename(columns={"name": "entity"}).drop_duplicates("entity"), on="entity", how="left"),
                      "entity"))
     return out
+
+
+def _strongest_links(edges: pd.DataFrame, *, per_node: int) -> pd.DataFrame:
+    """Each entity's strongest co-occurrence links (source_entity, target_entity, weight)."""
+    if edges.empty:
+        return edges
+    both = pd.concat([edges.assign(node=edges["source_entity"]), edges.assign(node=edges["target_entity"])])
+    both = both.sort_values(["weight", "source_entity", "target_entity"], ascending=[False, True, True])
+    keep = both.groupby("node").head(per_node).drop(columns="node").drop_duplicates(["source_entity", "target_entity"])
+    return keep.reset_index(drop=True)
 
 
 def topic_sizes(view: View, level: str = "articles") -> pd.DataFrame | None:

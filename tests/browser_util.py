@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("NEWS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGES = ["overview", "entities", "topics", "sources", "places", "articles"]
+PAGES = ["overview", "entities", "topics", "sources", "places", "stories", "articles"]
 
 
 def free_port() -> int:
