@@ -127,12 +127,20 @@ def zip_bytes(charts, filters_txt: str, *, formats=FORMATS) -> bytes:
 
 def view_charts(view):
     """Every chart of every page for a view (the 'export all' of the command line)."""
-    from analysis.figures_views import Chart, entities_charts, overview_charts
+    from analysis.figures_places import places_charts
     from analysis.figures_sources import sources_charts
+    from analysis.figures_stories import stories_charts
     from analysis.figures_topics import topics_charts
+    from analysis.figures_views import Chart, entities_charts, entity_cluster_charts, overview_charts
+    from analysis.places import place_mentions, places_for_store
 
+    items = overview_charts(view) + entities_charts(view) + entity_cluster_charts(view)
+    items += topics_charts(view, "articles") + topics_charts(view, "passages") + sources_charts(view)
+    places, mentions = places_for_store(view.corpus.store)
+    pm = place_mentions(places, mentions, view.corpus.store.read("articles", columns=["id", "source", "month"]))
+    items += places_charts(view, places, pm) + stories_charts(view)
     charts, seen = [], set()
-    for chart in overview_charts(view) + entities_charts(view) + topics_charts(view) + sources_charts(view):
+    for chart in items:
         if isinstance(chart, Chart) and chart.key not in seen:
             seen.add(chart.key)
             charts.append(chart)

@@ -15,7 +15,9 @@ def test_export_command_writes_every_chart_for_the_filters(tmp_path):
     filters = (out / "filters.txt").read_text()
     assert "articles: 1 of 5" in filters and "outlets: Press TV" in filters
     csvs, htmls = sorted(out.glob("*.csv")), sorted(out.glob("*.html"))
-    assert len(csvs) >= 8 and {p.stem for p in csvs} == {p.stem for p in htmls}
+    assert len(csvs) >= 15 and {p.stem for p in csvs} == {p.stem for p in htmls}
+    names = {p.stem for p in csvs}
+    assert {"passage_topics", "entity_clusters", "entity_communities", "places_map"} <= names, names
     assert "Press TV" in (out / "articles_per_outlet.csv").read_text()
     assert "Khaama Press" not in (out / "articles_per_outlet.csv").read_text()
     html = (out / "top_entities.html").read_text()
