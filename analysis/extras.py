@@ -30,13 +30,16 @@ def topic_tables(tables: dict[str, pd.DataFrame], *, n_topics: int | None) -> di
     return out
 
 
-def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None) -> dict[str, pd.DataFrame]:
+def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=()) -> dict[str, pd.DataFrame]:
+    """rules: the rows of aliases.csv (its 'place' fixes are used for the places)."""
     from analysis.entity_clusters import entity_cluster_tables
+    from analysis.places import place_tables
 
     out = topic_tables(tables, n_topics=n_topics)
     out.update(entity_cluster_tables(tables["mentions"], tables["articles"]))
     out.update(source_tables({**tables, **out}))
     out.update(story_tables(tables))
+    out.update(place_tables(tables, rules))
     return out
 
 

@@ -254,7 +254,13 @@ def resolve_places(entities: pd.DataFrame, mentions: pd.DataFrame, *, rules=(), 
     texts: {article_id: text} for the person evidence around mistyped names (optional)."""
     fixes = {norm(n): (t, f"place,{n},{t}") for a, n, t in rules if a == "place"}
     _, _, country_names = gazetteer()
-    by_entity = {k: g for k, g in mentions.groupby("entity_id")} if len(mentions) else {}
+    # only the entities that can be places (or have a fix) need their mentions
+    fixed = entities["name"].map(norm).isin(list(fixes)) | entities["aliases"].map(
+        lambda al: any(norm(a) in fixes for a in al) if al is not None and len(al) else False) \
+        if fixes and "aliases" in entities else entities["name"].map(norm).isin(list(fixes))
+    wanted = entities.loc[entities["type"].isin(list(PLACE_TYPES | MISTYPED_TYPES)) | fixed, "entity_id"]
+    mentions = mentions[mentions["entity_id"].isin(wanted)]
+    by_entity = {k: g for k, g in mentions.groupby("entity_id", sort=False)} if len(mentions) else {}
     rows, pending = [], []
     for row in entities.to_dict("records"):
         ments = by_entity.get(row["entity_id"], mentions.iloc[:0])
@@ -367,16 +373,43 @@ def place_rules(paths: list[str]) -> list[tuple[str, str, str]]:
     return [r for r in rules if r[0] == "place"]
 
 
-def places_for_store(store, *, rules=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(places, mentions) of a built store; the texts read are only those of articles
-    that mention a PERSON/ORG entity named like a place (for the person evidence)."""
-    rules = place_rules(store.meta().get("paths", [])) if rules is None else rules
-    entities = store.read("entities")
-    mentions = store.read("mentions", columns=["article_id", "entity_id", "label", "start", "end"])
+RULE_COLUMNS = ["action", "name", "target"]
+MENTION_COLUMNS = ["article_id", "entity_id", "label", "start", "end"]
+
+
+def _evidence_articles(entities: pd.DataFrame, mentions: pd.DataFrame) -> list:
+    """The articles that mention a PERSON/ORG entity named like a place (their texts are
+    read for the person evidence)."""
     maybe = entities[entities["type"].isin(list(MISTYPED_TYPES))]
     maybe = [eid for eid, n, al in zip(maybe["entity_id"], maybe["name"], maybe["aliases"])
              if candidates([n, *(al if al is not None else [])])]
-    need = sorted(set(mentions.loc[mentions["entity_id"].isin(maybe), "article_id"]))
+    return sorted(set(mentions.loc[mentions["entity_id"].isin(maybe), "article_id"]))
+
+
+def place_tables(tables: dict[str, pd.DataFrame], rules=()) -> dict[str, pd.DataFrame]:
+    """The build's "places" (resolve_places) and "places_rules" (the aliases.csv 'place'
+    rows they were resolved with: a later edit of aliases.csv is seen by places_for_store)."""
+    rules = [tuple(r) for r in rules if r[0] == "place"]
+    entities, mentions = tables["entities"], tables["mentions"][MENTION_COLUMNS]
+    need = set(_evidence_articles(entities, mentions))
+    arts = tables["articles"]
+    texts = {a: t for a, t in zip(arts["id"], arts["text"]) if a in need}
+    return {"places": resolve_places(entities, mentions, rules=rules, texts=texts),
+            "places_rules": pd.DataFrame(rules, columns=RULE_COLUMNS)}
+
+
+def places_for_store(store, *, rules=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(places, mentions) of a built store: the build's places when they were resolved
+    with the 'place' rules of aliases.csv as it is now, else resolved here (the texts read
+    are only those of articles that mention a PERSON/ORG entity named like a place)."""
+    rules = place_rules(store.meta().get("paths", [])) if rules is None else rules
+    mentions = store.read("mentions", columns=MENTION_COLUMNS)
+    if store.has("places") and store.has("places_rules"):
+        stored = [tuple(r) for r in store.read("places_rules")[RULE_COLUMNS].itertuples(index=False)]
+        if stored == [tuple(r) for r in rules if r[0] == "place"]:
+            return store.read("places"), mentions
+    entities = store.read("entities")
+    need = _evidence_articles(entities, mentions)
     texts = {}
     if need:
         arts = pd.read_parquet(store.path("articles"), columns=["id", "text"], filters=[("id", "in", need)])

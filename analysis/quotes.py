@@ -37,13 +37,17 @@ SENTENCE_START = re.compile(r"(?:\n|[.!?]\s)\s*")
 MAX_AFTER, MAX_BEFORE = 150, 250     # longest attribution clause (chars)
 
 
+MARK = re.compile(r'[“”"‘’]')
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """(opening mark, closing mark) positions of the balanced quotes of a text."""
     spans, pending = [], None          # pending: (position, "double" | "single")
     for para in re.finditer(r"[^\n]+", text):
         pending = None                 # a quote never spans paragraphs
         base, line = para.start(), para.group()
-        for i, ch in enumerate(line):
+        for mark in MARK.finditer(line):   # only the marks: the other characters never change state
+            i, ch = mark.start(), mark.group()
             prev = line[i - 1] if i else " "
             nxt = line[i + 1] if i + 1 < len(line) else " "
             if ch == "“" or (ch == '"' and pending is None):
@@ -90,40 +94,59 @@ def _nearest(candidates: list[tuple[int, object]], verb: int):
     return min(after, key=lambda c: c[0])[1] if after else None
 
 
+class Mentions:
+    """An article's mentions as arrays, sorted by start (a DataFrame filter per quote was
+    most of the time of quote extraction)."""
+
+    def __init__(self, ments: pd.DataFrame):
+        ments = ments.sort_values(["start", "end"], kind="stable")
+        self.start = ments["start"].to_numpy(dtype=np.int64)
+        self.end = ments["end"].to_numpy(dtype=np.int64)
+        self.type = ments["type"].to_numpy(dtype=object)
+        self.entity = ments["entity"].to_numpy(dtype=object)
+
+    def subset(self, keep: np.ndarray) -> "Mentions":
+        out = Mentions.__new__(Mentions)
+        out.start, out.end, out.type, out.entity = (self.start[keep], self.end[keep], self.type[keep],
+                                                    self.entity[keep])
+        return out
+
+
 def resolve_speaker(masked: str, clause: tuple[int, int], verb: int,
-                    ments: pd.DataFrame) -> tuple[str | None, str]:
+                    ments: Mentions) -> tuple[str | None, str]:
     """(speaker, speaker_how) from a clause. ments: the article's mentions outside
     quotes (start, end, entity, type), sorted by start."""
     lo, hi = clause
-    inside = ments[(ments["start"] >= lo) & (ments["end"] <= hi)]
-    people = [(s, ("named", e)) for s, e in
-              inside.loc[inside["type"] == "PERSON", ["start", "entity"]].itertuples(index=False)]
+    a, b = np.searchsorted(ments.start, lo, side="left"), np.searchsorted(ments.start, hi, side="right")
+    idx = [k for k in range(a, b) if ments.end[k] <= hi]
+    people = [(int(ments.start[k]), ("named", ments.entity[k])) for k in idx if ments.type[k] == "PERSON"]
     people += [(m.start(), ("pronoun", m.start())) for m in HE_SHE.finditer(masked, lo, hi)]
     choice = _nearest(people, verb)
     if choice and choice[0] == "named":
         return choice[1], NAMED
     if choice:
-        earlier = ments[(ments["type"] == "PERSON") & (ments["end"] <= choice[1])]
-        if earlier.empty:
+        earlier = np.flatnonzero((ments.type == "PERSON") & (ments.end <= choice[1]))
+        if not len(earlier):
             return None, UNKNOWN
-        return earlier["entity"].iloc[-1], PRONOUN
-    orgs = inside[inside["type"].isin(SPEAKER_TYPES)]
-    org = _nearest(list(zip(orgs["start"], orgs["entity"])), verb)
+        return ments.entity[earlier[-1]], PRONOUN
+    org = _nearest([(int(ments.start[k]), ments.entity[k]) for k in idx if ments.type[k] in SPEAKER_TYPES], verb)
     return (org, ORGANISATION) if org is not None else (None, UNKNOWN)
 
 
-def _article_quotes(text: str, ments: pd.DataFrame, *, min_words: int) -> list[dict]:
+def _article_quotes(text: str, ments: pd.DataFrame | Mentions, *, min_words: int) -> list[dict]:
     """The quotes of one text with their speakers (no article columns yet)."""
     spans = quote_spans(text)
     if not spans:
         return []
+    if isinstance(ments, pd.DataFrame):
+        ments = Mentions(ments)
     masked = _mask(text, spans)
     opens = np.array([o for o, _ in spans])
     closes = np.array([c for _, c in spans])
-    starts = ments["start"].to_numpy()
+    starts = ments.start
     pos = np.searchsorted(opens, starts, side="right") - 1
     in_quote = (pos >= 0) & (starts < closes[np.maximum(pos, 0)])
-    ments = ments[~in_quote]
+    ments = ments.subset(~in_quote)
     rows = []
     for o, c in spans:
         raw = text[o + 1:c]
@@ -151,10 +174,11 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
     is the index of the sentence where the quote starts (None if no sentence has it)."""
     docs = outlets(articles)
     ments = mentions[["article_id", "entity", "type", "start", "end"]].astype({"article_id": str})
-    by_article = {k: g.sort_values(["start", "end"]) for k, g in ments.groupby("article_id")}
-    empty = ments.iloc[:0]
+    by_article = {k: Mentions(g) for k, g in ments.groupby("article_id", sort=False)}
+    empty = Mentions(ments.iloc[:0])
     sents = sentences[["article_id", "sentence", "start"]].astype({"article_id": str})
-    sents_by_article = {k: g.sort_values("start") for k, g in sents.groupby("article_id")}
+    sents_by_article = {k: (g["start"].to_numpy(), g["sentence"].to_numpy())
+                        for k, g in sents.sort_values("start", kind="stable").groupby("article_id", sort=False)}
     rows = []
     for article_id, source, text in docs[["article_id", "source", "text"]].itertuples(index=False):
         found = _article_quotes(text, by_article.get(article_id, empty), min_words=min_words)
@@ -162,8 +186,8 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
         for row in found:
             row.update(article_id=article_id, source=source, sentence=None)
             if sent is not None:
-                i = np.searchsorted(sent["start"].to_numpy(), row["start"], side="right") - 1
-                row["sentence"] = int(sent["sentence"].iloc[i]) if i >= 0 else None
+                i = np.searchsorted(sent[0], row["start"], side="right") - 1
+                row["sentence"] = int(sent[1][i]) if i >= 0 else None
             rows.append(row)
     table = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     table = table.astype({"start": int, "end": int, "sentence": "Int64", "speaker": object})

@@ -47,9 +47,9 @@ if v.ids:
     meta = v.corpus.articles.set_index("id").loc[aid]
     # st.html, not st.markdown: a title is text, never markdown ([x](javascript:...), **, ![]())
     st.html(f"<h4>{html.escape(row['title'] if isinstance(row['title'], str) else '(untitled)')}</h4>")
-    st.html(_ui.small(f"{meta['outlet']} ({meta['source_how']}) · "
-                      f"{meta['published'] if isinstance(meta['published'], str) else 'unknown date'} "
-                      f"({meta['published_how']}) · {meta['file']}"))
+    st.html(_ui.small(f"outlet: {meta['outlet']} (how: {meta['source_how']}) · "
+                      f"date: {meta['published'] if isinstance(meta['published'], str) else 'unknown'} "
+                      f"(how: {meta['published_how']}) · file: {meta['file']}"))
     st.html(_reader.legend_html(sorted(spans["type"].unique().tolist())))
     st.html('<div style="max-width:48rem;line-height:1.6">' + _reader.highlight_html(row["text"], spans) + "</div>")
     removed = list(row["removed"]) if row["removed"] is not None else []

@@ -181,6 +181,24 @@ def test_chaman_is_only_in_a_photo_caption_of_the_seeds():
     assert place(p, "Chaman")["lat"] == pytest.approx(30.92, abs=0.5)
 
 
+def test_the_build_resolves_places_once_and_an_aliases_edit_is_seen(seeds_store, tmp_path):
+    """Places are resolved in the build (the Places page opens without resolving); the
+    stored rows are those of a resolution from the store's tables, and a 'place' fix added
+    to aliases.csv after the build is used (the stored places are not, until a rebuild)."""
+    from analysis.places import places_for_store
+
+    store = seeds_store.store
+    assert store.has("places") and store.has("places_rules")
+    arts = store.read("articles")
+    fresh = resolve_places(store.read("entities"), store.read("mentions"), texts=dict(zip(arts["id"], arts["text"])))
+    stored, _ = places_for_store(store)
+    cols = ["entity_id", "name", "status", "place", "country", "lat", "lon", "how"]
+    pd.testing.assert_frame_equal(stored[cols].reset_index(drop=True), fresh[cols].reset_index(drop=True),
+                                  check_dtype=False)
+    fixed, _ = places_for_store(store, rules=[("place", "Kabul", "none")])
+    assert place(fixed, "Kabul")["status"] == "unresolved" and place(stored, "Kabul")["status"] == "resolved"
+
+
 def _run_page(**state):
     from streamlit.testing.v1 import AppTest
 
