@@ -16,7 +16,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.metrics.pairwise import cosine_distances
 
-from analysis.vectors import Vectors, entity_token, fit_vectors, token_name
+from analysis.vectors import Vectors, entity_token, fit_sample, fit_vectors, token_name
 
 LEVELS = ("articles", "passages")
 MIN_UNITS_TO_CLUSTER = 8        # fewer units than this make one topic
@@ -138,7 +138,11 @@ def cluster(embedding: np.ndarray, k: int, *, random_state: int = 0, n_init: int
     if k <= 1 or n <= 1:
         return np.zeros(n, dtype=int)
     n_init = n_init or (10 if n <= 2_000 else 3)   # restarts: cheap on small corpora, little gain on large
-    raw = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit_predict(embedding)
+    sample = fit_sample(n, random_state=random_state)   # a million passages: fit on a sample, assign all
+    if sample is None:
+        raw = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit_predict(embedding)
+    else:
+        raw = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(embedding[sample]).predict(embedding)
     ids, first, sizes = np.unique(raw, return_index=True, return_counts=True)
     order = np.lexsort((first, -sizes))
     renumber = np.empty(raw.max() + 1, dtype=int)

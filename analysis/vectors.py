@@ -137,35 +137,64 @@ def df_limits(n_docs: int) -> tuple[int, float]:
     return max(3, min(20, n_docs // 2000)), 0.5
 
 
+FIT_SAMPLE = 50_000   # above this many texts, vocabulary, IDF and LSA are fitted on a sample
+
+
+def fit_sample(n: int, size: int = FIT_SAMPLE, random_state: int = 0) -> np.ndarray | None:
+    """The sorted rows of a fixed random sample of n rows (None: n is small, fit on all)."""
+    if n <= size:
+        return None
+    return np.sort(np.random.default_rng(random_state).choice(n, size, replace=False))
+
+
 def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_state: int = 0,
                 n_components: int = 100, ngram_range: tuple[int, int] = (1, 2),
                 min_df: int | None = None, max_df: float | None = None,
-                max_features: int | None = 30_000) -> Vectors:
+                max_features: int | None = 30_000, sample_size: int = FIT_SAMPLE) -> Vectors:
     """TF-IDF (stop words, uni+bigrams, entity names as single tokens) and its LSA
     embedding. Tiny inputs work: n_components is capped below the number of texts
-    and terms, and texts with no usable word get a zero row."""
+    and terms, and texts with no usable word get a zero row. Above sample_size texts
+    (a million passages), the vocabulary, the IDF and the SVD are fitted on a fixed
+    random sample of sample_size texts and every text is transformed with them: the
+    vocabulary of all uni- and bigrams of every text would not fit in memory."""
     pattern = entity_pattern(entity_names)
     docs = [join_entities(t or "", pattern) for t in texts]
-    auto_min, auto_max = df_limits(len(docs))
+    sample = fit_sample(len(docs), sample_size, random_state)
+    fit_docs = docs if sample is None else [docs[i] for i in sample]
+    auto_min, auto_max = df_limits(len(fit_docs))
     min_df = auto_min if min_df is None else min_df
     max_df = auto_max if max_df is None else max_df
     vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
                                  ngram_range=ngram_range, min_df=min_df, max_df=max_df,
                                  max_features=max_features, dtype=np.float64)
     try:
-        counts = vectorizer.fit_transform(docs).tocsr()
+        fit_counts = vectorizer.fit_transform(fit_docs).tocsr()
     except ValueError:  # no word left (empty, stop words only, or pruned away)
         try:
             vectorizer.set_params(min_df=1, max_df=1.0)
-            counts = vectorizer.fit_transform(docs).tocsr()
+            fit_counts = vectorizer.fit_transform(fit_docs).tocsr()
         except ValueError:
             empty = sp.csr_matrix((len(docs), 0))
             return Vectors(empty, empty, np.zeros((len(docs), 0)), np.array([], dtype=object),
                            None, None)
-    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    counts = fit_counts if sample is None else vectorizer.transform(docs).tocsr()
+    del fit_docs
+    idf = TfidfTransformer(sublinear_tf=True).fit(fit_counts)
+    tfidf = idf.transform(counts).tocsr()
     terms = vectorizer.get_feature_names_out()
-    embedding, svd = lsa(tfidf, n_components=n_components, random_state=random_state)
+    if sample is None:
+        embedding, svd = lsa(tfidf, n_components=n_components, random_state=random_state)
+    else:
+        _, svd = lsa(tfidf[sample], n_components=n_components, random_state=random_state)
+        embedding = lsa_transform(svd, tfidf)
     return Vectors(counts, tfidf, embedding, terms, vectorizer, svd)
+
+
+def lsa_transform(svd: TruncatedSVD | None, tfidf: sp.spmatrix) -> np.ndarray:
+    """The l2-normalised LSA embedding of rows with a fitted (sign-fixed) SVD."""
+    if svd is None:
+        return normalize(tfidf.toarray())
+    return normalize(np.asarray(tfidf @ svd.components_.T))
 
 
 def lsa(tfidf: sp.spmatrix, *, n_components: int = 100, random_state: int = 0):

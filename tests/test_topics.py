@@ -147,3 +147,26 @@ def test_shares_sum_to_one_per_outlet_and_month(result):
     months = topic_shares(result["assignments"], arts, by="month")
     assert set(months["month"]) == {"2021-01", "2021-02", "2021-03", "2021-04"}
     assert (months["share"] == 0.5).all()
+
+
+def test_large_inputs_are_fitted_on_a_sample_and_every_text_is_vectorised(monkeypatch):
+    """Above the sample size (a million passages at 37k articles), vocabulary, IDF, SVD and
+    KMeans are fitted on a fixed sample and every text is transformed and assigned: the
+    two themes still separate, every row has a vector, and the result is repeatable."""
+    import analysis.topics as topics
+    import analysis.vectors as vectors
+
+    texts = [t + f" (copy {i})" for i in range(6) for t in FOOTBALL + QUAKE]   # 96 texts
+    full = fit_vectors(texts, entity_names=["Real Madrid", "Red Cross"], n_components=5)
+    part = fit_vectors(texts, entity_names=["Real Madrid", "Red Cross"], n_components=5, sample_size=40)
+    assert part.tfidf.shape[0] == len(texts) and part.embedding.shape == (len(texts), 5)
+    assert set(part.terms) <= set(full.terms) and "real_madrid" in set(part.terms)
+    assert np.allclose(np.linalg.norm(part.embedding, axis=1), 1.0)
+    again = fit_vectors(texts, entity_names=["Real Madrid", "Red Cross"], n_components=5, sample_size=40)
+    assert np.array_equal(part.embedding, again.embedding)
+
+    monkeypatch.setattr(topics, "fit_sample", lambda n, random_state=0: vectors.fit_sample(n, 40, random_state))
+    labels = topics.cluster(part.embedding, 2)
+    football = labels[[i for i, t in enumerate(texts) if t.split(" (copy")[0] in FOOTBALL]]
+    quake = labels[[i for i, t in enumerate(texts) if t.split(" (copy")[0] in QUAKE]]
+    assert len(set(football)) == 1 and len(set(quake)) == 1 and set(football) != set(quake)
