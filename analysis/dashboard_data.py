@@ -33,6 +33,16 @@ OPTIONAL_TABLES = ["topics_articles", "topics_passages", "article_topics", "pass
                    "entity_clusters", "entity_cluster_assignments", "entity_cooccurrence", "entity_communities"]
 
 
+def plain_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """String columns as Python objects. pandas 3 reads Parquet text as Arrow-backed "str";
+    every isin, take and iteration on it converts element by element, which was most of a
+    page's rerun time. The tables are small and read once, so object columns cost nothing."""
+    for c in df.columns:
+        if isinstance(df[c].dtype, pd.StringDtype):
+            df[c] = df[c].astype(object)
+    return df
+
+
 def corpus_paths(argv: list[str] | None = None) -> list[str]:
     """The corpus to open: command-line paths, else $NEWS_CORPUS (one per line), else the seeds."""
     if argv:
@@ -58,7 +68,8 @@ class Corpus:
         self._lock = threading.Lock()
         self.articles = load_articles(self.path("articles"))
         self.pos = pd.Series(np.arange(len(self.articles)), index=self.articles["id"])
-        self.entities = pd.read_parquet(self.path("entities"), columns=["entity_id", "name", "type", "mentions", "articles"])
+        self.entities = plain_strings(pd.read_parquet(self.path("entities"),
+                                                      columns=["entity_id", "name", "type", "mentions", "articles"]))
         self.article_entities = self._article_entities()
         self.article_topics = self._article_topics()
         self.passage_topics = self._article_topics("passage_topics")
@@ -100,7 +111,7 @@ class Corpus:
         try:
             for name, df in tables.items():
                 cur.register(name, df)
-            return cur.execute(query, params or []).df()
+            return plain_strings(cur.execute(query, params or []).df())
         finally:
             cur.close()
 
@@ -110,7 +121,7 @@ class Corpus:
         if not self.path(name).exists():
             return None
         try:
-            return pd.read_parquet(self.path(name))
+            return plain_strings(pd.read_parquet(self.path(name)))
         except Exception:
             return None
 
@@ -169,7 +180,7 @@ class Corpus:
 
 def load_articles(path: Path) -> pd.DataFrame:
     """The articles table without its text, with 'outlet' (UNKNOWN filled) and 'date'."""
-    arts = pd.read_parquet(path, columns=ARTICLE_COLUMNS)
+    arts = plain_strings(pd.read_parquet(path, columns=ARTICLE_COLUMNS))
     arts["outlet"] = arts["source"].fillna(UNKNOWN).astype(str)
     arts["date"] = pd.to_datetime(arts["published"], errors="coerce", format="%Y-%m-%d")
     arts["month"] = arts["date"].dt.strftime("%Y-%m")

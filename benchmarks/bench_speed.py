@@ -8,6 +8,11 @@
       build time and peak memory (whole process tree) against corpus size.
   python benchmarks/bench_speed.py incremental CORPUS.jsonl.gz [--n 1000]
       build N, then add 10 articles: the second build's time.
+  python benchmarks/bench_speed.py full CORPUS.jsonl.gz [--store DIR]
+      the whole corpus by one command (`python -m analysis build CORPUS`), into the
+      dashboard's default store for it unless --store: time per stage, peak memory of the
+      process tree. Uses the NER cache ($NEWS_NER_CACHE or data/cache): run it again after
+      an interruption and it resumes; the table says how many articles went through NER.
 Results go to docs/benchmarks.md (section per command) and stdout.
 """
 from __future__ import annotations
@@ -155,17 +160,41 @@ def incremental(args) -> None:
     print(md)
 
 
+def full(args) -> None:
+    import os
+
+    cmd = [PY, "-m", "analysis", "build", args.corpus] + (["--store", args.store] if args.store else [])
+    os.environ["NEWS_TIMINGS"] = "1"
+    log = Path(tempfile.gettempdir()) / "bench-full-build.log"
+    print(f"{' '.join(cmd)} (progress in {log})", flush=True)
+    with open(log, "w") as fh:
+        res = measure(cmd, log=fh)
+    text = log.read_text(errors="replace")
+    if res["returncode"] != 0:
+        raise SystemExit(f"failed ({res['returncode']}): see {log}")
+    stages = json.loads([x for x in text.splitlines() if x.startswith("timings ")][-1][len("timings "):])
+    summary = [x for x in text.splitlines() if " articles (" in x and "analysed now" in x][-1]
+    rows = [{"stage": k, "s": round(v, 1)} for k, v in stages.items()]
+    md = (f"## Full corpus: one command\n\n`python benchmarks/bench_speed.py full {args.corpus}` "
+          f"({machine()}; runs `{' '.join(cmd[1:])}`)\n\n{summary.strip()}\n\n" + table(rows) +
+          f"\n\nWall {res['seconds']:.0f} s; peak memory of the process tree {res['peak_rss_mb']:,} MB "
+          f"(target < 4,096 MB: {'met' if res['peak_rss_mb'] < 4096 else 'not met'}).\n")
+    write_section("full-build", md)
+    print(md)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ("throughput", "scaling", "incremental"):
+    for name in ("throughput", "scaling", "incremental", "full"):
         s = sub.add_parser(name)
         s.add_argument("corpus")
         s.add_argument("--n", type=int, default=200 if name == "throughput" else 1000)
         s.add_argument("--repeat", type=int, default=3)
         s.add_argument("--sizes", default="500,1000,2000")
+        s.add_argument("--store", help="full: the store folder (default: the dashboard's store for CORPUS)")
     args = p.parse_args()
-    {"throughput": throughput, "scaling": scaling, "incremental": incremental}[args.cmd](args)
+    {"throughput": throughput, "scaling": scaling, "incremental": incremental, "full": full}[args.cmd](args)
 
 
 if __name__ == "__main__":
