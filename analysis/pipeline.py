@@ -5,6 +5,7 @@ them together, shows progress and writes the store.
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -80,12 +81,19 @@ def analyse_new(articles: pd.DataFrame, cache: NerCache, *, model: str, n_proces
     for lo in range(0, len(todo), NER_ROUND):
         part = todo.iloc[lo:lo + NER_ROUND]
         pairs = zip(part["hash"], part["text"])
-        for key, rec in run_ner(pairs, model=model, n_process=n_process, batch_size=batch_size, naive=naive):
-            batch.append((key, rec))
-            bar.update(1)
-            if len(batch) >= FLUSH_EVERY:
-                cache.add(batch)
-                batch = []
+        # the workers are forked: with the parent's objects frozen, the children's garbage
+        # collector never touches (and so never copies) the parent's gigabyte of articles
+        gc.collect()
+        gc.freeze()
+        try:
+            for key, rec in run_ner(pairs, model=model, n_process=n_process, batch_size=batch_size, naive=naive):
+                batch.append((key, rec))
+                bar.update(1)
+                if len(batch) >= FLUSH_EVERY:
+                    cache.add(batch)
+                    batch = []
+        finally:
+            gc.unfreeze()
     if batch:
         cache.add(batch)
     bar.close()
