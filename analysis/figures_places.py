@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -24,33 +25,50 @@ MAX_BUBBLE_PX = 42
 
 
 @functools.lru_cache(maxsize=1)
-def outlines() -> dict[str, tuple[list, list]]:
-    """ISO2 -> (lon, lat) of the country's outer rings, rings separated by None."""
+def outlines() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """ISO2 -> (lon, lat) of the country's outer rings, rings separated by NaN (a gap in
+    the line: null in the figure's JSON). Arrays, not lists: plotly validates a list element
+    by element, which made the world map most of the Places page's time."""
     out = {}
     for f in json.loads(GEO_FILE.read_text())["features"]:
         g = f["geometry"]
         polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
         lon, lat = [], []
         for poly in polys:
-            lon += [p[0] for p in poly[0]] + [None]
-            lat += [p[1] for p in poly[0]] + [None]
-        out[f["id"]] = (lon, lat)
+            lon += [p[0] for p in poly[0]] + [np.nan]
+            lat += [p[1] for p in poly[0]] + [np.nan]
+        out[f["id"]] = (np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     return out
 
 
-def _countries_trace(isos, fill: str, name: str = "countries") -> go.Scattergeo:
-    lon, lat = [], []
-    for iso in isos:
-        lo, la = outlines()[iso]
-        lon += lo
-        lat += la
-    return go.Scattergeo(lon=lon, lat=lat, mode="lines", fill="toself", fillcolor=fill, name=name,
-                         line={"color": BORDER, "width": 0.5}, hoverinfo="skip", showlegend=False)
+@functools.lru_cache(maxsize=4)
+def _rings(isos: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    parts = [outlines()[iso] for iso in isos]
+    if not parts:
+        return np.array([], dtype=float), np.array([], dtype=float)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _geo(**kw) -> dict:
+    """A scattergeo trace as a plain dict (the figures are built unvalidated, as
+    analysis.figures.figure: the graph-object setters cost most of a rerun)."""
+    return {"type": "scattergeo", **{k: (v.to_numpy() if isinstance(v, pd.Series) else v)
+                                     for k, v in kw.items() if v is not None}}
+
+
+def _new_figure(data=()) -> go.Figure:
+    return go.Figure({"data": list(data)}, _validate=False)
+
+
+def _countries_trace(isos, fill: str, name: str = "countries") -> dict:
+    lon, lat = _rings(tuple(isos))
+    return _geo(lon=lon, lat=lat, mode="lines", fill="toself", fillcolor=fill, name=name,
+                line={"color": BORDER, "width": 0.5}, hoverinfo="skip", showlegend=False)
 
 
 def base_map(fig: go.Figure, *, title: str, height: int = 560) -> go.Figure:
     """The world's countries under everything else, and a geo frame that fetches nothing."""
-    fig.add_trace(_countries_trace(sorted(outlines()), LAND), row=None, col=None)
+    fig.add_trace(_countries_trace(sorted(outlines()), LAND))
     fig.data = fig.data[-1:] + fig.data[:-1]
     fig.update_geos(visible=False, projection_type="natural earth", showframe=True, framecolor="#cccccc",
                     lataxis_range=[-58, 85])
@@ -77,7 +95,7 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
                       title: str = "Where the coverage is (mentions)", bounds=None) -> go.Figure:
     """Bubbles sized by mentions: table has entity, place, country, lat, lon, mentions and
     optionally group (an outlet or topic: one colour each)."""
-    fig = go.Figure()
+    fig = _new_figure()
     if "group" not in table:
         table = table.assign(group="")
     vmax = table["mentions"].max() if len(table) else 1
@@ -86,14 +104,14 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
     labelled: set = set()
     for group, part in table.groupby("group", sort=False):
         part = part.sort_values("mentions", ascending=False)
-        fig.add_scattergeo(lat=part["lat"], lon=part["lon"], name=F.short(group or "mentions", 30),
+        fig.add_trace(_geo(lat=part["lat"], lon=part["lon"], name=F.short(group or "mentions", 30),
                            customdata=part[["entity", "place", "country"]].astype(str).values,
                            hovertext=_hover(part), hovertemplate="%{hovertext}<extra></extra>",
                            mode="markers+text" if bounds else "markers", textposition="top center",
                            text=[_label_once(e, labelled) for e in part["entity"]] if bounds else None,
                            marker={**_sizes(part["mentions"], vmax), "color": colors.get(group, "#d62728") if group else "#d62728",
                                    "opacity": 0.7, "line": {"color": "white", "width": 0.8}},
-                           showlegend=bool(group))
+                           showlegend=bool(group)))
     base_map(fig, title=title)
     if bounds:
         fig.update_geos(lataxis_range=bounds[0], lonaxis_range=bounds[1], projection_type="mercator")
@@ -124,7 +142,7 @@ def zoom_bounds(table: pd.DataFrame, country: str, *, pad: float = 2.0, span: fl
 def countries_figure(table: pd.DataFrame, *, title: str = "Mentions per country") -> go.Figure:
     """A choropleth drawn as filled outlines: table has country, country_name, mentions,
     top (the most mentioned place entity of that country: what a click filters by)."""
-    fig = go.Figure()
+    fig = _new_figure()
     known = table[table["country"].isin(list(outlines()))]
     vmax = max(known["mentions"].max() if len(known) else 1, 1)
     for row in known.itertuples(index=False):
@@ -132,14 +150,14 @@ def countries_figure(table: pd.DataFrame, *, title: str = "Mentions per country"
         fig.add_trace(_countries_trace([row.country], color, name=row.country))
     centres = country_centres()
     pts = table[table["country"].isin(list(centres))]
-    fig.add_scattergeo(lat=[centres[c][0] for c in pts["country"]], lon=[centres[c][1] for c in pts["country"]],
+    fig.add_trace(_geo(lat=[centres[c][0] for c in pts["country"]], lon=[centres[c][1] for c in pts["country"]],
                        customdata=pts[["top", "country"]].astype(str).values, name="countries", showlegend=False,
                        text=[f"<b>{F.esc(n)}</b><br>{m:,} mentions<br>most named: {F.esc(t)}"
                              for n, m, t in zip(pts["country_name"], pts["mentions"], pts["top"])],
                        hovertemplate="%{text}<extra></extra>",
                        marker={"size": 9, "color": pts["mentions"], "colorscale": SCALE, "cmin": 0, "cmax": vmax,
                                "line": {"color": "#333", "width": 0.6},
-                               "colorbar": {"title": {"text": "mentions"}, "thickness": 12, "len": 0.6}})
+                               "colorbar": {"title": {"text": "mentions"}, "thickness": 12, "len": 0.6}}))
     return base_map(fig, title=title)
 
 
@@ -148,17 +166,17 @@ def places_animation_figure(table: pd.DataFrame, *, title: str = "Attention by m
     months = sorted(table["month"].dropna().unique())
     vmax = table["mentions"].max() if len(table) else 1
 
-    def bubbles(month: str) -> go.Scattergeo:
+    def bubbles(month: str) -> dict:
         part = table[table["month"] == month].sort_values("mentions", ascending=False)
-        return go.Scattergeo(lat=part["lat"], lon=part["lon"], text=_hover(part), name=month,
+        return _geo(lat=part["lat"], lon=part["lon"], text=_hover(part), name=month,
                              customdata=part[["entity", "place", "country"]].astype(str).values,
                              hovertemplate="%{text}<extra></extra>", showlegend=False,
                              marker={**_sizes(part["mentions"], vmax), "color": "#d62728", "opacity": 0.7,
                                      "line": {"color": "white", "width": 0.8}})
 
-    fig = go.Figure(data=[bubbles(months[0])] if months else [])
+    fig = _new_figure([bubbles(months[0])] if months else [])
     base_map(fig, title=title, height=600)
-    fig.frames = [go.Frame(data=[bubbles(m)], traces=[1], name=m) for m in months]
+    fig.frames = [go.Frame(data=[bubbles(m)], traces=[1], name=m, _validate=False) for m in months]
     step = {"frame": {"duration": 700, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 50, "b": 110},
