@@ -17,6 +17,12 @@ from analysis.figures import OTHER_COLOR, PALETTE, _hbar_height, _layout, empty_
 SEED = 7
 
 
+def _unvalidated(traces=()) -> go.Figure:
+    """A figure whose traces are plain dicts, unvalidated (as analysis.figures.figure):
+    the graph-object setters were most of the Entities page's rerun."""
+    return go.Figure({"data": list(traces)}, _validate=False)
+
+
 def cluster_color(cluster: int) -> str:
     return OTHER_COLOR if int(cluster) < 0 else PALETTE[int(cluster) % len(PALETTE)]
 
@@ -32,11 +38,12 @@ def cluster_sizes_figure(clusters: pd.DataFrame, *, title: str = "Article cluste
     df = clusters.sort_values(["size", "cluster"], ascending=[False, True]).iloc[::-1]
     hover = [f"{esc(cluster_name(c, lab))}<br>defining entities: {esc(', '.join(ents))}"
              for c, lab, ents in zip(df["cluster"], df["label"], df["entities"])]
-    fig = go.Figure(go.Bar(
-        x=df["size"], y=[short(cluster_name(c, lab), 60) for c, lab in zip(df["cluster"], df["label"])],
-        orientation="h", marker_color=[cluster_color(c) for c in df["cluster"]],
-        customdata=df[["cluster"]].to_numpy(), hovertext=hover, textposition="none",
-        hovertemplate="%{hovertext}<br>%{x} articles<extra></extra>"))
+    fig = _unvalidated([{
+        "type": "bar", "x": df["size"].to_numpy(),
+        "y": [short(cluster_name(c, lab), 60) for c, lab in zip(df["cluster"], df["label"])],
+        "orientation": "h", "marker": {"color": [cluster_color(c) for c in df["cluster"]]},
+        "customdata": df[["cluster"]].to_numpy(), "hovertext": hover, "textposition": "none",
+        "hovertemplate": "%{hovertext}<br>%{x} articles<extra></extra>"}])
     return _layout(fig, title, x="articles", height=_hbar_height(len(df)))
 
 
@@ -53,7 +60,7 @@ def communities_network_figure(communities: pd.DataFrame, edges: pd.DataFrame, e
     keep = set(nodes["entity"])
     edges = edges[edges["source_entity"].isin(keep) & edges["target_entity"].isin(keep)]
     pos = _layout_positions(nodes, edges)
-    fig = go.Figure()
+    fig = _unvalidated()
     _add_edges(fig, edges, pos)
     size = 8 + 28 * np.sqrt(nodes["mentions"] / max(float(nodes["mentions"].max()), 1.0))
     labelled = set(nodes.sort_values(["mentions", "entity"], ascending=[False, True])["entity"].head(top_labels))
@@ -61,11 +68,13 @@ def communities_network_figure(communities: pd.DataFrame, edges: pd.DataFrame, e
         xy = np.array([pos[e] for e in part["entity"]])
         hover = [f"{esc(e)} ({esc(t)})<br>community {int(c)}: {esc(lab)}<br>{int(m)} mentions"
                  for e, t, lab, m in zip(part["entity"], part["type"], part["label"], part["mentions"])]
-        fig.add_scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", name=short(cluster_name(c, part["label"].iloc[0]), 40),
-                        text=[short(e, 24) if e in labelled else "" for e in part["entity"]],
-                        textposition="top center", textfont={"size": 11}, hovertext=hover,
-                        customdata=part[["entity"]].to_numpy(), hovertemplate="%{hovertext}<extra></extra>",
-                        marker={"size": part["size"], "color": cluster_color(c), "line": {"width": 1, "color": "white"}})
+        fig.add_trace({"type": "scatter", "x": xy[:, 0], "y": xy[:, 1], "mode": "markers+text",
+                       "name": short(cluster_name(c, part["label"].iloc[0]), 40),
+                       "text": [short(e, 24) if e in labelled else "" for e in part["entity"]],
+                       "textposition": "top center", "textfont": {"size": 11}, "hovertext": hover,
+                       "customdata": part[["entity"]].to_numpy(), "hovertemplate": "%{hovertext}<extra></extra>",
+                       "marker": {"size": part["size"].to_numpy(), "color": cluster_color(c),
+                                  "line": {"width": 1, "color": "white"}}})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
     return _layout(fig, title, height=680, legend="community")
@@ -118,8 +127,9 @@ def _add_edges(fig: go.Figure, edges: pd.DataFrame, pos: dict) -> None:
             xs += [pos[a][0], pos[b][0], None]
             ys += [pos[a][1], pos[b][1], None]
         if xs:
-            fig.add_scatter(x=xs, y=ys, mode="lines", line={"width": width, "color": "rgba(120,120,120,0.45)"},
-                            hoverinfo="skip", showlegend=False)
+            fig.add_trace({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+                           "line": {"width": width, "color": "rgba(120,120,120,0.45)"},
+                           "hoverinfo": "skip", "showlegend": False})
 
 
 def cluster_outlets_figure(shares: pd.DataFrame, clusters: pd.DataFrame | None, *, by: str = "source",
@@ -134,14 +144,15 @@ def cluster_outlets_figure(shares: pd.DataFrame, clusters: pd.DataFrame | None, 
     df = shares[shares[by].isin(keep)]
     labels = dict(zip(clusters["cluster"], clusters["label"])) if clusters is not None and len(clusters) else {}
     order = keep[::-1]
-    fig = go.Figure()
+    fig = _unvalidated()
     for c, part in df.groupby("cluster", sort=True):
         part = part.set_index(by).reindex(order).dropna(subset=["n"]).reset_index()
         name = cluster_name(c, labels.get(c, "no entities" if c < 0 else ""))
-        fig.add_bar(x=part["share"], y=[short(o, 40) for o in part[by]], orientation="h", name=short(name, 40),
-                    marker_color=cluster_color(c), customdata=part[[by]].to_numpy(),
-                    hovertext=[f"{esc(o)}<br>{esc(name)}<br>{int(n)} articles" for o, n in zip(part[by], part["n"])],
-                    hovertemplate="%{hovertext} (%{x:.0%})<extra></extra>")
+        fig.add_trace({"type": "bar", "x": part["share"].to_numpy(), "y": [short(o, 40) for o in part[by]],
+                       "orientation": "h", "name": short(name, 40), "marker": {"color": cluster_color(c)},
+                       "customdata": part[[by]].to_numpy(),
+                       "hovertext": [f"{esc(o)}<br>{esc(name)}<br>{int(n)} articles" for o, n in zip(part[by], part["n"])],
+                       "hovertemplate": "%{hovertext} (%{x:.0%})<extra></extra>"})
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(categoryorder="array", categoryarray=[short(o, 40) for o in order])
