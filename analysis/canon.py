@@ -8,6 +8,7 @@ Pure functions over the raw mention table (article_id, start, end, surface, labe
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -31,6 +32,7 @@ _PARTICLES = {"al", "el", "de", "da", "di", "du", "van", "von", "der", "bin", "i
 _SMALL = {"of", "the", "and", "for", "on", "in", "de", "al", "el", "la"}
 
 
+@functools.lru_cache(maxsize=1_000_000)   # pure, and names repeat: millions of mentions at 37k
 def clean_surface(surface: str) -> str:
     """The surface form with its article, possessive and edge punctuation removed."""
     s = surface.split("\n")[0].strip()
@@ -39,6 +41,7 @@ def clean_surface(surface: str) -> str:
     return _EDGE.sub("", s).strip()
 
 
+@functools.lru_cache(maxsize=1_000_000)   # pure, and names repeat: millions of mentions at 37k
 def variant_key(name: str) -> str:
     """A key shared by spelling variants: 'U.S.' ~ 'US', 'al-Qaeda' ~ 'Al Qaeda'."""
     s = unicodedata.normalize("NFKD", name)
@@ -50,6 +53,7 @@ def variant_key(name: str) -> str:
     return BUILTIN_ALIASES.get(s, s)
 
 
+@functools.lru_cache(maxsize=1_000_000)   # pure, and names repeat: millions of mentions at 37k
 def is_junk(surface: str) -> bool:
     s = surface.strip().lower()
     if len(s) < 2 or not re.search(r"[a-z]", s) or s in JUNK:
@@ -157,8 +161,7 @@ def canonicalize(raw: pd.DataFrame, texts: dict[str, str], *,
     aliases, mentions, articles. ``rules`` are the user's aliases file rows
     (action, name, target) with action merge, rename or ignore; they apply last.
     """
-    df = raw.copy()
-    df["name"] = df["surface"].map(clean_surface)
+    df = raw.assign(name=raw["surface"].map(clean_surface))
     df = df[~df["name"].map(is_junk)].reset_index(drop=True)
     if df.empty:
         return _empty_mentions(raw), _empty_entities()
@@ -186,6 +189,8 @@ def canonicalize(raw: pd.DataFrame, texts: dict[str, str], *,
 
 def _apply_rules(df: pd.DataFrame, rules) -> tuple[pd.DataFrame, dict[str, str]]:
     """The user's merge / ignore rules on the keys; rename rules returned for display."""
+    if not rules:
+        return df, {}
     key_of_name = {}
     for key, name, resolved in zip(df["key"], df["name"], df["resolved"]):
         for n in (name, resolved, key):

@@ -49,15 +49,19 @@ def _rings(isos: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
+@functools.lru_cache(maxsize=1)
+def _scale() -> list:
+    """SCALE as the [position, colour] pairs plotly's validation would write."""
+    from plotly.colors import get_colorscale
+
+    return [list(pair) for pair in get_colorscale(SCALE)]
+
+
 def _geo(**kw) -> dict:
     """A scattergeo trace as a plain dict (the figures are built unvalidated, as
     analysis.figures.figure: the graph-object setters cost most of a rerun)."""
     return {"type": "scattergeo", **{k: (v.to_numpy() if isinstance(v, pd.Series) else v)
                                      for k, v in kw.items() if v is not None}}
-
-
-def _new_figure(data=()) -> go.Figure:
-    return go.Figure({"data": list(data)}, _validate=False)
 
 
 def _countries_trace(isos, fill: str, name: str = "countries") -> dict:
@@ -66,16 +70,19 @@ def _countries_trace(isos, fill: str, name: str = "countries") -> dict:
                 line={"color": BORDER, "width": 0.5}, hoverinfo="skip", showlegend=False)
 
 
-def base_map(fig: go.Figure, *, title: str, height: int = 560) -> go.Figure:
-    """The world's countries under everything else, and a geo frame that fetches nothing."""
-    fig.add_trace(_countries_trace(sorted(outlines()), LAND))
-    fig.data = fig.data[-1:] + fig.data[:-1]
-    fig.update_geos(visible=False, projection_type="natural earth", showframe=True, framecolor="#cccccc",
-                    lataxis_range=[-58, 85])
-    F._layout(fig, title, height=height)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, legend={"x": 0.01, "y": 0.02, "bgcolor": "rgba(255,255,255,0.7)",
-                                                                        "itemsizing": "constant"})
-    return fig
+def base_map(traces: list[dict], *, title: str, height: int = 560, frames=(), geo: dict | None = None,
+             layout: dict | None = None) -> go.Figure:
+    """The world's countries under the traces, a geo frame that fetches nothing, the common
+    layout: the whole figure from dicts in one unvalidated construction (adding traces to a
+    figure validates each one, which was most of the Places page's time)."""
+    lay = F.layout(title, height=height)
+    lay["geo"] = {"visible": False, "projection": {"type": "natural earth"}, "showframe": True,
+                  "framecolor": "#cccccc", "lataxis": {"range": [-58, 85]}, **(geo or {})}
+    lay["margin"] = {"l": 0, "r": 0, "t": 50, "b": 0}
+    lay["legend"] = {"x": 0.01, "y": 0.02, "bgcolor": "rgba(255,255,255,0.7)", "itemsizing": "constant"}
+    lay.update(layout or {})
+    return go.Figure({"data": [_countries_trace(sorted(outlines()), LAND), *traces], "layout": lay,
+                      "frames": list(frames)}, _validate=False)
 
 
 def _sizes(values: pd.Series, vmax: float) -> dict:
@@ -95,7 +102,7 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
                       title: str = "Where the coverage is (mentions)", bounds=None) -> go.Figure:
     """Bubbles sized by mentions: table has entity, place, country, lat, lon, mentions and
     optionally group (an outlet or topic: one colour each)."""
-    fig = _new_figure()
+    traces = []
     if "group" not in table:
         table = table.assign(group="")
     vmax = table["mentions"].max() if len(table) else 1
@@ -104,7 +111,7 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
     labelled: set = set()
     for group, part in table.groupby("group", sort=False):
         part = part.sort_values("mentions", ascending=False)
-        fig.add_trace(_geo(lat=part["lat"], lon=part["lon"], name=F.short(group or "mentions", 30),
+        traces.append(_geo(lat=part["lat"], lon=part["lon"], name=F.short(group or "mentions", 30),
                            customdata=part[["entity", "place", "country"]].astype(str).values,
                            hovertext=_hover(part), hovertemplate="%{hovertext}<extra></extra>",
                            mode="markers+text" if bounds else "markers", textposition="top center",
@@ -112,10 +119,9 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
                            marker={**_sizes(part["mentions"], vmax), "color": colors.get(group, "#d62728") if group else "#d62728",
                                    "opacity": 0.7, "line": {"color": "white", "width": 0.8}},
                            showlegend=bool(group)))
-    base_map(fig, title=title)
-    if bounds:
-        fig.update_geos(lataxis_range=bounds[0], lonaxis_range=bounds[1], projection_type="mercator")
-    return fig
+    zoom = {"lataxis": {"range": list(bounds[0])}, "lonaxis": {"range": list(bounds[1])},
+            "projection": {"type": "mercator"}} if bounds else None
+    return base_map(traces, title=title, geo=zoom)
 
 
 def _label_once(entity: str, seen: set) -> str:
@@ -142,23 +148,23 @@ def zoom_bounds(table: pd.DataFrame, country: str, *, pad: float = 2.0, span: fl
 def countries_figure(table: pd.DataFrame, *, title: str = "Mentions per country") -> go.Figure:
     """A choropleth drawn as filled outlines: table has country, country_name, mentions,
     top (the most mentioned place entity of that country: what a click filters by)."""
-    fig = _new_figure()
+    traces = []
     known = table[table["country"].isin(list(outlines()))]
     vmax = max(known["mentions"].max() if len(known) else 1, 1)
-    for row in known.itertuples(index=False):
-        color = sample_colorscale(SCALE, [0.2 + 0.8 * row.mentions / vmax])[0]
-        fig.add_trace(_countries_trace([row.country], color, name=row.country))
+    colors = sample_colorscale(SCALE, [0.2 + 0.8 * m / vmax for m in known["mentions"]]) if len(known) else []
+    for country, color in zip(known["country"], colors):   # one look-up of the scale, not one per country
+        traces.append(_countries_trace([country], color, name=country))
     centres = country_centres()
     pts = table[table["country"].isin(list(centres))]
-    fig.add_trace(_geo(lat=[centres[c][0] for c in pts["country"]], lon=[centres[c][1] for c in pts["country"]],
+    traces.append(_geo(lat=[centres[c][0] for c in pts["country"]], lon=[centres[c][1] for c in pts["country"]],
                        customdata=pts[["top", "country"]].astype(str).values, name="countries", showlegend=False,
                        text=[f"<b>{F.esc(n)}</b><br>{m:,} mentions<br>most named: {F.esc(t)}"
                              for n, m, t in zip(pts["country_name"], pts["mentions"], pts["top"])],
                        hovertemplate="%{text}<extra></extra>",
-                       marker={"size": 9, "color": pts["mentions"], "colorscale": SCALE, "cmin": 0, "cmax": vmax,
+                       marker={"size": 9, "color": pts["mentions"], "colorscale": _scale(), "cmin": 0, "cmax": vmax,
                                "line": {"color": "#333", "width": 0.6},
                                "colorbar": {"title": {"text": "mentions"}, "thickness": 12, "len": 0.6}}))
-    return base_map(fig, title=title)
+    return base_map(traces, title=title)
 
 
 def places_animation_figure(table: pd.DataFrame, *, title: str = "Attention by month (press play or drag the slider)") -> go.Figure:
@@ -166,27 +172,26 @@ def places_animation_figure(table: pd.DataFrame, *, title: str = "Attention by m
     months = sorted(table["month"].dropna().unique())
     vmax = table["mentions"].max() if len(table) else 1
 
+    by_month = dict(tuple(table.groupby("month", sort=False))) if len(table) else {}
+
     def bubbles(month: str) -> dict:
-        part = table[table["month"] == month].sort_values("mentions", ascending=False)
+        part = by_month[month].sort_values("mentions", ascending=False)
         return _geo(lat=part["lat"], lon=part["lon"], text=_hover(part), name=month,
                              customdata=part[["entity", "place", "country"]].astype(str).values,
                              hovertemplate="%{text}<extra></extra>", showlegend=False,
                              marker={**_sizes(part["mentions"], vmax), "color": "#d62728", "opacity": 0.7,
                                      "line": {"color": "white", "width": 0.8}})
 
-    fig = _new_figure([bubbles(months[0])] if months else [])
-    base_map(fig, title=title, height=600)
-    fig.frames = [go.Frame(data=[bubbles(m)], traces=[1], name=m, _validate=False) for m in months]
     step = {"frame": {"duration": 700, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
-    fig.update_layout(
-        margin={"l": 0, "r": 0, "t": 50, "b": 110},
-        sliders=[{"active": 0, "currentvalue": {"prefix": "month: "}, "x": 0.1, "len": 0.88, "y": 0, "yanchor": "top",
-                  "steps": [{"label": m, "method": "animate", "args": [[m], step]} for m in months]}],
-        updatemenus=[{"type": "buttons", "showactive": False, "x": 0.0, "y": 0, "xanchor": "left",
-                      "yanchor": "top", "direction": "left", "pad": {"t": 40}, "buttons": [
-                          {"label": "▶", "method": "animate", "args": [None, {**step, "fromcurrent": True}]},
-                          {"label": "❚❚", "method": "animate", "args": [[None], {**step, "mode": "immediate"}]}]}])
-    return fig
+    return base_map([bubbles(months[0])] if months else [], title=title, height=600,
+                    frames=[{"data": [bubbles(m)], "traces": [1], "name": m} for m in months], layout={
+        "margin": {"l": 0, "r": 0, "t": 50, "b": 110},
+        "sliders": [{"active": 0, "currentvalue": {"prefix": "month: "}, "x": 0.1, "len": 0.88, "y": 0, "yanchor": "top",
+                     "steps": [{"label": m, "method": "animate", "args": [[m], step]} for m in months]}],
+        "updatemenus": [{"type": "buttons", "showactive": False, "x": 0.0, "y": 0, "xanchor": "left",
+                         "yanchor": "top", "direction": "left", "pad": {"t": 40}, "buttons": [
+                             {"label": "▶", "method": "animate", "args": [None, {**step, "fromcurrent": True}]},
+                             {"label": "❚❚", "method": "animate", "args": [[None], {**step, "mode": "immediate"}]}]}]})
 
 
 # -- the tables of the page -------------------------------------------------------------

@@ -156,6 +156,7 @@ def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str
     """The core tables from articles and their cached NER rows."""
     passages = build_passages(articles)
     sentences, raw = map_ner(articles, ner)
+    del ner   # the cache rows (millions at 37k): mapped into raw and sentences
     texts = dict(zip(articles["id"], articles["text"]))
     mentions, entities = canonicalize(raw, texts, rules=list(rules))
     return {"articles": articles, "passages": passages, "sentences": sentences,
