@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.figures import OTHER_COLOR, PALETTE, _hbar_height, _layout, empty_figure, esc, short
+from analysis.figures import OTHER_COLOR, PALETTE, _hbar_height, _layout, empty_figure, esc, layout, short
 
 SEED = 7
 
@@ -60,24 +60,23 @@ def communities_network_figure(communities: pd.DataFrame, edges: pd.DataFrame, e
     keep = set(nodes["entity"])
     edges = edges[edges["source_entity"].isin(keep) & edges["target_entity"].isin(keep)]
     pos = _layout_positions(nodes, edges)
-    fig = _unvalidated()
-    _add_edges(fig, edges, pos)
+    traces = _edge_traces(edges, pos)
     size = 8 + 28 * np.sqrt(nodes["mentions"] / max(float(nodes["mentions"].max()), 1.0))
     labelled = set(nodes.sort_values(["mentions", "entity"], ascending=[False, True])["entity"].head(top_labels))
     for c, part in nodes.assign(size=size).groupby("community", sort=True):
         xy = np.array([pos[e] for e in part["entity"]])
         hover = [f"{esc(e)} ({esc(t)})<br>community {int(c)}: {esc(lab)}<br>{int(m)} mentions"
                  for e, t, lab, m in zip(part["entity"], part["type"], part["label"], part["mentions"])]
-        fig.add_trace({"type": "scatter", "x": xy[:, 0], "y": xy[:, 1], "mode": "markers+text",
+        traces.append({"type": "scatter", "x": xy[:, 0], "y": xy[:, 1], "mode": "markers+text",
                        "name": short(cluster_name(c, part["label"].iloc[0]), 40),
                        "text": [short(e, 24) if e in labelled else "" for e in part["entity"]],
                        "textposition": "top center", "textfont": {"size": 11}, "hovertext": hover,
                        "customdata": part[["entity"]].to_numpy(), "hovertemplate": "%{hovertext}<extra></extra>",
                        "marker": {"size": part["size"].to_numpy(), "color": cluster_color(c),
                                   "line": {"width": 1, "color": "white"}}})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
-    return _layout(fig, title, height=680, legend="community")
+    return go.Figure({"data": traces, "layout": layout(title, height=680, legend="community", xaxis={"visible": False},
+                                                       yaxis={"visible": False, "scaleanchor": "x"})},
+                     _validate=False)
 
 
 def _nodes(communities: pd.DataFrame, entities: pd.DataFrame | None) -> pd.DataFrame:
@@ -116,10 +115,11 @@ def _layout_positions(nodes: pd.DataFrame, edges: pd.DataFrame, *, seed: int = S
     return pos
 
 
-def _add_edges(fig: go.Figure, edges: pd.DataFrame, pos: dict) -> None:
+def _edge_traces(edges: pd.DataFrame, pos: dict) -> list[dict]:
     """Edges in three width classes by weight (few traces keep the figure light)."""
     if edges.empty:
-        return
+        return []
+    out = []
     classes = np.digitize(edges["weight"] / float(edges["weight"].max()), [0.2, 0.5])
     for c, width in zip(range(3), (0.6, 1.8, 3.5)):
         xs, ys = [], []
@@ -127,9 +127,10 @@ def _add_edges(fig: go.Figure, edges: pd.DataFrame, pos: dict) -> None:
             xs += [pos[a][0], pos[b][0], None]
             ys += [pos[a][1], pos[b][1], None]
         if xs:
-            fig.add_trace({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
-                           "line": {"width": width, "color": "rgba(120,120,120,0.45)"},
-                           "hoverinfo": "skip", "showlegend": False})
+            out.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+                        "line": {"width": width, "color": "rgba(120,120,120,0.45)"},
+                        "hoverinfo": "skip", "showlegend": False})
+    return out
 
 
 def cluster_outlets_figure(shares: pd.DataFrame, clusters: pd.DataFrame | None, *, by: str = "source",
@@ -144,16 +145,17 @@ def cluster_outlets_figure(shares: pd.DataFrame, clusters: pd.DataFrame | None, 
     df = shares[shares[by].isin(keep)]
     labels = dict(zip(clusters["cluster"], clusters["label"])) if clusters is not None and len(clusters) else {}
     order = keep[::-1]
-    fig = _unvalidated()
+    traces = []
     for c, part in df.groupby("cluster", sort=True):
         part = part.set_index(by).reindex(order).dropna(subset=["n"]).reset_index()
         name = cluster_name(c, labels.get(c, "no entities" if c < 0 else ""))
-        fig.add_trace({"type": "bar", "x": part["share"].to_numpy(), "y": [short(o, 40) for o in part[by]],
+        traces.append({"type": "bar", "x": part["share"].to_numpy(), "y": [short(o, 40) for o in part[by]],
                        "orientation": "h", "name": short(name, 40), "marker": {"color": cluster_color(c)},
                        "customdata": part[[by]].to_numpy(),
                        "hovertext": [f"{esc(o)}<br>{esc(name)}<br>{int(n)} articles" for o, n in zip(part[by], part["n"])],
                        "hovertemplate": "%{hovertext} (%{x:.0%})<extra></extra>"})
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    fig.update_yaxes(categoryorder="array", categoryarray=[short(o, 40) for o in order])
-    return _layout(fig, title, x="share", height=_hbar_height(len(keep)), legend="cluster")
+    # the whole figure in one unvalidated construction (adding traces validates each)
+    return go.Figure({"data": traces, "layout": layout(
+        title, x="share", height=_hbar_height(len(keep)), legend="cluster", barmode="stack",
+        xaxis={"tickformat": ".0%", "range": [0, 1]},
+        yaxis={"categoryorder": "array", "categoryarray": [short(o, 40) for o in order]})}, _validate=False)
