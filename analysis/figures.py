@@ -94,7 +94,8 @@ def _list(values) -> list:
 
 
 def _custom(df: pd.DataFrame, cols: list[str]) -> list:
-    return [[v.item() if hasattr(v, "item") else v for v in row] for row in df[cols].itertuples(index=False)]
+    """Rows of Python values (no NumPy scalars: plain JSON) for a trace's customdata."""
+    return df[cols].astype(object).to_numpy().tolist()
 
 
 def empty_figure(title: str, message: str) -> go.Figure:
