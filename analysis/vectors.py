@@ -138,6 +138,8 @@ def df_limits(n_docs: int) -> tuple[int, float]:
 
 
 FIT_SAMPLE = 50_000   # above this many texts, vocabulary, IDF and LSA are fitted on a sample
+FIT_CHARS = 50_000_000  # ... and above this much text (the uni+bigram vocabulary of 37k whole
+                        # articles, 220M characters, took 5 GB before pruning)
 
 
 def fit_sample(n: int, size: int = FIT_SAMPLE, random_state: int = 0) -> np.ndarray | None:
@@ -154,11 +156,15 @@ def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_st
     """TF-IDF (stop words, uni+bigrams, entity names as single tokens) and its LSA
     embedding. Tiny inputs work: n_components is capped below the number of texts
     and terms, and texts with no usable word get a zero row. Above sample_size texts
-    (a million passages), the vocabulary, the IDF and the SVD are fitted on a fixed
-    random sample of sample_size texts and every text is transformed with them: the
-    vocabulary of all uni- and bigrams of every text would not fit in memory."""
+    (a million passages) or FIT_CHARS characters (37k whole articles), the vocabulary,
+    the IDF and the SVD are fitted on a fixed random sample (of sample_size texts, fewer
+    when the texts are long) and every text is transformed with them: the vocabulary of
+    all uni- and bigrams of every text would not fit in memory."""
     pattern = entity_pattern(entity_names)
     docs = [join_entities(t or "", pattern) for t in texts]
+    total = sum(map(len, docs))
+    if total > FIT_CHARS:
+        sample_size = min(sample_size, max(1000, int(len(docs) * FIT_CHARS / total)))
     sample = fit_sample(len(docs), sample_size, random_state)
     fit_docs = docs if sample is None else [docs[i] for i in sample]
     auto_min, auto_max = df_limits(len(fit_docs))
