@@ -91,13 +91,20 @@ def page_functions(corpus):
     return pages
 
 
-def in_process(paths: list[str], changes: int, seed: int) -> tuple[list[dict], dict]:
+def in_process(paths: list[str], changes: int, seed: int, store_dir: str | None = None) -> tuple[list[dict], dict]:
     from analysis.dashboard_data import Corpus
     from analysis.figures_views import View
     from analysis.pipeline import ensure_built
     from analysis import config
 
-    store, _ = ensure_built(paths, store_dir=config.default_store(paths))
+    if store_dir:   # an existing store as it is (never rebuilt, even when its inputs changed)
+        from analysis.store import Store
+
+        store = Store(store_dir)
+        if store.problems():
+            raise SystemExit(f"{store_dir}: {store.problems()[0]}")
+    else:
+        store, _ = ensure_built(paths, store_dir=config.default_store(paths))
     proc = psutil.Process()
     t = time.perf_counter()
     corpus = Corpus(store, paths)
@@ -172,11 +179,14 @@ def main() -> None:
     ap.add_argument("--changes", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--store", help="open this built store as it is (in-process part only; implies --no-browser)")
     args = ap.parse_args()
-    rows, info = in_process(args.corpus, args.changes, args.seed)
+    args.no_browser = args.no_browser or bool(args.store)
+    rows, info = in_process(args.corpus, args.changes, args.seed, args.store)
     md = (f"## Dashboard: opening and filter changes ({info['articles']:,} articles)\n\n"
           f"`python benchmarks/bench_dashboard.py {' '.join(Path(p).name for p in args.corpus)} --changes "
-          f"{args.changes}` ({machine()})\n\n"
+          f"{args.changes}{' --store ' + Path(args.store).name if args.store else ''}` ({machine()}"
+          f"{'; load average ' + format(os.getloadavg()[0], '.1f') + ' at the end: shared with other work' if os.getloadavg()[0] > 1.5 else ''})\n\n"
           f"Store loaded into the dashboard in {info['open_s']} s; the process's memory after loading and "
           f"building every page: {info['rss_mb']:,} MB.\n\n"
           "Server-side recompute of each page's charts per filter change (filter applied, every table "
