@@ -7,6 +7,8 @@ hover text; the raw value travels in ``customdata[0]`` so that a click can filte
 """
 from __future__ import annotations
 
+import functools
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -94,11 +96,20 @@ def _nodes(communities: pd.DataFrame, entities: pd.DataFrame | None) -> pd.DataF
 def _layout_positions(nodes: pd.DataFrame, edges: pd.DataFrame, *, seed: int = SEED) -> dict:
     """A spring layout (weighted by log co-occurrences, fixed seed) of each connected
     component, packed left to right, largest first, so that small islands do not push
-    the main graph into a corner. Same every run."""
+    the main graph into a corner. Same every run, so memoised on its inputs (a filter
+    change often keeps the same best-linked entities, and the layout was a tenth of a rerun)."""
+    key = (tuple(sorted(nodes["entity"])),
+           tuple((a, b, float(w)) for a, b, w in edges.sort_values(["source_entity", "target_entity"])[
+               ["source_entity", "target_entity", "weight"]].itertuples(index=False)))
+    return dict(_positions_of(key, seed))
+
+
+@functools.lru_cache(maxsize=256)
+def _positions_of(key: tuple, seed: int) -> tuple:
+    names, edge_list = key
     g = nx.Graph()
-    g.add_nodes_from(sorted(nodes["entity"]))
-    for a, b, w in edges.sort_values(["source_entity", "target_entity"])[
-            ["source_entity", "target_entity", "weight"]].itertuples(index=False):
+    g.add_nodes_from(names)
+    for a, b, w in edge_list:
         g.add_edge(a, b, weight=float(np.log1p(w)))
     parts = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
     pos, x0 = {}, 0.0
@@ -112,7 +123,7 @@ def _layout_positions(nodes: pd.DataFrame, edges: pd.DataFrame, *, seed: int = S
         for n, (x, y) in zip(part, xy):
             pos[n] = (float(x0 + x), float(y))
         x0 += width + 1.0
-    return pos
+    return tuple(pos.items())
 
 
 def _edge_traces(edges: pd.DataFrame, pos: dict) -> list[dict]:
