@@ -96,7 +96,7 @@ def start_server(corpus: list[str], env: dict, log: Path) -> tuple[subprocess.Po
 
 
 class PeakRSS(threading.Thread):
-    """Samples the RSS of a process and its children."""
+    """Samples the memory of a process and its children (summed PSS: benchmarks.measure)."""
 
     def __init__(self, pid: int, interval: float = 0.5):
         super().__init__(daemon=True)
@@ -104,13 +104,12 @@ class PeakRSS(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.is_set():
-            total = 0
-            for p in [self.proc, *self.proc.children(recursive=True)]:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
+            from benchmarks.measure import tree_rss
+
+            try:
+                self.peak = max(self.peak, tree_rss(self.proc))
+            except psutil.Error:
+                pass
             time.sleep(self.interval)
 
 
@@ -284,9 +283,12 @@ def main() -> None:
     ap.add_argument("--url", help="a dashboard already running for CORPUS (else one is started)")
     ap.add_argument("--pid", type=int, help="with --url: the server's process id, for its memory")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=60, help="seconds before an action counts as an error")
     ap.add_argument("--json", help="also write the raw timings here")
     ap.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = ap.parse_args()
+    global TIMEOUT_MS
+    TIMEOUT_MS = args.timeout * 1000
 
     env = {}
     if args.store:
@@ -321,7 +323,7 @@ def main() -> None:
               file=sys.stderr)
         log_offset = log.stat().st_size if log else 0
         results, errors, wall = asyncio.run(run_sessions(url, args.sessions, args.actions, args.seconds,
-                                                         outlets, months, args.seed))
+                                                         outlets, months, args.seed, open_timeout=TIMEOUT_MS))
     finally:
         if rss:
             rss.stopped.set()
@@ -342,13 +344,13 @@ def main() -> None:
     peak = round(rss.peak / 2**20) if rss else None
     n_done = sum(1 for r in results if r["kind"] != "open")
     head = (f"`python benchmarks/load_test.py {' '.join(args.corpus)} --sessions {args.sessions} --actions "
-            f"{args.actions}{' --store ' + args.store if args.store else ''}` ({machine()}; {n_articles:,} articles; "
+            f"{args.actions} --timeout {args.timeout:g}{' --store ' + args.store if args.store else ''}` ({machine()}; {n_articles:,} articles; "
             f"server on 127.0.0.1, one headless Chromium with {args.sessions} contexts, all sessions at once)")
     summary = (f"{args.sessions} sessions, {n_done} actions in {wall:.0f} s wall; errors: {len(errors)}; "
-               f"server peak RSS: {peak if peak is not None else '?'} MB; warm-up (first open"
+               f"server peak memory (process tree, summed PSS): {peak if peak is not None else '?'} MB; warm-up (first open"
                f"{'' if args.store else ', analysis included when the store was missing'}): {warm:.1f} s; "
-               f"machine load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after: other "
-               "work shared the cores")
+               f"machine load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+               + (": other work shared the cores" if load_before > 1.5 else ""))
     md = "\n\n".join([f"## Load: {args.sessions} concurrent sessions filtering {Path(args.corpus[0]).name}", head,
                       table(rows) if rows else "(no timings)", summary,
                       "Time per action: from the action (a URL with filters, or a click on another page) to the "
