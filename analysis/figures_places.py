@@ -151,7 +151,10 @@ def countries_figure(table: pd.DataFrame, *, title: str = "Mentions per country"
     traces = []
     known = table[table["country"].isin(list(outlines()))]
     vmax = max(known["mentions"].max() if len(known) else 1, 1)
-    colors = sample_colorscale(SCALE, [0.2 + 0.8 * m / vmax for m in known["mentions"]]) if len(known) else []
+    # clipped: 0.8 * m / vmax can round to just above 0.8 for the largest country, and the
+    # scale has no colour past 1 (an IndexError on the 37k corpus)
+    shades = np.clip(0.2 + 0.8 * known["mentions"].to_numpy(dtype=float) / vmax, 0.0, 1.0)
+    colors = sample_colorscale(SCALE, shades.tolist()) if len(known) else []
     for country, color in zip(known["country"], colors):   # one look-up of the scale, not one per country
         traces.append(_countries_trace([country], color, name=country))
     centres = country_centres()

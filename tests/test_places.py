@@ -228,3 +228,16 @@ def test_the_places_page_follows_the_filters():
     assert "Iraq" in spec and "London" in spec and "Kandahar" not in spec
     empty = _run_page(q="no such words anywhere")
     assert any("No article matches the filters" in w.value for w in empty.warning)
+
+
+def test_the_country_shades_never_leave_the_colour_scale():
+    """0.2 + 0.8 * m / vmax is just above 1 for m = vmax = 3 (floating point): the most
+    mentioned country must still get the darkest colour, not an IndexError (found on the
+    37k corpus)."""
+    from analysis.figures_places import countries_figure
+
+    table = pd.DataFrame({"country": ["AF", "PK"], "country_name": ["Afghanistan", "Pakistan"],
+                          "mentions": [3, 1], "top": ["Kabul", "Islamabad"]})
+    fig = countries_figure(table)
+    fills = {t.name: t.fillcolor for t in fig.data if t.name in ("AF", "PK")}
+    assert fills["AF"] == "rgb(8, 48, 107)" and fills["PK"] != fills["AF"]
