@@ -163,14 +163,21 @@ class Corpus:
         df = self.sql(query)
         art = self.pos.reindex(df.pop("article_id")).to_numpy()
         ok = ~pd.isna(art)
-        return pd.DataFrame({"art": art[ok].astype("int32"), "a": df["a"].to_numpy()[ok],
-                             "b": df["b"].to_numpy()[ok], "n": df["n"].to_numpy()[ok]})
+        out = pd.DataFrame({"art": art[ok].astype("int32"), "a": df["a"].to_numpy()[ok],
+                            "b": df["b"].to_numpy()[ok], "n": df["n"].to_numpy()[ok]})
+        # sorted by a: the pairs of a few entities are slices (millions of rows at 37k articles)
+        return out.sort_values(["a", "b", "art"], kind="stable").reset_index(drop=True)
 
     def cooccurrences(self, mask: np.ndarray, entity_ids: list[int]) -> pd.DataFrame:
         """(a, b, n): how many sentences mention both entities (a < b), in the selected articles."""
         p = self.pairs
-        keep = np.asarray(list(map(int, entity_ids)))
-        p = p[mask[p["art"].to_numpy()] & np.isin(p["a"].to_numpy(), keep) & np.isin(p["b"].to_numpy(), keep)]
+        keep = np.unique(np.asarray(list(map(int, entity_ids)), dtype=np.int64))
+        a_col = p["a"].to_numpy()
+        lo, hi = np.searchsorted(a_col, keep, side="left"), np.searchsorted(a_col, keep, side="right")
+        rows = np.concatenate([np.arange(x, y) for x, y in zip(lo, hi)]) if len(keep) else np.array([], dtype=np.int64)
+        rows = rows[np.isin(p["b"].to_numpy()[rows], keep)]
+        rows = rows[mask[p["art"].to_numpy()[rows]]]
+        p = p.iloc[rows]
         out = p.groupby(["a", "b"])["n"].sum().reset_index()
         return out.sort_values(["n", "a", "b"], ascending=[False, True, True]).reset_index(drop=True).astype("int64")
 
