@@ -7,6 +7,7 @@ import functools
 import datetime as dt
 import html
 import re
+import threading
 
 import streamlit as st
 
@@ -15,6 +16,55 @@ from analysis.dashboard_data import open_corpus, store_generation
 from analysis.figures_views import Chart, Missing, View
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "lasso2d"]}
+
+
+def _no_revalidation() -> None:
+    """st.plotly_chart rebuilds every figure through plotly's validation
+    (plotly.tools.return_figure_from_figure_or_data(..., validate_figure=True)), which cost
+    more than building it. Our figures are built from checked dicts (their JSON was compared
+    with validated builds); pass a Figure through as it is, anything else as before."""
+    import plotly.graph_objects as go
+    import plotly.tools as pt
+
+    original = pt.return_figure_from_figure_or_data
+    if getattr(original, "_passes_figures", False):
+        return
+
+    def passthrough(figure_or_data, validate_figure=False):
+        if isinstance(figure_or_data, go.Figure):
+            return figure_or_data
+        return original(figure_or_data, validate_figure)
+
+    passthrough._passes_figures = True
+    pt.return_figure_from_figure_or_data = passthrough
+
+
+_no_revalidation()
+_CHART_CACHE: dict = {}
+_CHART_LOCK = threading.Lock()
+
+
+def cached_charts(builder, v: View, *args, **kw) -> list:
+    """builder(v, *args, **kw), kept for the last 64 (corpus generation, filters, arguments):
+    a page switch or a return to an earlier filter is not recomputed. Charts are read-only
+    once built (the page only lays them out and exports them)."""
+    key = (builder.__module__, builder.__qualname__, id(v.corpus), v.corpus.generation, v.filters, args,
+           tuple(sorted(kw.items())))
+    try:
+        hash(key)
+    except TypeError:   # an argument that cannot be a key: build, do not keep
+        return builder(v, *args, **kw)
+    with _CHART_LOCK:
+        hit = _CHART_CACHE.pop(key, None)
+        if hit is not None:
+            _CHART_CACHE[key] = hit   # most recently used last
+            return hit
+    out = builder(v, *args, **kw)
+    with _CHART_LOCK:
+        _CHART_CACHE[key] = out
+        while len(_CHART_CACHE) > 64:
+            _CHART_CACHE.pop(next(iter(_CHART_CACHE)))
+    return out
 
 
 @st.cache_resource(show_spinner="Opening the corpus (new or changed files are analysed first)…", max_entries=2)

@@ -15,4 +15,4 @@ c4.metric("Files that could not be read", f"{len(errors):,}")
 if errors:
     with st.expander(f"{len(errors)} file(s) could not be read"):
         st.dataframe(errors, hide_index=True)
-_ui.charts(overview_charts(v), page="overview")
+_ui.charts(_ui.cached_charts(overview_charts, v), page="overview")

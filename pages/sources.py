@@ -7,7 +7,7 @@ from pages import _ui
 st.title("Sources")
 v = _ui.view()
 st.caption("Outlets shown: the ones selected in the sidebar, else the biggest of the selection.")
-_ui.charts(sources_charts(v), page="sources")
+_ui.charts(_ui.cached_charts(sources_charts, v), page="sources")
 dups = v.corpus.table("duplicates")
 if dups is not None and {"group", "article_id"} <= set(dups.columns):
     sel = dups[dups["article_id"].isin(set(v.ids))]

@@ -13,7 +13,7 @@ level = st.segmented_control("Topics of", LEVELS, default=default, key="topic_le
                                   "which is what a handful of articles has enough of.") or default
 if level == "articles" and default == "passages":
     st.info("Too few articles to form more than one article topic: the passage topics say more here.")
-_ui.charts(topics_charts(v, level), page=f"topics_{level}")
+_ui.charts(_ui.cached_charts(topics_charts, v, level), page=f"topics_{level}")
 t = v.corpus.table(f"topics_{level}")
 if t is not None and "representative" in t.columns:
     st.subheader(f"Topics of the {level}: terms and representative {level}")
