@@ -109,6 +109,8 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
     if colors is None:
         colors = {g: F.PALETTE[i % len(F.PALETTE)] for i, g in enumerate(dict.fromkeys(table["group"]))}
     labelled: set = set()
+    # a legend entry for the 12 biggest groups only: 100 outlets' legend covered the map
+    legend = set(table.groupby("group", sort=False)["mentions"].sum().sort_values(ascending=False).index[:12])
     for group, part in table.groupby("group", sort=False):
         part = part.sort_values("mentions", ascending=False)
         traces.append(_geo(lat=part["lat"], lon=part["lon"], name=F.short(group or "mentions", 30),
@@ -118,7 +120,7 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
                            text=[_label_once(e, labelled) for e in part["entity"]] if bounds else None,
                            marker={**_sizes(part["mentions"], vmax), "color": colors.get(group, "#d62728") if group else "#d62728",
                                    "opacity": 0.7, "line": {"color": "white", "width": 0.8}},
-                           showlegend=bool(group)))
+                           showlegend=bool(group) and group in legend))
     zoom = {"lataxis": {"range": list(bounds[0])}, "lonaxis": {"range": list(bounds[1])},
             "projection": {"type": "mercator"}} if bounds else None
     return base_map(traces, title=title, geo=zoom)
