@@ -181,6 +181,57 @@ class Corpus:
         out = p.groupby(["a", "b"])["n"].sum().reset_index()
         return out.sort_values(["n", "a", "b"], ascending=[False, True, True]).reset_index(drop=True).astype("int64")
 
+    @functools.cached_property
+    def outlet_codes(self) -> np.ndarray:
+        """Each article's outlet as a number (positions in ``outlet_names``)."""
+        codes, names = pd.factorize(self.articles["outlet"], sort=True)
+        self.__dict__["outlet_names"] = np.asarray(names, dtype=object)
+        return codes
+
+    @functools.cached_property
+    def outlet_names(self) -> np.ndarray:
+        self.outlet_codes
+        return self.__dict__["outlet_names"]
+
+    @functools.cached_property
+    def entity_stats(self) -> pd.DataFrame:
+        """entity (name), type, mentions: one row per name, the most mentioned entity of
+        that name (what a chart that knows entities by name shows)."""
+        ents = self.entities.rename(columns={"name": "entity"})
+        ents = ents.sort_values(["mentions", "entity"], ascending=[False, True]).drop_duplicates("entity")
+        return ents[["entity", "type", "mentions"]].reset_index(drop=True)
+
+    @functools.cached_property
+    def cluster_index(self) -> dict | None:
+        """The entity clusters and communities, prepared once for every filter state:
+        codes (each article's cluster, ``none`` when it has none), the community nodes with
+        type and mentions, their links as node numbers (_a, _b), and node_rows/node_ids
+        (each node's entity ids: a node is shown when the selection mentions one)."""
+        clusters, assign = self.table("entity_clusters"), self.table("entity_cluster_assignments")
+        if clusters is None or assign is None:
+            return None
+        none = np.iinfo(np.int64).min
+        codes = np.full(len(self.articles), none, dtype=np.int64)
+        pos = self.pos.reindex(assign["article_id"].astype(str)).to_numpy()
+        ok = ~pd.isna(pos)
+        codes[pos[ok].astype(np.int64)] = assign["cluster"].to_numpy()[ok]
+        out = {"clusters": clusters, "codes": codes, "none": none, "nodes": None,
+               "n_entities": int(self.entities["entity_id"].max()) + 1 if len(self.entities) else 1}
+        comms, edges = self.table("entity_communities"), self.table("entity_cooccurrence")
+        if comms is None or edges is None:
+            return out
+        nodes = comms.merge(self.entity_stats, on="entity", how="left").reset_index(drop=True)
+        row_of = pd.Series(np.arange(len(nodes)), index=nodes["entity"].to_numpy())
+        row_of = row_of[~row_of.index.duplicated()]
+        links = edges.assign(_a=row_of.reindex(edges["source_entity"]).to_numpy(),
+                             _b=row_of.reindex(edges["target_entity"]).to_numpy())
+        links = links.dropna(subset=["_a", "_b"]).astype({"_a": np.int64, "_b": np.int64}).reset_index(drop=True)
+        named = self.entities[self.entities["name"].isin(set(nodes["entity"]))]
+        out.update(nodes=nodes, links=links, community_columns=list(comms.columns) + ["type", "mentions"],
+                   node_rows=row_of.reindex(named["name"]).to_numpy().astype(np.int64),
+                   node_ids=named["entity_id"].to_numpy().astype(np.int64))
+        return out
+
     def outlet_of(self, ids) -> pd.Series:
         return self.articles["outlet"].to_numpy()[self.pos.reindex(ids).to_numpy()]
 

@@ -83,7 +83,8 @@ def communities_network_figure(communities: pd.DataFrame, edges: pd.DataFrame, e
 
 def _nodes(communities: pd.DataFrame, entities: pd.DataFrame | None) -> pd.DataFrame:
     """community, label, entity, degree, type, mentions; by degree (ties by name)."""
-    nodes = communities[["community", "label", "entity", "degree"]].copy()
+    nodes = communities[[c for c in ("community", "label", "entity", "degree", "type", "mentions")
+                         if c in communities]].copy()
     if entities is not None and len(entities):
         ents = entities.rename(columns={"name": "entity"})
         ents = ents.sort_values(["mentions", "entity"], ascending=[False, True]).drop_duplicates("entity")

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from analysis import figures as F
+from analysis.dashboard_data import plain_strings
 from analysis.places import GEO_FILE, country_centres
 
 LAND, BORDER, SCALE = "#ececec", "#b4b4b4", "Blues"
@@ -42,7 +43,9 @@ def outlines() -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 @functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=512)
 def _rings(isos: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The outlines of these countries (kept: the world under every map was rebuilt per figure)."""
     parts = [outlines()[iso] for iso in isos]
     if not parts:
         return np.array([], dtype=float), np.array([], dtype=float)
@@ -81,27 +84,34 @@ def base_map(traces: list[dict], *, title: str, height: int = 560, frames=(), ge
     lay["margin"] = {"l": 0, "r": 0, "t": 50, "b": 0}
     lay["legend"] = {"x": 0.01, "y": 0.02, "bgcolor": "rgba(255,255,255,0.7)", "itemsizing": "constant"}
     lay.update(layout or {})
-    return go.Figure({"data": [_countries_trace(sorted(outlines()), LAND), *traces], "layout": lay,
-                      "frames": list(frames)}, _validate=False)
+    fig = go.Figure({"data": [_countries_trace(sorted(outlines()), LAND), *traces], "layout": lay}, _validate=False)
+    if frames:
+        # plotly validates frames even in an unvalidated figure (its constructor passes no
+        # _validate to the frames validator): that was a third of the Places page at 37k
+        # articles. The frames are dicts of the same checked traces; the JSON is the same.
+        fig._frame_objs = tuple(go.Frame(f, _validate=False) for f in frames)
+    return fig
 
 
-def _sizes(values: pd.Series, vmax: float) -> dict:
-    return {"size": values.astype(float).tolist(), "sizemode": "area", "sizemin": 4,
+def _sizes(values, vmax: float) -> dict:
+    return {"size": np.asarray(values, dtype=float).tolist(), "sizemode": "area", "sizemin": 4,
             "sizeref": 2.0 * max(vmax, 1) / MAX_BUBBLE_PX ** 2}
 
 
 def _hover(df: pd.DataFrame) -> list[str]:
     return [f"<b>{F.esc(e)}</b> ({F.esc(p)}, {F.esc(c if isinstance(c, str) else '')})<br>{F.esc(g)}"
             f"{n:,} mention{'s' if n != 1 else ''}"
-            for e, p, c, g, n in zip(df["entity"], df["place"], df["country"],
+            for e, p, c, g, n in zip(df["entity"].to_numpy(dtype=object), df["place"].to_numpy(dtype=object),
+                                     df["country"].to_numpy(dtype=object),
                                      [f"{x}: " if x else "" for x in df.get("group", [""] * len(df))],
-                                     df["mentions"])]
+                                     df["mentions"].to_numpy().tolist())]
 
 
 def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
                       title: str = "Where the coverage is (mentions)", bounds=None) -> go.Figure:
     """Bubbles sized by mentions: table has entity, place, country, lat, lon, mentions and
-    optionally group (an outlet or topic: one colour each)."""
+    optionally group (an outlet or topic: one colour each). One trace per group, in the
+    order the groups first appear, its bubbles most mentioned first (ties in table order)."""
     traces = []
     if "group" not in table:
         table = table.assign(group="")
@@ -111,14 +121,23 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
     labelled: set = set()
     # a legend entry for the 12 biggest groups only: 100 outlets' legend covered the map
     legend = set(table.groupby("group", sort=False)["mentions"].sum().sort_values(ascending=False).index[:12])
-    for group, part in table.groupby("group", sort=False):
-        part = part.sort_values("mentions", ascending=False)
-        traces.append(_geo(lat=part["lat"], lon=part["lon"], name=F.short(group or "mentions", 30),
-                           customdata=part[["entity", "place", "country"]].astype(str).values,
-                           hovertext=_hover(part), hovertemplate="%{hovertext}<extra></extra>",
+    # numpy slices of the whole table (a pandas sort per outlet was most of the page at 37k)
+    codes, names = pd.factorize(table["group"])
+    mentions = table["mentions"].to_numpy()
+    order = np.lexsort((-mentions, codes))          # by group, then most mentioned (stable)
+    starts = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    lat, lon = table["lat"].to_numpy()[order], table["lon"].to_numpy()[order]
+    entity = table["entity"].to_numpy(dtype=object)[order]
+    custom = table[["entity", "place", "country"]].astype(str).to_numpy()[order]
+    hover = np.asarray(_hover(table), dtype=object)[order]
+    mentions = mentions[order]
+    for i, group in enumerate(names):
+        sl = slice(starts[i], starts[i + 1])
+        traces.append(_geo(lat=lat[sl], lon=lon[sl], name=F.short(group or "mentions", 30),
+                           customdata=custom[sl], hovertext=hover[sl].tolist(), hovertemplate="%{hovertext}<extra></extra>",
                            mode="markers+text" if bounds else "markers", textposition="top center",
-                           text=[_label_once(e, labelled) for e in part["entity"]] if bounds else None,
-                           marker={**_sizes(part["mentions"], vmax), "color": colors.get(group, "#d62728") if group else "#d62728",
+                           text=[_label_once(e, labelled) for e in entity[sl]] if bounds else None,
+                           marker={**_sizes(mentions[sl], vmax), "color": colors.get(group, "#d62728") if group else "#d62728",
                                    "opacity": 0.7, "line": {"color": "white", "width": 0.8}},
                            showlegend=bool(group) and group in legend))
     zoom = {"lataxis": {"range": list(bounds[0])}, "lonaxis": {"range": list(bounds[1])},
@@ -173,23 +192,30 @@ def countries_figure(table: pd.DataFrame, *, title: str = "Mentions per country"
 
 
 def places_animation_figure(table: pd.DataFrame, *, title: str = "Attention by month (press play or drag the slider)") -> go.Figure:
-    """One frame per month: table has month, entity, place, country, lat, lon, mentions."""
+    """One frame per month: table has month, entity, place, country, lat, lon, mentions.
+    Each month's bubbles most mentioned first (ties in table order)."""
     months = sorted(table["month"].dropna().unique())
     vmax = table["mentions"].max() if len(table) else 1
+    dated = table[table["month"].notna()]
+    codes = pd.Index(months).get_indexer(dated["month"])
+    mentions = dated["mentions"].to_numpy()
+    order = np.lexsort((-mentions, codes))          # numpy slices, not a pandas sort per month
+    starts = np.searchsorted(codes[order], np.arange(len(months) + 1))
+    lat, lon = dated["lat"].to_numpy()[order], dated["lon"].to_numpy()[order]
+    custom = dated[["entity", "place", "country"]].astype(str).to_numpy()[order]
+    hover = np.asarray(_hover(dated), dtype=object)[order]
+    mentions = mentions[order]
 
-    by_month = dict(tuple(table.groupby("month", sort=False))) if len(table) else {}
-
-    def bubbles(month: str) -> dict:
-        part = by_month[month].sort_values("mentions", ascending=False)
-        return _geo(lat=part["lat"], lon=part["lon"], text=_hover(part), name=month,
-                             customdata=part[["entity", "place", "country"]].astype(str).values,
-                             hovertemplate="%{text}<extra></extra>", showlegend=False,
-                             marker={**_sizes(part["mentions"], vmax), "color": "#d62728", "opacity": 0.7,
-                                     "line": {"color": "white", "width": 0.8}})
+    def bubbles(i: int) -> dict:
+        sl = slice(starts[i], starts[i + 1])
+        return _geo(lat=lat[sl], lon=lon[sl], text=hover[sl].tolist(), name=months[i], customdata=custom[sl],
+                    hovertemplate="%{text}<extra></extra>", showlegend=False,
+                    marker={**_sizes(mentions[sl], vmax), "color": "#d62728", "opacity": 0.7,
+                            "line": {"color": "white", "width": 0.8}})
 
     step = {"frame": {"duration": 700, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
-    return base_map([bubbles(months[0])] if months else [], title=title, height=600,
-                    frames=[{"data": [bubbles(m)], "traces": [1], "name": m} for m in months], layout={
+    return base_map([bubbles(0)] if months else [], title=title, height=600,
+                    frames=[{"data": [bubbles(i)], "traces": [1], "name": m} for i, m in enumerate(months)], layout={
         "margin": {"l": 0, "r": 0, "t": 50, "b": 110},
         "sliders": [{"active": 0, "currentvalue": {"prefix": "month: "}, "x": 0.1, "len": 0.88, "y": 0, "yanchor": "top",
                      "steps": [{"label": m, "method": "animate", "args": [[m], step]} for m in months]}],
@@ -241,13 +267,113 @@ def view_place_mentions(view, pm: pd.DataFrame) -> pd.DataFrame:
     pm["source"] = corpus.articles["outlet"].to_numpy()[pos] if len(pm) else pm.get("source")
     pm["month"] = corpus.articles["month"].to_numpy()[pos] if len(pm) else pm.get("month")
     pm["topic"] = UNKNOWN
-    topics = corpus.table("topics_articles")
-    if corpus.article_topics is not None and topics is not None and len(pm):
-        labels = dict(zip(topics["topic"].astype(int), topics["label"]))
-        at = corpus.article_topics.drop_duplicates("art").set_index("art")["topic"]
-        t = at.reindex(pos).to_numpy()
-        pm["topic"] = [f"{int(x)}: {labels.get(int(x), '')}" if pd.notna(x) else UNKNOWN for x in t]
+    labels = _article_topic_labels(corpus)
+    if labels is not None and len(pm):
+        pm["topic"] = labels[pos]
     return pm
+
+
+def _article_topic_labels(corpus) -> np.ndarray | None:
+    """Each article's topic as "n: label" (UNKNOWN without one), or None without topics."""
+    from analysis.filters import UNKNOWN
+
+    topics = corpus.table("topics_articles")
+    if corpus.article_topics is None or topics is None:
+        return None
+    labels = dict(zip(topics["topic"].astype(int), topics["label"]))
+    at = corpus.article_topics.drop_duplicates("art").set_index("art")["topic"]
+    t = at.reindex(np.arange(len(corpus.articles))).to_numpy()
+    return np.array([f"{int(x)}: {labels.get(int(x), '')}" if pd.notna(x) else UNKNOWN for x in t], dtype=object)
+
+
+PLACE_KEYS = ["entity", "place", "country", "lat", "lon"]
+
+
+class PlaceIndex:
+    """The place mentions of a corpus as numbers, prepared once (per corpus and places
+    table) so that a filter change is a mask and a few bincounts, not pandas over every
+    place mention: each row's article position, place key (PLACE_KEYS, numbered in sorted
+    order), mentions, and the article's outlet, month and topic as sorted codes. The tables
+    it returns are those of bubbles_table, countries_table and months_table on
+    view_place_mentions (same rows, same order)."""
+
+    def __init__(self, corpus, pm: pd.DataFrame):
+        self.pm = pm
+        pos = corpus.pos.reindex(pm["article_id"]).to_numpy()
+        ok = ~pd.isna(pos)          # mentions of articles the corpus does not have: never selected
+        rows = pm[ok]
+        grouped = rows.groupby(PLACE_KEYS, dropna=False, sort=True)
+        self.k = grouped.ngroup().to_numpy().astype(np.int64)
+        self.keys = plain_strings(grouped.size().index.to_frame(index=False)[PLACE_KEYS])
+        self.art = pos[ok].astype(np.int64)
+        self.n = rows["mentions"].to_numpy().astype(np.int64)
+        arts = corpus.articles
+        self.groups = {"source": (corpus.outlet_codes, corpus.outlet_names)}
+        from analysis.filters import UNKNOWN
+
+        labels = _article_topic_labels(corpus)
+        if labels is None:   # no topics: every article's topic is unknown
+            labels = np.full(len(arts), UNKNOWN, dtype=object)
+        codes, names = pd.factorize(labels, sort=True)
+        self.groups["topic"] = (codes, np.asarray(names, dtype=object))
+        mcodes, self.months = pd.factorize(arts["month"], sort=True)   # -1: unknown date
+        self.month_code = mcodes
+
+    def _sum(self, mask: np.ndarray, group: np.ndarray | None, n_groups: int):
+        """(key, group, mentions) of the selected rows, in (key, group) order."""
+        sel = mask[self.art]
+        k, n = self.k[sel], self.n[sel]
+        g = group[self.art[sel]] if group is not None else np.zeros(len(k), dtype=np.int64)
+        if group is not None:
+            k, n, g = k[g >= 0], n[g >= 0], g[g >= 0]
+        combined = k * max(n_groups, 1) + g
+        uniq, inv = np.unique(combined, return_inverse=True)
+        sums = np.bincount(inv, weights=n, minlength=len(uniq)).astype(np.int64)
+        return uniq // max(n_groups, 1), uniq % max(n_groups, 1), sums
+
+    def selected(self, mask: np.ndarray) -> bool:
+        return bool(mask[self.art].any())
+
+    def bubbles(self, mask: np.ndarray, by: str | None = None) -> pd.DataFrame:
+        """bubbles_table(view_place_mentions(view), by)."""
+        if by:
+            codes, names = self.groups[by]
+            k, g, sums = self._sum(mask, codes, len(names))
+        else:
+            k, g, sums = self._sum(mask, None, 1)
+        out = self.keys.iloc[k].reset_index(drop=True)
+        if by:
+            out["group"] = names[g].astype(str) if len(g) else pd.Series([], dtype=object)
+        out["mentions"] = sums
+        return out.sort_values(["mentions", "entity"], ascending=[False, True], ignore_index=True)
+
+    def months_table(self, mask: np.ndarray) -> pd.DataFrame:
+        """months_table(view_place_mentions(view))."""
+        k, m, sums = self._sum(mask, self.month_code, len(self.months))
+        out = self.keys.iloc[k].reset_index(drop=True)
+        out.insert(0, "month", np.asarray(self.months, dtype=object)[m] if len(m) else [])
+        out["mentions"] = sums
+        return out.sort_values(["month", "mentions"], ascending=[True, False], ignore_index=True)
+
+    def undated(self, mask: np.ndarray) -> int:
+        """Place mention rows of selected articles with an unknown date."""
+        sel = mask[self.art]
+        return int((self.month_code[self.art[sel]] < 0).sum())
+
+
+_INDEXES: dict = {}
+
+
+def place_index(corpus, pm: pd.DataFrame) -> PlaceIndex:
+    """The PlaceIndex of (corpus, pm), kept for the last few of them."""
+    key = (id(corpus), getattr(corpus, "generation", ""), id(pm))
+    hit = _INDEXES.get(key)
+    if hit is None or hit.pm is not pm:
+        hit = PlaceIndex(corpus, pm)
+        _INDEXES[key] = hit
+        while len(_INDEXES) > 4:
+            _INDEXES.pop(next(iter(_INDEXES)))
+    return hit
 
 
 def places_charts(view, places: pd.DataFrame, pm: pd.DataFrame, *, color_by: str = "outlet",
@@ -256,11 +382,12 @@ def places_charts(view, places: pd.DataFrame, pm: pd.DataFrame, *, color_by: str
     from analysis.figures_views import Chart, Missing
     from analysis.places import gazetteer
 
-    sel = view_place_mentions(view, pm)
-    if sel.empty:
+    index = place_index(view.corpus, pm)
+    mask = view.mask
+    if not index.selected(mask):
         return [Missing("places_map", "No resolved place is mentioned in the selected articles.")]
     by = {"outlet": "source", "topic": "topic"}.get(color_by)
-    bubbles = bubbles_table(sel, by)
+    bubbles = index.bubbles(mask, by)
     colors = view.colors if by == "source" else (
         {g: F.PALETTE[i % len(F.PALETTE)] for i, g in enumerate(sorted(bubbles["group"].unique()))} if by else None)
     what = {"source": " per outlet", "topic": " per topic"}.get(by, "")
@@ -269,10 +396,10 @@ def places_charts(view, places: pd.DataFrame, pm: pd.DataFrame, *, color_by: str
     out = [Chart("places_map", places_map_figure(bubbles, colors, title=f"Places{where} by mentions{what}",
                                                  bounds=bounds),
                  bubbles.rename(columns={"group": color_by}) if by else bubbles, "entity")]
-    countries = countries_table(sel, gazetteer()[2])
+    countries = countries_table(bubbles if not by else index.bubbles(mask), gazetteer()[2])
     out.append(Chart("places_countries", countries_figure(countries), countries, "entity"))
-    months = months_table(sel)
-    undated = int(sel["month"].isna().sum())
+    months = index.months_table(mask)
+    undated = index.undated(mask)
     note = f" ({undated} place mentions in undated articles not shown)" if undated else ""
     out.append(Chart("places_by_month", places_animation_figure(months, title=f"Places by month{note}"), months, "entity")
                if len(months) else Missing("places_by_month", "No selected article with a place has a known date."))

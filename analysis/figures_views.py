@@ -198,36 +198,50 @@ def entities_charts(view: View, *, entity: str | None = None, n: int = 25) -> li
 def entity_cluster_charts(view: View) -> list[Chart | Missing]:
     """Article clusters by entities (sizes over the selection, share per outlet) and the
     entity communities of the co-occurrence network, drawn for the entities that the
-    selected articles mention."""
+    selected articles mention. What does not depend on the filters (each article's
+    cluster, the community nodes with their types and mentions, the links as node
+    numbers) is prepared once per corpus (Corpus.cluster_index); a rerun is numpy."""
     from analysis import figures_entity_clusters as FEC
-    from analysis.entity_clusters import cluster_shares
 
-    clusters = view.corpus.table("entity_clusters")
-    assign = view.corpus.table("entity_cluster_assignments")
-    if clusters is None or assign is None:
+    prep = view.corpus.cluster_index
+    if prep is None:
         return [Missing("entity_clusters", f"Article clusters by entities: {NOT_YET}.")]
-    assign = assign[assign["article_id"].astype(str).isin(set(view.ids))]
-    sizes = assign.groupby("cluster").size().rename("size")
+    clusters, codes = prep["clusters"], prep["codes"]
+    mask = view.mask & (codes != prep["none"])
+    sizes = pd.Series(codes[mask]).value_counts().rename("size")
     cl = clusters.drop(columns=["size", "articles"], errors="ignore").merge(sizes, left_on="cluster", right_index=True)
     out: list[Chart | Missing] = [Chart("entity_clusters", FEC.cluster_sizes_figure(cl), cl.drop(columns=["entities"])
                                         .assign(entities=cl["entities"].map(lambda e: "; ".join(map(str, e)))))]
-    sel = view.selected.assign(source=view.selected["outlet"])
-    shares = cluster_shares(assign, sel, by="source")
+    shares = _cluster_shares(view, codes[mask], mask)
     out.append(Chart("entity_clusters_per_outlet", FEC.cluster_outlets_figure(shares, clusters), shares, "outlet"))
-    comms, edges = view.corpus.table("entity_communities"), view.corpus.table("entity_cooccurrence")
-    if comms is None or edges is None:
+    nodes, links = prep["nodes"], prep["links"]
+    if nodes is None:
         out.append(Missing("entity_communities", f"Entity communities: {NOT_YET}."))
         return out
-    present = set(view.mentions["entity"].astype(str))
-    comms = comms[comms["entity"].isin(present)]
-    edges = edges[edges["source_entity"].isin(present) & edges["target_entity"].isin(present)]
-    ents = view.corpus.entities[["name", "type", "mentions"]]
+    present = np.zeros(prep["n_entities"], dtype=bool)
+    present[view.mentions["entity_id"].to_numpy()] = True
+    node_on = np.zeros(len(nodes), dtype=bool)   # a node is present when one of its entity ids is
+    node_on[np.unique(prep["node_rows"][present[prep["node_ids"]]])] = True
+    comms = nodes[node_on]
+    edges = links[node_on[links["_a"].to_numpy()] & node_on[links["_b"].to_numpy()]].drop(columns=["_a", "_b"])
     edges = _strongest_links(edges, per_node=4)
-    out.append(Chart("entity_communities", FEC.communities_network_figure(comms, edges, ents, max_nodes=60,
+    out.append(Chart("entity_communities", FEC.communities_network_figure(comms, edges, None, max_nodes=60,
                                                                           top_labels=30),
-                     comms.merge(ents.rename(columns={"name": "entity"}).drop_duplicates("entity"), on="entity", how="left"),
-                     "entity"))
+                     comms[prep["community_columns"]].reset_index(drop=True), "entity"))
     return out
+
+
+def _cluster_shares(view: View, clus: np.ndarray, mask: np.ndarray) -> pd.DataFrame:
+    """cluster, source (the outlet), n, share: the part of each selected outlet's clustered
+    articles in each cluster (as analysis.entity_clusters.cluster_shares), by counting codes."""
+    if not len(clus):
+        return pd.DataFrame(columns=["cluster", "source", "n", "share"])
+    outlets = view.corpus.outlet_codes[mask]
+    df = pd.DataFrame({"o": outlets, "cluster": clus}).value_counts().reset_index(name="n")
+    df["source"] = view.corpus.outlet_names[df["o"].to_numpy()]
+    df["share"] = df["n"] / df.groupby("o")["n"].transform("sum")
+    return (df[["cluster", "source", "n", "share"]].sort_values(["source", "cluster"])
+            .reset_index(drop=True).astype({"cluster": "int64", "n": "int64"}))
 
 
 def _strongest_links(edges: pd.DataFrame, *, per_node: int) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis.figures_places import places_charts
+from analysis.figures_places import place_index, places_charts
 from analysis.places import place_mentions, places_for_store
 from analysis.store import Store
 from analysis.userfiles import ALIASES, side_file
@@ -16,9 +16,12 @@ FIX_HELP = ("Fix a place in aliases.csv beside the articles, one line each: `pla
             "`place,Helmand Province,@31.0;64.0|AF` (coordinates), `place,Jordan,none` (not a place).")
 
 
-@st.cache_data(show_spinner="Resolving places…", max_entries=4)
+@st.cache_resource(show_spinner="Resolving places…", max_entries=4)
 def load_places(store_root: str, generation: str, aliases_stamp: str):
-    """(places, place mentions) of a store; recomputed when the store or aliases.csv changes."""
+    """(places, place mentions) of a store; recomputed when the store or aliases.csv changes.
+    A resource (shared, read-only), not cache_data: unpickling a copy of the place mentions
+    on every rerun cost more than the page's charts, and a new copy each time would also
+    defeat the prepared PlaceIndex (analysis.figures_places.place_index)."""
     store = Store(store_root)
     places, mentions = places_for_store(store)
     return places, place_mentions(places, mentions, store.read("articles", columns=["id", "source", "month"]))
@@ -35,7 +38,7 @@ places, pm = load_places(str(v.corpus.store.root), v.corpus.meta.get("generation
 options = ["outlet", "topic", "none"] if v.corpus.article_topics is not None else ["outlet", "none"]
 left, right = st.columns(2)
 color_by = left.segmented_control("Colour the bubbles by", options, default="outlet", key="places_color") or "none"
-here = pm[pm["article_id"].isin(set(v.ids))].groupby("country")["mentions"].sum().sort_values(ascending=False)
+here = place_index(v.corpus, pm).bubbles(v.mask).groupby("country")["mentions"].sum().sort_values(ascending=False)
 names = dict(zip(places["country"], places["country_name"]))
 zoom = right.selectbox("Zoom the bubble map to", ["(the world)", *here.index], key="places_zoom",
                        format_func=lambda c: c if c == "(the world)" else f"{names.get(c, c)} ({here[c]:,} mentions)")
