@@ -10,56 +10,101 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import figures as F
 from analysis.figures_views import NOT_YET, Chart, Missing, View
 from analysis.filters import UNKNOWN
-from analysis.story_compare import SIDE_COLUMNS, blind_spots, coverage_matrix, story_sides
+from analysis.story_compare import SIDE_COLUMNS, blind_spots_of, coverage_of, story_sides
 
 MISSING = f"Stories: {NOT_YET} (rebuild the store)."
 LIST_COLUMNS = ["story", "label", "first", "last", "outlets", "selected", "size", "sources"]
 
 
-def _tables(view: View) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    stories, assigned = view.corpus.table("stories"), view.corpus.table("story_articles")
+def _index(corpus) -> dict | None:
+    """Each article's story (``has``: whether it has one) and outlet, as numbers: made once
+    per corpus, so that a filter change is a mask over arrays, not a join of the story
+    table with the selected ids. ``outlet`` is the outlet as the dashboard shows it;
+    ``source`` as analysis.compare.outlets normalises it (blank -> unknown)."""
+    stories, assigned = corpus.table("stories"), corpus.table("story_articles")
     if stories is None or assigned is None:
         return None
-    return stories, assigned.astype({"article_id": str})
+    n = len(corpus.articles)
+    story, has = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    pos = corpus.pos.reindex(assigned["article_id"].astype(str)).to_numpy()
+    ok = ~pd.isna(pos)
+    story[pos[ok].astype(np.int64)] = assigned["story"].to_numpy()[ok]
+    has[pos[ok].astype(np.int64)] = True
+    shown = corpus.outlet_names[corpus.outlet_codes]
+    source = np.array([o.strip() if isinstance(o, str) and o.strip() else UNKNOWN for o in shown], dtype=object)
+    return {"stories": stories, "story": story, "has": has, "outlet": shown, "source": source,
+            "ids": corpus.articles["id"].to_numpy(dtype=object)}
+
+
+_INDEXES: dict = {}
+
+
+def story_index(corpus) -> dict | None:
+    key = (id(corpus), getattr(corpus, "generation", ""))
+    if key not in _INDEXES or _INDEXES[key][0] is not corpus:
+        _INDEXES[key] = (corpus, _index(corpus))
+        while len(_INDEXES) > 4:
+            _INDEXES.pop(next(iter(_INDEXES)))
+    return _INDEXES[key][1]
+
+
+def _rows(view: View) -> pd.DataFrame | None:
+    """(article_id, story, source, outlet) of the selected articles that have a story (kept on the view)."""
+    if "_story_rows" not in view.__dict__:
+        idx = story_index(view.corpus)
+        if idx is None:
+            view.__dict__["_story_rows"] = None
+        else:
+            sel = view.mask & idx["has"]
+            view.__dict__["_story_rows"] = pd.DataFrame({
+                "article_id": idx["ids"][sel], "story": idx["story"][sel],
+                "source": idx["source"][sel], "outlet": idx["outlet"][sel]})
+    return view.__dict__["_story_rows"]
 
 
 def selected_stories(view: View) -> pd.DataFrame | None:
     """The stories with at least one selected article (LIST_COLUMNS): size counts all its
     articles, selected the selected ones, outlets and sources their outlets. Most outlets
-    first, then most selected articles, then story number."""
-    tables = _tables(view)
-    if tables is None:
-        return None
-    stories, assigned = tables
-    sel = assigned[assigned["article_id"].isin(set(view.ids))]
-    sel = sel.assign(outlet=view.corpus.outlet_of(sel["article_id"]))
-    per = sel.groupby("story").agg(selected=("article_id", "size"), outlets=("outlet", "nunique"),
-                                   sources=("outlet", lambda s: ", ".join(sorted(set(s)))))
-    out = stories[["story", "label", "first", "last", "size"]].merge(per, left_on="story", right_index=True)
-    out = out.sort_values(["outlets", "selected", "story"], ascending=[False, False, True])
-    return out[LIST_COLUMNS].reset_index(drop=True)
-
-
-def _selected_articles(view: View) -> pd.DataFrame:
-    return view.selected[["id", "outlet"]].rename(columns={"outlet": "source"})
+    first, then most selected articles, then story number. Kept on the view (the page
+    and its charts ask for it several times)."""
+    if "_selected_stories" in view.__dict__:
+        return view.__dict__["_selected_stories"]
+    rows = _rows(view)
+    out = None
+    if rows is not None:
+        stories = story_index(view.corpus)["stories"]
+        names = view.corpus.outlet_names            # sorted: codes order is name order
+        n_out = max(len(names), 1)
+        key = np.unique(rows["story"].to_numpy() * n_out + view.corpus.outlet_codes[view.mask & story_index(view.corpus)["has"]])
+        pair_story, pair_outlet = key // n_out, key % n_out
+        ids, first, counts = np.unique(pair_story, return_index=True, return_counts=True)
+        selected = np.unique(rows["story"].to_numpy(), return_counts=True)[1]
+        per = pd.DataFrame({"selected": selected, "outlets": counts,
+                            "sources": [", ".join(names[pair_outlet[a:a + c]]) for a, c in zip(first, counts)]},
+                           index=ids)
+        out = stories[["story", "label", "first", "last", "size"]].merge(per, left_on="story", right_index=True)
+        out = out.sort_values(["outlets", "selected", "story"], ascending=[False, False, True])
+        out = out[LIST_COLUMNS].reset_index(drop=True)
+    view.__dict__["_selected_stories"] = out
+    return out
 
 
 def coverage(view: View, *, top: int = 25, max_outlets: int = 20) -> pd.DataFrame | None:
     """(story, label, outlet, articles): the selected articles of the `top` stories told by
     the most outlets (at least two articles), for the filtered outlets or the
     `max_outlets` outlets that cover most of these stories."""
-    listed, tables = selected_stories(view), _tables(view)
+    listed, rows = selected_stories(view), _rows(view)
     if listed is None:
         return None
     keep = listed[listed["selected"] >= 2].head(top)
-    assigned = tables[1]
-    cov = coverage_matrix(assigned[assigned["story"].isin(keep["story"])], _selected_articles(view))
+    cov = coverage_of(rows[rows["story"].isin(keep["story"])])
     names = list(view.filters.outlets) or cov.groupby("source")["story"].nunique().sort_values(
         ascending=False, kind="stable").index[:max_outlets].tolist()
     cov = cov[cov["source"].isin(names)].rename(columns={"source": "outlet"})
@@ -79,12 +124,12 @@ def compared_outlets(view: View, n: int = 8) -> list[str]:
 def spots(view: View, *, outlets: int = 8, min_share: float = 0.5) -> pd.DataFrame | None:
     """Blind spots among the selected articles: (outlet, story, label, first, covered_by,
     share) - the stories at least min_share of the compared outlets told and this one did not."""
-    tables = _tables(view)
-    if tables is None:
+    rows = _rows(view)
+    if rows is None:
         return None
-    stories, assigned = tables
+    stories = story_index(view.corpus)["stories"]
     names = compared_outlets(view, outlets)
-    out = blind_spots(assigned, _selected_articles(view), min_share=min_share, outlets_of_interest=names)
+    out = blind_spots_of(rows, min_share=min_share, outlets_of_interest=names)
     out = out.merge(stories[["story", "label", "first"]], on="story")
     out = out.rename(columns={"source": "outlet", "outlets": "covered_by"})
     return out[["outlet", "story", "label", "first", "covered_by", "share"]]
