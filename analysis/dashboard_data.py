@@ -193,6 +193,53 @@ class Corpus:
         self.outlet_codes
         return self.__dict__["outlet_names"]
 
+    def prepared(self, key, make):
+        """make(self), computed once per corpus and kept on it: what a page needs that does
+        not depend on the filters (e.g. the article map's points with their topics)."""
+        cache = self.__dict__.setdefault("_prepared", {})
+        if key not in cache:
+            cache[key] = make(self)
+        return cache[key]
+
+    def positions(self, name: str, column: str = "article_id") -> np.ndarray | None:
+        """The corpus position of each row's article in an analysis table (-1: not in the
+        corpus), or None without the table: a filter is then view.mask[positions].
+        Computed once per corpus (kept on the instance, so it goes with it)."""
+        cache = self.__dict__.setdefault("_positions", {})
+        if (name, column) not in cache:
+            t = self.table(name)
+            if t is None or column not in t.columns:
+                cache[(name, column)] = None
+            else:
+                pos = self.pos.reindex(t[column].astype(str)).to_numpy()
+                cache[(name, column)] = np.where(pd.isna(pos), -1, pos).astype(np.int64)
+        return cache[(name, column)]
+
+    def rows_in(self, name: str, mask: np.ndarray, column: str = "article_id") -> np.ndarray:
+        """Which rows of a table belong to the masked articles (a boolean array)."""
+        pos = self.positions(name, column)
+        return (pos >= 0) & mask[np.maximum(pos, 0)]
+
+    def outlets_at(self, pos: np.ndarray) -> np.ndarray:
+        """The outlet (as shown) of the articles at these positions."""
+        return self.outlet_names[self.outlet_codes[pos]]
+
+    @functools.cached_property
+    def entity_arrays(self) -> dict:
+        """name, type, rank (of the name in sorted order: equal names, equal rank) and known
+        (in the entity table), indexed by entity_id: a ranking is then numpy, not a merge."""
+        ents = self.entities
+        size = int(ents["entity_id"].max()) + 1 if len(ents) else 0
+        ids = ents["entity_id"].to_numpy()
+        rank_codes = pd.factorize(ents["name"].to_numpy(dtype=object), sort=True)[0]
+        out = {"name": np.full(size, None, dtype=object), "type": np.full(size, None, dtype=object),
+               "rank": np.zeros(size, dtype=np.int64), "known": np.zeros(size, dtype=bool)}
+        out["name"][ids] = ents["name"].to_numpy(dtype=object)
+        out["type"][ids] = ents["type"].to_numpy(dtype=object)
+        out["rank"][ids] = rank_codes
+        out["known"][ids] = True
+        return out
+
     @functools.cached_property
     def entity_stats(self) -> pd.DataFrame:
         """entity (name), type, mentions: one row per name, the most mentioned entity of

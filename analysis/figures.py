@@ -43,7 +43,15 @@ def _esc(value) -> str:
 
 
 def short(value, n: int = MAX_LABEL) -> str:
-    """An escaped label cut to n characters (the hover shows it whole)."""
+    """An escaped label cut to n characters (the hover shows it whole). Memoised as esc."""
+    try:
+        return _short(value, n)
+    except TypeError:
+        return _short.__wrapped__(value, n)
+
+
+@functools.lru_cache(maxsize=200_000, typed=True)
+def _short(value, n: int) -> str:
     s = "" if value is None else str(value)
     return esc(s if len(s) <= n else s[: n - 1] + "…")
 

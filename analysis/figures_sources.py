@@ -6,6 +6,10 @@ do no harm.
 """
 from __future__ import annotations
 
+import copy
+import functools
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -22,22 +26,34 @@ def _outlets(view: View, top: int) -> list[str]:
 
 
 def terms_figure(df: pd.DataFrame, colors: dict, *, title: str = "Distinctive terms per outlet") -> go.Figure:
-    """One panel per outlet: df has source, term, z (top terms first)."""
+    """One panel per outlet: df has source, term, z (top terms first). The panels' layout
+    comes from make_subplots (memoised per grid); the bars are dicts in one unvalidated
+    construction (add_trace validated each bar: most of the Sources page at 37k)."""
     outlets = list(dict.fromkeys(df["source"]))
     cols = min(2, max(1, len(outlets)))   # two panels a row leave room for the terms of the right one
     rows = -(-len(outlets) // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[F.short(o, 30) for o in outlets],
-                        horizontal_spacing=0.3, vertical_spacing=min(0.3 / max(rows, 1), 0.12))
+    lay = copy.deepcopy(_grid(rows, cols, tuple(F.short(o, 30) for o in outlets)))
+    lay.update({k: v for k, v in F.layout(title, height=max(320, 300 * rows)).items() if k not in ("xaxis", "yaxis")})
+    traces = []
+    source, term, z = df["source"].to_numpy(dtype=object), df["term"].to_numpy(dtype=object), df["z"].to_numpy(dtype=float)
     for i, outlet in enumerate(outlets):
-        part = df[df["source"] == outlet].iloc[::-1]
-        fig.add_trace(go.Bar(x=part["z"].astype(float).tolist(), y=[F.short(t, 25) for t in part["term"]],
-                             orientation="h", showlegend=False, marker_color=colors.get(outlet, F.OTHER_COLOR),
-                             hovertemplate=F.esc(outlet) + "<br>%{y}: z = %{x:.1f}<extra></extra>"),
-                      row=i // cols + 1, col=i % cols + 1)
-    fig.update_layout(F.layout(title, height=max(320, 300 * rows)) | {"xaxis": None, "yaxis": None})
+        idx = np.flatnonzero(source == outlet)[::-1]
+        axis = "" if i == 0 else str(i + 1)
+        traces.append({"type": "bar", "x": z[idx].tolist(), "y": [F.short(t, 25) for t in term[idx]], "orientation": "h",
+                       "showlegend": False, "marker": {"color": colors.get(outlet, F.OTHER_COLOR)},
+                       "hovertemplate": F.esc(outlet) + "<br>%{y}: z = %{x:.1f}<extra></extra>",
+                       "xaxis": "x" + axis, "yaxis": "y" + axis})
+    return go.Figure({"data": traces, "layout": lay}, _validate=False)
+
+
+@functools.lru_cache(maxsize=64)
+def _grid(rows: int, cols: int, titles: tuple) -> dict:
+    """make_subplots' layout for a rows x cols grid of bar panels (axis titles set)."""
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=list(titles) or None,
+                        horizontal_spacing=0.3, vertical_spacing=min(0.3 / max(rows, 1), 0.12))
     fig.update_xaxes(title_text="z-score (log-odds)", automargin=True)
     fig.update_yaxes(automargin=True)
-    return fig
+    return fig.layout.to_plotly_json()
 
 
 def distinctive(view: View, top_terms: int = 10, outlets: int = 6) -> pd.DataFrame | None:
@@ -64,10 +80,11 @@ def similar_pairs(view: View, threshold: float = 0.5, outlets: int = 15) -> pd.D
     t = view.corpus.table("similar")
     if t is None or not {"article_id", "other_id", "cosine"} <= set(t.columns):
         return None
-    sel = set(view.ids)
-    t = t[t["article_id"].isin(sel) & t["other_id"].isin(sel) & (t["cosine"] >= threshold)]
-    outlet = dict(zip(view.corpus.articles["id"], view.corpus.articles["outlet"]))
-    df = pd.DataFrame({"outlet": t["article_id"].map(outlet), "other_outlet": t["other_id"].map(outlet)})
+    corpus = view.corpus
+    rows = (corpus.rows_in("similar", view.mask) & corpus.rows_in("similar", view.mask, "other_id")
+            & (t["cosine"].to_numpy() >= threshold))
+    df = pd.DataFrame({"outlet": corpus.outlets_at(corpus.positions("similar")[rows]),
+                       "other_outlet": corpus.outlets_at(corpus.positions("similar", "other_id")[rows])})
     keep = _outlets(view, outlets)
     df = df[df["outlet"].isin(keep) & df["other_outlet"].isin(keep)]
     return df.groupby(["outlet", "other_outlet"]).size().reset_index(name="pairs")
@@ -77,9 +94,8 @@ def copies(view: View) -> pd.DataFrame | None:
     t = view.corpus.table("duplicates")
     if t is None or not {"group", "article_id"} <= set(t.columns):
         return None
-    t = t[t["article_id"].isin(set(view.ids))]
-    outlet = dict(zip(view.corpus.articles["id"], view.corpus.articles["outlet"]))
-    t = t.assign(outlet=t["article_id"].map(outlet))
+    rows = view.corpus.rows_in("duplicates", view.mask)
+    t = t[rows].assign(outlet=view.corpus.outlets_at(view.corpus.positions("duplicates")[rows]))
     return t.groupby("outlet").size().rename("articles").reset_index().sort_values("articles", ascending=False)
 
 
@@ -109,9 +125,8 @@ def quoted(view: View, speakers: int = 15) -> pd.DataFrame | None:
     t = view.corpus.table("quotes")
     if t is None or not {"article_id", "speaker"} <= set(t.columns):
         return None
-    t = t[t["article_id"].isin(set(view.ids))]
-    outlet = dict(zip(view.corpus.articles["id"], view.corpus.articles["outlet"]))
-    t = t.assign(outlet=t["article_id"].map(outlet))
+    rows = view.corpus.rows_in("quotes", view.mask)
+    t = t[rows].assign(outlet=view.corpus.outlets_at(view.corpus.positions("quotes")[rows]))
     keep = t["speaker"].value_counts().index[:speakers]
     return t[t["speaker"].isin(keep)].groupby(["speaker", "outlet"]).size().reset_index(name="quotes")
 

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import figures as F
+from analysis.dashboard_data import plain_strings
 from analysis.figures_views import NOT_YET, Chart, Missing, View, topic_sizes
 
 MAX_POINTS = 20_000
@@ -15,8 +16,13 @@ def doc_map_figure(points: pd.DataFrame, *, title: str = "Map of the articles") 
     """Scatter of points (x, y, topic, label, title, outlet), one colour per topic."""
     traces = []
     for (topic, label), part in points.groupby(["topic", "label"], sort=True):
-        custom = [[int(t), F.short(ti, 90), F.esc(o)] for t, ti, o in zip(part["topic"], part["title"], part["outlet"])]
-        traces.append({"type": "scattergl", "mode": "markers", "x": part["x"].tolist(), "y": part["y"].tolist(),
+        # arrays, not lists: the figure's copy of 20,000 points is then a memory copy
+        custom = np.empty((len(part), 3), dtype=object)
+        custom[:, 0] = [int(t) for t in part["topic"]]
+        custom[:, 1] = [F.short(ti, 90) for ti in part["title"]]
+        custom[:, 2] = [F.esc(o) for o in part["outlet"]]
+        traces.append({"type": "scattergl", "mode": "markers", "x": part["x"].to_numpy(dtype=float),
+                       "y": part["y"].to_numpy(dtype=float),
                        "name": F.short(f"{topic}: {label}", 40), "customdata": custom,
                        "marker": {"size": 6, "color": F.topic_color(topic), "opacity": 0.75},
                        "hovertemplate": "%{customdata[1]}<br>%{customdata[2]}<extra>topic %{customdata[0]}</extra>"})
@@ -72,6 +78,15 @@ def level_sizes(view: View, level: str) -> pd.DataFrame | None:
 
 def map_points(view: View, level: str = "articles") -> pd.DataFrame | None:
     """x, y, topic, label, title, outlet of the selected articles (or their passages)."""
+    prepared = view.corpus.prepared(("map_points", level), lambda corpus: _all_points(View(corpus), level))
+    if prepared is None:
+        return None
+    pts, pos = prepared
+    return pts[view.mask[pos]].head(MAX_POINTS).reset_index(drop=True)
+
+
+def _all_points(view: View, level: str) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """The map's points of every article (and their article positions): made once per corpus."""
     dm = view.corpus.table("doc_map")
     if dm is None or not {"article_id", "x", "y"} <= set(dm.columns):
         return None
@@ -81,8 +96,6 @@ def map_points(view: View, level: str = "articles") -> pd.DataFrame | None:
     pos = view.corpus.pos.reindex(dm["article_id"]).to_numpy()
     ok = ~np.isnan(pos.astype(float))
     dm, pos = dm[ok], pos[ok].astype(int)
-    keep = view.mask[pos]
-    dm, pos = dm[keep], pos[keep]
     topics = _topic_of(view, dm, level)
     if topics is None:
         return None
@@ -91,7 +104,7 @@ def map_points(view: View, level: str = "articles") -> pd.DataFrame | None:
                         "topic": topics, "title": arts["title"].fillna("(untitled)").to_numpy()[pos],
                         "outlet": arts["outlet"].to_numpy()[pos]})
     pts["label"] = pts["topic"].map(labels).fillna("no topic")
-    return pts.head(MAX_POINTS)
+    return plain_strings(pts), pos
 
 
 def _topic_of(view: View, dm: pd.DataFrame, level: str):

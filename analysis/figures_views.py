@@ -87,6 +87,10 @@ def top_entities(view: View, n: int = 25) -> pd.DataFrame:
 
 
 def entity_ranking(view: View) -> pd.DataFrame:
+    """Every entity the selection mentions (entity types applied): entity_id, entity, type,
+    mentions, articles; most mentioned first, ties by name, then entity_id. Counted with
+    bincount and ordered with one lexsort over prepared name ranks (Corpus.entity_arrays):
+    a merge with the entity table and a sort on names cost a tenth of a page at 37k."""
     ae = view.mentions
     if ae.empty:
         return pd.DataFrame(columns=["entity_id", "entity", "type", "mentions", "articles"])
@@ -94,11 +98,13 @@ def entity_ranking(view: View) -> pd.DataFrame:
     mentions = np.bincount(ids, weights=ae["n"].to_numpy()).astype(np.int64)
     articles = np.bincount(ids)
     present = np.flatnonzero(articles)
-    g = pd.DataFrame({"entity_id": present, "mentions": mentions[present], "articles": articles[present]})
-    ents = view.corpus.entities
-    g = g.merge(ents[["entity_id", "name", "type"]], on="entity_id").rename(columns={"name": "entity"})
-    g = g.sort_values(["mentions", "entity"], ascending=[False, True])
-    return g[["entity_id", "entity", "type", "mentions", "articles"]].reset_index(drop=True)
+    arrays = view.corpus.entity_arrays
+    present = present[present < len(arrays["known"])]
+    present = present[arrays["known"][present]]
+    order = np.lexsort((present, arrays["rank"][present], -mentions[present]))
+    top = present[order]
+    return pd.DataFrame({"entity_id": top, "entity": arrays["name"][top], "type": arrays["type"][top],
+                         "mentions": mentions[top], "articles": articles[top]})
 
 
 def metadata_state(view: View) -> pd.DataFrame:
