@@ -113,7 +113,8 @@ def _list(values) -> list:
 
 def _custom(df: pd.DataFrame, cols: list[str]) -> list:
     """Rows of Python values (no NumPy scalars: plain JSON) for a trace's customdata."""
-    return df[cols].astype(object).to_numpy().tolist()
+    columns = [df[c].to_numpy(dtype=object).tolist() for c in cols]   # column by column: no frame copy
+    return [list(row) for row in zip(*columns)]
 
 
 def empty_figure(title: str, message: str) -> go.Figure:

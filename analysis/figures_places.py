@@ -99,22 +99,37 @@ def _sizes(values, vmax: float) -> dict:
 
 
 def _hover(df: pd.DataFrame) -> list[str]:
-    return [f"<b>{F.esc(e)}</b> ({F.esc(p)}, {F.esc(c if isinstance(c, str) else '')})<br>{F.esc(g)}"
-            f"{n:,} mention{'s' if n != 1 else ''}"
+    return [f"{_hover_head(e, p, c)}{F.esc(g)}{n:,} mention{'s' if n != 1 else ''}"
             for e, p, c, g, n in zip(df["entity"].to_numpy(dtype=object), df["place"].to_numpy(dtype=object),
                                      df["country"].to_numpy(dtype=object),
                                      [f"{x}: " if x else "" for x in df.get("group", [""] * len(df))],
                                      df["mentions"].to_numpy().tolist())]
 
 
+@functools.lru_cache(maxsize=100_000)
+def _hover_head(entity, place, country) -> str:
+    """The escaped first line of a place's hover (the same place is in many bubbles)."""
+    return f"<b>{F.esc(entity)}</b> ({F.esc(place)}, {F.esc(country if isinstance(country, str) else '')})<br>"
+
+
+MAX_BUBBLES = 5_000     # a world map of 30,000 bubbles (37k articles, per outlet) is slow to draw and to read
+MAX_PER_MONTH = 400     # the biggest places of each month in the animation
+
+
 def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
-                      title: str = "Where the coverage is (mentions)", bounds=None) -> go.Figure:
+                      title: str = "Where the coverage is (mentions)", bounds=None,
+                      max_bubbles: int = MAX_BUBBLES) -> go.Figure:
     """Bubbles sized by mentions: table has entity, place, country, lat, lon, mentions and
     optionally group (an outlet or topic: one colour each). One trace per group, in the
-    order the groups first appear, its bubbles most mentioned first (ties in table order)."""
+    order the groups first appear, its bubbles most mentioned first (ties in table order);
+    beyond 13 groups, those without a legend entry share one trace (each bubble keeps its
+    group's colour and names it in the hover)."""
     traces = []
     if "group" not in table:
         table = table.assign(group="")
+    if len(table) > max_bubbles:   # the biggest bubbles (the chart's CSV keeps every row)
+        title = f"{title} (the {max_bubbles:,} biggest of {len(table):,} bubbles)"
+        table = table.sort_values("mentions", ascending=False, kind="stable").head(max_bubbles)
     vmax = table["mentions"].max() if len(table) else 1
     if colors is None:
         colors = {g: F.PALETTE[i % len(F.PALETTE)] for i, g in enumerate(dict.fromkeys(table["group"]))}
@@ -129,17 +144,35 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
     lat, lon = table["lat"].to_numpy()[order], table["lon"].to_numpy()[order]
     entity = table["entity"].to_numpy(dtype=object)[order]
     custom = table[["entity", "place", "country"]].astype(str).to_numpy()[order]
-    hover = np.asarray(_hover(table), dtype=object)[order]
+    hover = np.asarray(_hover(table), dtype=str)[order]   # fixed-width: copied as one block
     mentions = mentions[order]
-    for i, group in enumerate(names):
+    rest = []   # groups without a legend entry: one trace with a colour per bubble (491 outlets were
+    for i, group in enumerate(names):   # 491 traces, most of the Places page's time at 37k articles)
+        if bool(group) and group not in legend and len(names) > 13:
+            rest.append(i)
+            continue
         sl = slice(starts[i], starts[i + 1])
         traces.append(_geo(lat=lat[sl], lon=lon[sl], name=F.short(group or "mentions", 30),
-                           customdata=custom[sl], hovertext=hover[sl].tolist(), hovertemplate="%{hovertext}<extra></extra>",
+                           customdata=custom[sl], hovertext=hover[sl], hovertemplate="%{hovertext}<extra></extra>",
                            mode="markers+text" if bounds else "markers", textposition="top center",
                            text=[_label_once(e, labelled) for e in entity[sl]] if bounds else None,
                            marker={**_sizes(mentions[sl], vmax), "color": colors.get(group, "#d62728") if group else "#d62728",
                                    "opacity": 0.7, "line": {"color": "white", "width": 0.8}},
                            showlegend=bool(group) and group in legend))
+    if rest:
+        idx = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in rest])
+        idx = idx[np.argsort(-mentions[idx], kind="stable")]   # big bubbles under small ones
+        shade = np.array([colors.get(names[i], "#d62728") for i in rest], dtype=object)
+        which = np.repeat(np.arange(len(rest)), [starts[i + 1] - starts[i] for i in rest])
+        color = np.empty(len(order), dtype=object)
+        color[np.concatenate([np.arange(starts[i], starts[i + 1]) for i in rest])] = shade[which]
+        traces.append(_geo(lat=lat[idx], lon=lon[idx], name=f"{len(rest)} others",
+                           customdata=custom[idx], hovertext=hover[idx], hovertemplate="%{hovertext}<extra></extra>",
+                           mode="markers+text" if bounds else "markers", textposition="top center",
+                           text=[_label_once(e, labelled) for e in entity[idx]] if bounds else None,
+                           marker={**_sizes(mentions[idx], vmax), "color": color[idx].tolist(),
+                                   "opacity": 0.7, "line": {"color": "white", "width": 0.8}},
+                           showlegend=False))
     zoom = {"lataxis": {"range": list(bounds[0])}, "lonaxis": {"range": list(bounds[1])},
             "projection": {"type": "mercator"}} if bounds else None
     return base_map(traces, title=title, geo=zoom)
@@ -175,9 +208,14 @@ def countries_figure(table: pd.DataFrame, *, title: str = "Mentions per country"
     # clipped: 0.8 * m / vmax can round to just above 0.8 for the largest country, and the
     # scale has no colour past 1 (an IndexError on the 37k corpus)
     shades = np.clip(0.2 + 0.8 * known["mentions"].to_numpy(dtype=float) / vmax, 0.0, 1.0)
-    colors = sample_colorscale(SCALE, shades.tolist()) if len(known) else []
-    for country, color in zip(known["country"], colors):   # one look-up of the scale, not one per country
-        traces.append(_countries_trace([country], color, name=country))
+    # the shades in 24 steps, one trace per step with all its countries' outlines (a trace per
+    # country was 200 traces, a third of the Places page at 37k); the colour bar stays continuous
+    steps = np.round(shades * 23) / 23
+    countries = known["country"].to_numpy(dtype=object)
+    levels = np.unique(steps)
+    for level, color in zip(levels, sample_colorscale(SCALE, levels.tolist()) if len(levels) else []):
+        isos = tuple(sorted(countries[steps == level]))
+        traces.append(_countries_trace(isos, color, name=", ".join(isos)))
     centres = country_centres()
     pts = table[table["country"].isin(list(centres))]
     traces.append(_geo(lat=[centres[c][0] for c in pts["country"]], lon=[centres[c][1] for c in pts["country"]],
@@ -191,24 +229,32 @@ def countries_figure(table: pd.DataFrame, *, title: str = "Mentions per country"
     return base_map(traces, title=title)
 
 
-def places_animation_figure(table: pd.DataFrame, *, title: str = "Attention by month (press play or drag the slider)") -> go.Figure:
+def places_animation_figure(table: pd.DataFrame, *, title: str = "Attention by month (press play or drag the slider)",
+                            max_per_month: int = MAX_PER_MONTH) -> go.Figure:
     """One frame per month: table has month, entity, place, country, lat, lon, mentions.
-    Each month's bubbles most mentioned first (ties in table order)."""
+    Each month's bubbles most mentioned first (ties in table order), at most max_per_month."""
     months = sorted(table["month"].dropna().unique())
     vmax = table["mentions"].max() if len(table) else 1
     dated = table[table["month"].notna()]
     codes = pd.Index(months).get_indexer(dated["month"])
     mentions = dated["mentions"].to_numpy()
     order = np.lexsort((-mentions, codes))          # numpy slices, not a pandas sort per month
+    rank = np.arange(len(order)) - np.searchsorted(codes[order], codes[order])   # place in its month
+    if (rank >= max_per_month).any():
+        title = f"{title} (the {max_per_month:,} most mentioned places of each month)"
+        order = order[rank < max_per_month]
+        dated = dated.iloc[np.sort(order)]
+        codes, mentions = codes[np.sort(order)], mentions[np.sort(order)]
+        order = np.lexsort((-mentions, codes))
     starts = np.searchsorted(codes[order], np.arange(len(months) + 1))
     lat, lon = dated["lat"].to_numpy()[order], dated["lon"].to_numpy()[order]
     custom = dated[["entity", "place", "country"]].astype(str).to_numpy()[order]
-    hover = np.asarray(_hover(dated), dtype=object)[order]
+    hover = np.asarray(_hover(dated), dtype=str)[order]
     mentions = mentions[order]
 
     def bubbles(i: int) -> dict:
         sl = slice(starts[i], starts[i + 1])
-        return _geo(lat=lat[sl], lon=lon[sl], text=hover[sl].tolist(), name=months[i], customdata=custom[sl],
+        return _geo(lat=lat[sl], lon=lon[sl], text=hover[sl], name=months[i], customdata=custom[sl],
                     hovertemplate="%{text}<extra></extra>", showlegend=False,
                     marker={**_sizes(mentions[sl], vmax), "color": "#d62728", "opacity": 0.7,
                             "line": {"color": "white", "width": 0.8}})
@@ -355,6 +401,30 @@ class PlaceIndex:
         out["mentions"] = sums
         return out.sort_values(["month", "mentions"], ascending=[True, False], ignore_index=True)
 
+    def countries(self, mask: np.ndarray, country_names: dict) -> pd.DataFrame:
+        """countries_table(view_place_mentions(view), country_names), counted with numpy."""
+        if "_kc" not in self.__dict__:
+            self._kc = pd.factorize(self.keys["country"], sort=True, use_na_sentinel=True)
+            self._ke = pd.factorize(self.keys["entity"], sort=True)
+        (kc, cnames), (ke, enames) = self._kc, self._ke
+        sel = mask[self.art]
+        per_key = np.bincount(self.k[sel], weights=self.n[sel], minlength=len(self.keys)).astype(np.int64)
+        ok = (per_key > 0) & (kc >= 0)
+        if not ok.any():
+            return pd.DataFrame(columns=["country", "country_name", "mentions", "top"])
+        n_e = max(len(enames), 1)
+        uniq, inv = np.unique(kc[ok] * n_e + ke[ok], return_inverse=True)
+        sums = np.bincount(inv, weights=per_key[ok]).astype(np.int64)
+        country, entity = uniq // n_e, uniq % n_e
+        totals = np.bincount(country, weights=sums).astype(np.int64)
+        best = np.lexsort((entity, -sums, country))           # per country: most mentioned, then name
+        first = best[np.r_[True, country[best][1:] != country[best][:-1]]]
+        codes = country[first]
+        names = np.asarray(cnames, dtype=object)[codes]
+        out = pd.DataFrame({"country": names, "country_name": [country_names.get(c, c) for c in names],
+                            "mentions": totals[codes], "top": np.asarray(enames, dtype=object)[entity[first]]})
+        return out.sort_values(["mentions", "country"], ascending=[False, True], ignore_index=True)
+
     def undated(self, mask: np.ndarray) -> int:
         """Place mention rows of selected articles with an unknown date."""
         sel = mask[self.art]
@@ -396,7 +466,7 @@ def places_charts(view, places: pd.DataFrame, pm: pd.DataFrame, *, color_by: str
     out = [Chart("places_map", places_map_figure(bubbles, colors, title=f"Places{where} by mentions{what}",
                                                  bounds=bounds),
                  bubbles.rename(columns={"group": color_by}) if by else bubbles, "entity")]
-    countries = countries_table(bubbles if not by else index.bubbles(mask), gazetteer()[2])
+    countries = index.countries(mask, gazetteer()[2])
     out.append(Chart("places_countries", countries_figure(countries), countries, "entity"))
     months = index.months_table(mask)
     undated = index.undated(mask)

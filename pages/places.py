@@ -38,8 +38,8 @@ places, pm = load_places(str(v.corpus.store.root), v.corpus.meta.get("generation
 options = ["outlet", "topic", "none"] if v.corpus.article_topics is not None else ["outlet", "none"]
 left, right = st.columns(2)
 color_by = left.segmented_control("Colour the bubbles by", options, default="outlet", key="places_color") or "none"
-here = place_index(v.corpus, pm).bubbles(v.mask).groupby("country")["mentions"].sum().sort_values(ascending=False)
 names = dict(zip(places["country"], places["country_name"]))
+here = place_index(v.corpus, pm).countries(v.mask, names).set_index("country")["mentions"]
 zoom = right.selectbox("Zoom the bubble map to", ["(the world)", *here.index], key="places_zoom",
                        format_func=lambda c: c if c == "(the world)" else f"{names.get(c, c)} ({here[c]:,} mentions)")
 _ui.charts(places_charts(v, places, pm, color_by=color_by, zoom=None if zoom == "(the world)" else zoom),
