@@ -124,7 +124,8 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
            scheduler) -> BuildResult:
     t0 = time.perf_counter()
     model = model_name(model)
-    signature = inputs_signature(paths)  # before reading: an edit made during the build shows as a change
+    files = input_files(paths, _known_files(store))
+    signature = signature_of(files)  # before reading: an edit made during the build shows as a change
     manifest, errors = read_manifest(side_file(paths, MANIFEST))
     rules, alias_errors = read_aliases(side_file(paths, ALIASES))
     errors += alias_errors
@@ -147,7 +148,8 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
     store.commit(tables, {"paths": [str(Path(p).resolve()) for p in paths], "model": model,
                       "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
                       "articles": len(articles), "errors": [vars(e) for e in errors],
-                      "analysed_this_run": result.analysed, "signature": signature})
+                      "analysed_this_run": result.analysed, "signature": signature,
+                      "input_files": files})
     timings["total"] = time.perf_counter() - t0
     return result
 
@@ -163,11 +165,22 @@ def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str
             "mentions": mentions, "entities": entities}
 
 
-def inputs_signature(paths: list[str]) -> str:
-    """A fingerprint of the input files (names, sizes, modification times)."""
+def inputs_signature(paths: list[str], known: dict | None = None) -> str:
+    """A fingerprint of the input files' contents: each file's name (within its folder) and
+    SHA-1. A copy of the same corpus (new modification times, another checkout) keeps its
+    store; any change of content, an added or a removed file does not. ``known`` (a
+    build's input_files) spares hashing a file whose size and modification time are the
+    same as then."""
+    return signature_of(input_files(paths, known))
+
+
+def input_files(paths: list[str], known: dict | None = None) -> dict[str, list]:
+    """{file: [name, size, mtime_ns, sha1]} of every input file (hashes from ``known`` when
+    size and modification time are unchanged)."""
     import hashlib
 
-    h = hashlib.sha1()
+    known = known or {}
+    out = {}
     for p in sorted(map(Path, paths)):
         files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
         for f in files:
@@ -175,7 +188,37 @@ def inputs_signature(paths: list[str]) -> str:
                 st = f.stat()
             except OSError:
                 continue
-            h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            name = f.relative_to(p).as_posix() if p.is_dir() else f.name
+            old = known.get(str(f))
+            if old and old[1:3] == [st.st_size, st.st_mtime_ns]:
+                digest = old[3]
+            else:
+                h = hashlib.sha1()
+                try:
+                    with open(f, "rb") as fh:
+                        for block in iter(lambda: fh.read(1 << 20), b""):
+                            h.update(block)
+                except OSError:
+                    continue
+                digest = h.hexdigest()
+            out[str(f)] = [name, st.st_size, st.st_mtime_ns, digest]
+    return out
+
+
+def _known_files(store: Store) -> dict | None:
+    """The input files recorded by the store's last build (None when there is none to trust)."""
+    try:
+        return store.meta().get("input_files") if store.has("articles") else None
+    except Exception:   # an unreadable meta.json: hash everything again
+        return None
+
+
+def signature_of(files: dict[str, list]) -> str:
+    import hashlib
+
+    h = hashlib.sha1()
+    for name, _size, _mtime, digest in sorted(files.values()):
+        h.update(f"{name}\0{digest}\n".encode())
     return h.hexdigest()
 
 
@@ -186,8 +229,9 @@ def ensure_built(paths: list[str], *, store_dir=None, progress: bool = False, **
 
     store = Store(store_dir or config.default_store(paths))
     problems = store.problems()
-    signature = inputs_signature(paths)
-    if not problems and store.meta().get("signature") == signature:
+    meta = {} if problems else store.meta()
+    signature = inputs_signature(paths, meta.get("input_files"))
+    if not problems and meta.get("signature") == signature:
         return store, []
     messages = [f"store {store.root} rebuilt: {p}" for p in problems if "no meta.json" not in p]
     if not problems:

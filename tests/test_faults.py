@@ -145,3 +145,26 @@ def test_the_generation_a_reader_has_open_survives_the_next_commit(tmp_path):
     build([str(corpus)], store_dir=tmp_path / "s", progress=False, extras=extras.run)
     assert len(reader.texts(reader.articles["id"].tolist())) == 5  # still reads its tables
     assert "Changed" not in set(reader.articles["title"].dropna())
+
+
+def test_a_copy_of_the_same_corpus_keeps_its_store_and_an_edit_does_not(tmp_path):
+    """The store is keyed by the inputs' contents, not their modification times: the same
+    files copied again (new mtimes, as after a fresh checkout) open the store as it is,
+    and one changed byte (same size) is seen."""
+    corpus = tmp_path / "c"
+    shutil.copytree(SEEDS, corpus)
+    store, _ = ensure_built([str(corpus)], store_dir=tmp_path / "s")
+    generation = store.meta()["generation"]
+    shutil.rmtree(corpus)
+    shutil.copytree(SEEDS, corpus)                 # same contents, new modification times
+    for f in corpus.iterdir():
+        os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))
+    again, msgs = ensure_built([str(corpus)], store_dir=tmp_path / "s")
+    assert msgs == [] and again.meta()["generation"] == generation
+    target = corpus / "001_2fa3b75b33693510.txt"
+    data = bytearray(target.read_bytes())
+    data[-2] = ord("X") if data[-2] != ord("X") else ord("Y")   # one byte, same size
+    target.write_bytes(bytes(data))
+    changed, msgs = ensure_built([str(corpus)], store_dir=tmp_path / "s")
+    assert any("changed" in m for m in msgs), msgs
+    assert changed.meta()["generation"] != generation
