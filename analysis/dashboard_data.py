@@ -78,15 +78,27 @@ class Corpus:
 
     # -- loading -------------------------------------------------------------------
     def _article_entities(self) -> pd.DataFrame:
-        """(art, entity_id, entity, type, n): mentions per article and entity."""
-        df = self.sql(f"SELECT article_id, entity_id, any_value(entity) AS entity, any_value(type) AS type, "
-                      f"count(*)::INT AS n FROM {self.parquet('mentions')} GROUP BY article_id, entity_id")
-        df["art"] = self.pos.reindex(df.pop("article_id")).to_numpy()
-        df = df.dropna(subset=["art"])
-        df["art"] = df["art"].astype("int32")
-        for c in ("entity", "type"):
-            df[c] = df[c].astype("category")
-        return df.reset_index(drop=True)
+        """(art, entity_id, entity, type, n): mentions per article and entity. Read from the
+        build's article_entities table (numbers only); entity and type are categoricals made
+        from codes, with no string converted per row. A store built before that table
+        existed is grouped here with DuckDB instead."""
+        if self.path("article_entities").exists():
+            df = pd.read_parquet(self.path("article_entities"))
+        else:
+            df = self.sql(f"SELECT article_id, entity_id, count(*)::INT AS n FROM {self.parquet('mentions')} "
+                          "GROUP BY article_id, entity_id")
+            art = self.pos.reindex(df.pop("article_id")).to_numpy()
+            df = df[~pd.isna(art)].assign(art=art[~pd.isna(art)].astype("int32"))
+        arrays = self.entity_arrays
+        ids = df["entity_id"].to_numpy().astype(np.int64)
+        known = (ids < len(arrays["known"])) & arrays["known"][np.minimum(ids, max(len(arrays["known"]) - 1, 0))]
+        df = df[known] if not known.all() else df
+        ids = df["entity_id"].to_numpy().astype(np.int64)
+        out = pd.DataFrame({"art": df["art"].to_numpy().astype("int32"), "entity_id": ids,
+                            "n": df["n"].to_numpy().astype("int32")})
+        out["entity"] = pd.Categorical.from_codes(arrays["rank"][ids], categories=arrays["names_sorted"])
+        out["type"] = pd.Categorical.from_codes(arrays["type_code"][ids], categories=arrays["types_sorted"])
+        return out
 
     def _article_topics(self, name: str = "article_topics") -> pd.DataFrame | None:
         """(art, topic) of each article (article_topics) or each passage (passage_topics)."""
@@ -230,13 +242,17 @@ class Corpus:
         (in the entity table), indexed by entity_id: a ranking is then numpy, not a merge."""
         ents = self.entities
         size = int(ents["entity_id"].max()) + 1 if len(ents) else 0
-        ids = ents["entity_id"].to_numpy()
-        rank_codes = pd.factorize(ents["name"].to_numpy(dtype=object), sort=True)[0]
+        ids = ents["entity_id"].to_numpy().astype(np.int64)
+        rank_codes, names_sorted = pd.factorize(ents["name"].to_numpy(dtype=object), sort=True)
+        type_codes, types_sorted = pd.factorize(ents["type"].fillna("").to_numpy(dtype=object), sort=True)
         out = {"name": np.full(size, None, dtype=object), "type": np.full(size, None, dtype=object),
-               "rank": np.zeros(size, dtype=np.int64), "known": np.zeros(size, dtype=bool)}
+               "rank": np.zeros(size, dtype=np.int64), "known": np.zeros(size, dtype=bool),
+               "type_code": np.zeros(size, dtype=np.int64),
+               "names_sorted": pd.Index(names_sorted), "types_sorted": pd.Index(types_sorted)}
         out["name"][ids] = ents["name"].to_numpy(dtype=object)
         out["type"][ids] = ents["type"].to_numpy(dtype=object)
         out["rank"][ids] = rank_codes
+        out["type_code"][ids] = type_codes
         out["known"][ids] = True
         return out
 

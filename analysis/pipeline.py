@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.canon import canonicalize
-from analysis.corpus import build_passages, make_article, map_ner, unique_ids
+from analysis.corpus import article_entity_counts, build_passages, make_article, map_ner, unique_ids
 from analysis.nlp import model_name, run_ner
 from analysis.records import ReadError
 from analysis.store import NerCache, Store
@@ -162,7 +162,8 @@ def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str
     texts = dict(zip(articles["id"], articles["text"]))
     mentions, entities = canonicalize(raw, texts, rules=list(rules))
     return {"articles": articles, "passages": passages, "sentences": sentences,
-            "mentions": mentions, "entities": entities}
+            "mentions": mentions, "entities": entities,
+            "article_entities": article_entity_counts(articles, mentions)}
 
 
 def inputs_signature(paths: list[str], known: dict | None = None) -> str:
