@@ -44,16 +44,16 @@ def date_filter(corpus) -> tuple[dt.date | None, dt.date | None, bool]:
 def sidebar_filters(corpus) -> Filters:
     sb = st.sidebar
     sb.header("Filters")
-    outlets = outlet_order(corpus.articles)
+    options = corpus.prepared("sidebar", sidebar_options)   # once per corpus, not per rerun
+    outlets = options["outlets"]
     chosen = sb.multiselect(f"Outlets (none = all; {len(outlets):,} in the corpus)", outlets, key="outlet",
                             bind="query-params",  # the URL holds the names (?outlet=BBC&outlet=AP)
                             help=f"'{UNKNOWN}' selects the articles whose outlet is unknown.")
     start, end, include = date_filter(corpus)
-    types = sorted(corpus.entities["type"].dropna().unique().tolist())
+    types = options["types"]
     etypes = sb.multiselect("Entity types (none = all)", types, key="etype", bind="query-params",
                             help="Narrows the entity charts; does not remove articles.")
-    names = corpus.entities.sort_values("mentions", ascending=False)["name"].drop_duplicates().head(500).tolist()
-    entities = sb.multiselect("Articles mentioning", names, key="entity", bind="query-params",
+    entities = sb.multiselect("Articles mentioning", options["entities"], key="entity", bind="query-params",
                               accept_new_options=True, placeholder="any entity")
     topics = topic_filter(corpus)
     ptopics = passage_topic_filter(corpus)
@@ -62,6 +62,14 @@ def sidebar_filters(corpus) -> Filters:
     return Filters(outlets=tuple(chosen), start=start, end=end, include_undated=include,
                    entity_types=tuple(etypes), entities=tuple(entities), topics=tuple(topics),
                    passage_topics=tuple(ptopics), text=text or "")
+
+
+def sidebar_options(corpus) -> dict:
+    """The sidebar's choices: outlets by size, entity types, the 500 most mentioned names."""
+    ents = corpus.entities
+    names = ents.sort_values("mentions", ascending=False)["name"].drop_duplicates().head(500).tolist()
+    return {"outlets": outlet_order(corpus.articles), "types": sorted(ents["type"].dropna().unique().tolist()),
+            "entities": names}
 
 
 def topic_filter(corpus) -> list[int]:
@@ -76,7 +84,7 @@ def topic_filter(corpus) -> list[int]:
 
 def passage_topic_filter(corpus) -> list[int]:
     topics = corpus.table("topics_passages")
-    if topics is None or corpus.passage_topics is None:
+    if topics is None or not corpus.has_passage_topics():
         return []
     labels = dict(zip(topics["topic"].astype(int), topics["label"]))
     st.session_state["_passage_labels"] = labels

@@ -14,15 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.figures import OTHER_COLOR, PALETTE, _hbar_height, _layout, empty_figure, esc, layout, short
+from analysis.figures import OTHER_COLOR, PALETTE, _hbar_height, empty_figure, esc, layout, short
 
 SEED = 7
-
-
-def _unvalidated(traces=()) -> go.Figure:
-    """A figure whose traces are plain dicts, unvalidated (as analysis.figures.figure):
-    the graph-object setters were most of the Entities page's rerun."""
-    return go.Figure({"data": list(traces)}, _validate=False)
 
 
 def cluster_color(cluster: int) -> str:
@@ -40,13 +34,13 @@ def cluster_sizes_figure(clusters: pd.DataFrame, *, title: str = "Article cluste
     df = clusters.sort_values(["size", "cluster"], ascending=[False, True]).iloc[::-1]
     hover = [f"{esc(cluster_name(c, lab))}<br>defining entities: {esc(', '.join(ents))}"
              for c, lab, ents in zip(df["cluster"], df["label"], df["entities"])]
-    fig = _unvalidated([{
+    return go.Figure({"data": [{
         "type": "bar", "x": df["size"].to_numpy(),
         "y": [short(cluster_name(c, lab), 60) for c, lab in zip(df["cluster"], df["label"])],
         "orientation": "h", "marker": {"color": [cluster_color(c) for c in df["cluster"]]},
         "customdata": df[["cluster"]].to_numpy(), "hovertext": hover, "textposition": "none",
-        "hovertemplate": "%{hovertext}<br>%{x} articles<extra></extra>"}])
-    return _layout(fig, title, x="articles", height=_hbar_height(len(df)))
+        "hovertemplate": "%{hovertext}<br>%{x} articles<extra></extra>"}],
+        "layout": layout(title, x="articles", height=_hbar_height(len(df)))}, _validate=False)
 
 
 def communities_network_figure(communities: pd.DataFrame, edges: pd.DataFrame, entities: pd.DataFrame | None, *,

@@ -51,7 +51,7 @@ LEVELS = ("articles", "passages")
 def default_level(view: View) -> str:
     """Passages when the articles are too few to form two topics (the seeds), else articles."""
     arts = view.corpus.table("topics_articles")
-    if view.corpus.passage_topics is not None and (arts is None or len(arts) < 2):
+    if view.corpus.has_passage_topics() and (arts is None or len(arts) < 2):
         return "passages"
     return "articles"
 

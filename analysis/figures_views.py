@@ -86,9 +86,12 @@ def top_entities(view: View, n: int = 25) -> pd.DataFrame:
     return view.entity_ranking.head(n).reset_index(drop=True)
 
 
+RANKED = 1_000   # the ranking keeps the first 1,000 entities (the pages show at most 200)
+
+
 def entity_ranking(view: View) -> pd.DataFrame:
-    """Every entity the selection mentions (entity types applied): entity_id, entity, type,
-    mentions, articles; most mentioned first, ties by name, then entity_id. Counted with
+    """The RANKED most mentioned entities of the selection (entity types applied): entity_id,
+    entity, type, mentions, articles; most mentioned first, ties by name, then entity_id. Counted with
     bincount and ordered with one lexsort over prepared name ranks (Corpus.entity_arrays):
     a merge with the entity table and a sort on names cost a tenth of a page at 37k."""
     ae = view.mentions
@@ -101,8 +104,11 @@ def entity_ranking(view: View) -> pd.DataFrame:
     arrays = view.corpus.entity_arrays
     present = present[present < len(arrays["known"])]
     present = present[arrays["known"][present]]
+    if len(present) > RANKED:   # only the entities that can be among the first RANKED (ties kept)
+        floor = np.partition(mentions[present], len(present) - RANKED)[len(present) - RANKED]
+        present = present[mentions[present] >= floor]
     order = np.lexsort((present, arrays["rank"][present], -mentions[present]))
-    top = present[order]
+    top = present[order][:RANKED]
     return pd.DataFrame({"entity_id": top, "entity": arrays["name"][top], "type": arrays["type"][top],
                          "mentions": mentions[top], "articles": articles[top]})
 
@@ -140,20 +146,47 @@ def overview_charts(view: View) -> list[Chart | Missing]:
 
 
 def entity_outlets(view: View, n: int = 15) -> pd.DataFrame:
+    """entity, outlet, mentions of the n most mentioned entities (by entity_id, then outlet),
+    counted with numpy over outlet codes."""
     top = top_entities(view, n)
-    ae = view.mentions[view.mentions["entity_id"].isin(top["entity_id"])]
-    df = pd.DataFrame({"entity_id": ae["entity_id"].to_numpy(), "n": ae["n"].to_numpy(),
-                       "outlet": view.corpus.articles["outlet"].to_numpy()[ae["art"].to_numpy()]})
-    df = df.groupby(["entity_id", "outlet"])["n"].sum().reset_index(name="mentions")
-    return df.merge(top[["entity_id", "entity"]], on="entity_id")[["entity", "outlet", "mentions"]]
+    ae = view.mentions
+    eid = ae["entity_id"].to_numpy()
+    wanted = np.zeros(int(eid.max()) + 1 if len(eid) else 1, dtype=bool)
+    wanted[top["entity_id"].to_numpy()[top["entity_id"].to_numpy() < len(wanted)]] = True
+    rows = wanted[eid] if len(eid) else np.zeros(0, dtype=bool)
+    return _counts_by(view, eid[rows], ae["art"].to_numpy()[rows], ae["n"].to_numpy()[rows],
+                      dict(zip(top["entity_id"], top["entity"])))
+
+
+def _counts_by(view: View, eid: np.ndarray, art: np.ndarray, n: np.ndarray, names: dict) -> pd.DataFrame:
+    """entity, outlet, mentions: n summed per (entity id, outlet), in (entity id, outlet) order."""
+    corpus = view.corpus
+    outlets = corpus.outlet_codes[art]
+    width = max(len(corpus.outlet_names), 1)
+    key, inv = np.unique(eid.astype(np.int64) * width + outlets, return_inverse=True)
+    sums = np.bincount(inv, weights=n, minlength=len(key)).astype(np.int64)
+    ids = key // width
+    return pd.DataFrame({"entity": np.array([names[i] for i in ids.tolist()], dtype=object),
+                         "outlet": corpus.outlet_names[key % width], "mentions": sums})
 
 
 def entity_months(view: View, entity: str) -> pd.DataFrame:
-    ae = view.mentions[view.mentions["entity"] == entity]
-    arts = view.corpus.articles
-    df = pd.DataFrame({"month": arts["month"].to_numpy()[ae["art"].to_numpy()], "n": ae["n"].to_numpy(),
-                       "outlet": arts["outlet"].to_numpy()[ae["art"].to_numpy()]}).dropna(subset=["month"])
-    return df.groupby(["month", "outlet"])["n"].sum().reset_index(name="mentions")
+    """month, outlet, mentions of one entity (by name) in the selection, in (month, outlet) order."""
+    ae = view.mentions
+    arrays = view.corpus.entity_arrays
+    eid = ae["entity_id"].to_numpy()
+    named = np.zeros(len(arrays["name"]), dtype=bool)
+    named[np.flatnonzero(arrays["name"] == entity)] = True
+    rows = named[eid] if len(eid) else np.zeros(0, dtype=bool)
+    art, n = ae["art"].to_numpy()[rows], ae["n"].to_numpy()[rows]
+    mcodes, months = view.corpus.month_codes
+    m = mcodes[art]
+    art, n, m = art[m >= 0], n[m >= 0], m[m >= 0]
+    width = max(len(view.corpus.outlet_names), 1)
+    key, inv = np.unique(m.astype(np.int64) * width + view.corpus.outlet_codes[art], return_inverse=True)
+    sums = np.bincount(inv, weights=n, minlength=len(key)).astype(np.int64)
+    return pd.DataFrame({"month": months[key // width], "outlet": view.corpus.outlet_names[key % width],
+                         "mentions": sums})
 
 
 def network_tables(view: View, n: int = 30) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -229,8 +262,7 @@ def entity_cluster_charts(view: View) -> list[Chart | Missing]:
     node_on = np.zeros(len(nodes), dtype=bool)   # a node is present when one of its entity ids is
     node_on[np.unique(prep["node_rows"][present[prep["node_ids"]]])] = True
     comms = nodes[node_on]
-    edges = links[node_on[links["_a"].to_numpy()] & node_on[links["_b"].to_numpy()]].drop(columns=["_a", "_b"])
-    edges = _strongest_links(edges, per_node=4)
+    edges = _strongest_sorted(links[node_on[links["_a"].to_numpy()] & node_on[links["_b"].to_numpy()]], per_node=4)
     out.append(Chart("entity_communities", FEC.communities_network_figure(comms, edges, None, max_nodes=60,
                                                                           top_labels=30),
                      comms[prep["community_columns"]].reset_index(drop=True), "entity"))
@@ -248,6 +280,22 @@ def _cluster_shares(view: View, clus: np.ndarray, mask: np.ndarray) -> pd.DataFr
     df["share"] = df["n"] / df.groupby("o")["n"].transform("sum")
     return (df[["cluster", "source", "n", "share"]].sort_values(["source", "cluster"])
             .reset_index(drop=True).astype({"cluster": "int64", "n": "int64"}))
+
+
+def _strongest_sorted(links: pd.DataFrame, *, per_node: int) -> pd.DataFrame:
+    """_strongest_links of links already in its order (weight desc, then names; Corpus.cluster_index
+    sorts them once) with node numbers _a, _b: each edge is kept when it is among the first
+    per_node edges of either of its nodes. Same rows, same order, no sort per filter change."""
+    if links.empty:
+        return links.drop(columns=["_a", "_b"])
+    seq = np.column_stack([links["_a"].to_numpy(), links["_b"].to_numpy()]).ravel()   # a0, b0, a1, b1, ...
+    order = np.argsort(seq, kind="stable")
+    ranked = seq[order]
+    first = np.searchsorted(ranked, ranked, side="left")
+    rank = np.empty(len(seq), dtype=np.int64)
+    rank[order] = np.arange(len(seq)) - first          # how many earlier edges the node already has
+    keep = (rank.reshape(-1, 2) < per_node).any(axis=1)
+    return links[keep].drop(columns=["_a", "_b"]).reset_index(drop=True)
 
 
 def _strongest_links(edges: pd.DataFrame, *, per_node: int) -> pd.DataFrame:

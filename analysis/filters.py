@@ -47,7 +47,8 @@ class ArticleIndex:
     article_entities: pd.DataFrame | None = None
     article_topics: pd.DataFrame | None = None
     search: Callable[[str], set] | None = None
-    passage_topics: pd.DataFrame | None = None   # art (int position), topic (int); one row per passage
+    passage_topics: pd.DataFrame | Callable | None = None   # art (int position), topic (int); one row per
+                                                            # passage (or a function that reads it on first use)
     _positions: dict = field(default_factory=dict, repr=False)
 
 
@@ -66,8 +67,8 @@ def selection_mask(index: ArticleIndex, f: Filters) -> np.ndarray:
         at = index.article_topics
         hit = at.loc[at["topic"].isin(list(f.topics)), "art"].to_numpy()
         mask &= _positions_mask(len(arts), hit)
-    if f.passage_topics and index.passage_topics is not None:
-        pt = index.passage_topics
+    pt = index.passage_topics() if f.passage_topics and callable(index.passage_topics) else index.passage_topics
+    if f.passage_topics and pt is not None:
         hit = pt.loc[pt["topic"].isin(list(f.passage_topics)), "art"].to_numpy()
         mask &= _positions_mask(len(arts), hit)
     if f.text.strip() and index.search is not None:
