@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative as q
@@ -111,6 +112,13 @@ def _list(values) -> list:
     return [v.item() if hasattr(v, "item") else v for v in values]
 
 
+def _strs(values) -> np.ndarray:
+    """Strings as a fixed-width NumPy array (plotly writes it as a list of strings; copying it
+    is one memory copy, where a list of strings is copied element by element)."""
+    out = np.asarray([str(v) for v in values], dtype=str)
+    return out if len(out) else np.zeros(0, dtype="<U1")
+
+
 def _custom(df: pd.DataFrame, cols: list[str]) -> list:
     """Rows of Python values (no NumPy scalars: plain JSON) for a trace's customdata."""
     columns = [df[c].to_numpy(dtype=object).tolist() for c in cols]   # column by column: no frame copy
@@ -142,9 +150,10 @@ def timeline_figure(counts: pd.DataFrame, colors: dict[str, str], *, value: str 
     """Stacked bars per month: counts has month ('YYYY-MM'), outlet and the value column.
     The ``top`` outlets keep their colour; the rest are summed as 'other outlets'."""
     df = _top_or_other(counts, "outlet", value, top)
-    bars = [{"type": "bar", "x": [m + "-15" for m in part["month"]], "y": _list(part[value]), "width": MONTH_MS,
-             "name": short(outlet, 30), "marker": {"color": colors.get(outlet, OTHER_COLOR)},
-             "customdata": _custom(part, ["month"]),
+    # arrays, not lists: the figure's deep copy of them is then a memory copy
+    bars = [{"type": "bar", "x": _strs(m + "-15" for m in part["month"]), "y": part[value].to_numpy(),
+             "width": MONTH_MS, "name": short(outlet, 30), "marker": {"color": colors.get(outlet, OTHER_COLOR)},
+             "customdata": _strs(part["month"]).reshape(-1, 1),
              "hovertemplate": esc(outlet) + "<br>%{x|%B %Y}: %{y} " + value + "<extra></extra>"}
             for outlet, part in df.groupby("outlet", sort=False)]
     return figure(bars, layout(title, x="month", y=value, legend="outlet", barmode="stack",
@@ -199,9 +208,9 @@ def entity_outlets_figure(df: pd.DataFrame, colors: dict[str, str], *, top_outle
     """Stacked horizontal bars, one per entity, split by outlet: df has entity, outlet, mentions."""
     data = _top_or_other(df, "outlet", "mentions", top_outlets)
     order = df.groupby("entity", observed=True)["mentions"].sum().sort_values().index.tolist()
-    bars = [{"type": "bar", "orientation": "h", "x": _list(part["mentions"]), "y": [short(e) for e in part["entity"]],
+    bars = [{"type": "bar", "orientation": "h", "x": part["mentions"].to_numpy(), "y": _strs(short(e) for e in part["entity"]),
              "name": short(outlet, 30), "marker": {"color": colors.get(outlet, OTHER_COLOR)},
-             "customdata": _custom(part, ["entity"]),
+             "customdata": _strs(part["entity"]).reshape(-1, 1),
              "hovertemplate": "%{y}<br>" + esc(outlet) + ": %{x} mentions<extra></extra>"}
             for outlet, part in data.groupby("outlet", sort=False)]
     return figure(bars, layout(title, x="mentions", height=_hbar_height(len(order)), legend="outlet", barmode="stack",
