@@ -1,5 +1,6 @@
 """Articles: the table with provenance, the reader, the metadata editor, uploads."""
 import html
+import os
 
 import streamlit as st
 
@@ -10,6 +11,8 @@ from pages import _reader, _ui
 
 TABLE_COLUMNS = ["title", "outlet", "published", "month", "n_words", "title_how", "title_evidence",
                  "source_how", "source_evidence", "published_how", "published_evidence", "file", "id"]
+
+TABLE_ROWS = int(os.environ.get("NEWS_TABLE_ROWS", "5000"))   # rows of the table sent to the browser
 
 st.title("Articles")
 v = _ui.view(allow_empty=True)
@@ -36,7 +39,13 @@ if v.ids:
     table = v.selected[TABLE_COLUMNS].rename(columns={"n_words": "words", "source_how": "outlet_how",
                                                       "source_evidence": "outlet_evidence", "published": "date",
                                                       "published_how": "date_how", "published_evidence": "date_evidence"})
-    st.dataframe(table, hide_index=True, width="stretch", height=320)
+    if len(table) > TABLE_ROWS:   # 37k rows were sent to the browser on every rerun (a second of the page)
+        st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} selected articles: narrow the filters, or "
+                   "download them all.")
+        st.download_button(f"All {len(table):,} rows (CSV)", data=lambda t=table: t.to_csv(index=False).encode("utf-8"),
+                           file_name="articles.csv", mime="text/csv", key="dl_articles_table", on_click="ignore",
+                           icon=":material/download:")
+    st.dataframe(table.head(TABLE_ROWS), hide_index=True, width="stretch", height=320)
 
     st.subheader("Reader")
     label = {i: f"{t if isinstance(t, str) else '(untitled)'} · {o} · {f}" for i, t, o, f in
@@ -44,7 +53,7 @@ if v.ids:
     aid = st.selectbox("Article", list(label)[:5000], format_func=label.get, key="reader_article")
     row = v.corpus.texts([aid]).iloc[0]
     spans = v.corpus.mentions_of([aid], columns=("start", "end", "entity", "type"))
-    meta = v.corpus.articles.set_index("id").loc[aid]
+    meta = v.corpus.articles.iloc[int(v.corpus.pos[aid])]
     # st.html, not st.markdown: a title is text, never markdown ([x](javascript:...), **, ![]())
     st.html(f"<h4>{html.escape(row['title'] if isinstance(row['title'], str) else '(untitled)')}</h4>")
     st.html(_ui.small(f"outlet: {meta['outlet']} (how: {meta['source_how']}) · "

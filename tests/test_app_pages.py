@@ -90,3 +90,14 @@ def test_seed_topics_page_shows_passage_topics_and_a_passage_topic_filters():
     assert titles.count(" passages)") >= 5
     embassy = next(int(e.label.split(":")[0]) for e in at.expander if "embass" in e.label.lower())
     assert shown(run(PAGES[2], ptopic=[embassy])) == (1, 5)  # only the Press TV article is about embassies
+
+
+def test_the_articles_table_shows_the_first_rows_and_offers_them_all(monkeypatch):
+    """A big selection (37k articles) is not sent to the browser on every rerun: the table
+    shows the first NEWS_TABLE_ROWS, says so, and offers every row as CSV."""
+    monkeypatch.setenv("NEWS_TABLE_ROWS", "2")
+    at = run(PAGES[-1])
+    assert shown(at) == (5, 5)
+    assert len(at.dataframe[0].value) == 2
+    assert any("The first 2 of 5 selected articles" in c.value for c in at.caption)
+    assert any(b.label == "All 5 rows (CSV)" for b in at.get("download_button"))
