@@ -1,32 +1,14 @@
 """One AppTest per page on the bundled seeds (5 articles: 3 with unknown outlet, 1 dated)."""
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.app_util import run_page, shown
 
 PAGES = ["pages/overview.py", "pages/entities.py", "pages/topics.py", "pages/sources.py", "pages/articles.py"]
 
 
 def run(page: str, **state) -> AppTest:
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    if page != PAGES[0]:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def shown(at: AppTest) -> tuple[int, int]:
-    for h in at.get("html"):
-        m = re.search(r"<b>(\d+) of (\d+) articles</b>", h.proto.body)
-        if m:
-            return int(m[1]), int(m[2])
-    raise AssertionError("no 'n of N articles' line")
+    return run_page(page, **state)
 
 
 @pytest.mark.parametrize("page", PAGES)

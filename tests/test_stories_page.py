@@ -3,11 +3,11 @@ global filters), and on the constructed corpus of tests/test_stories.py (two eve
 by three outlets, a wire copy, an unrelated article), whose stories are known."""
 import datetime as dt
 import json
-import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app_util import run_page, shown
 from tests.conftest import REPO
 from tests.test_stories import EXPECTED, build_store, corpus
 
@@ -15,23 +15,8 @@ PAGE = "pages/stories.py"
 
 
 def run(**state) -> AppTest:
-    """The dashboard, switched to the Stories page (as tests/test_app_pages.py does)."""
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=180)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def shown(at: AppTest) -> tuple[int, int]:
-    for h in at.get("html"):
-        m = re.search(r"<b>(\d+) of (\d+) articles</b>", h.proto.body)
-        if m:
-            return int(m[1]), int(m[2])
-    raise AssertionError("no 'n of N articles' line")
+    """The dashboard, switched to the Stories page."""
+    return run_page(PAGE, timeout=180, **state)
 
 
 def test_seeds_page_renders_and_follows_a_filter():
