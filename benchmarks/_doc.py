@@ -28,3 +28,18 @@ def table(rows: list[dict]) -> str:
     out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
     out += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for r in rows]
     return "\n".join(out)
+
+
+def allsides_records(path: str):
+    """(record, body) of each line of an AllSides JSONL(.gz) export whose content_original
+    is not blank (the body stripped): what the quality benchmarks read."""
+    import gzip
+    import json
+
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            text = (r.get("content_original") or "").strip()
+            if text:
+                yield r, text

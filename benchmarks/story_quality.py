@@ -20,9 +20,7 @@ found by a regex stand in for them.
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
-import json
 import re
 import sys
 import time
@@ -36,7 +34,7 @@ from scipy.sparse import hstack  # noqa: E402
 from sklearn.preprocessing import normalize  # noqa: E402
 
 from analysis import stories as S  # noqa: E402
-from benchmarks._doc import machine, table, write_section  # noqa: E402
+from benchmarks._doc import allsides_records, machine, table, write_section  # noqa: E402
 from analysis.vectors import STOP_WORDS  # noqa: E402
 
 # Each list is one story (by hand); an article of a labelled cell in no list is a story alone.
@@ -83,14 +81,10 @@ PHRASE = re.compile(r"\b[A-Z][\w'’.&-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’
 def read_corpus(path: str) -> pd.DataFrame:
     """id, source, published (YYYY-MM-DD or None), title, text, topic, bias of every article with a body."""
     rows = []
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            text = (r.get("content_original") or "").strip()
-            if text:
-                d = r.get("date") or ""
-                rows.append((str(r["ID"]), r.get("source"), d if re.fullmatch(r"(19|20)\d\d-\d\d-\d\d", d) else None,
-                             r.get("title") or "", text, r.get("topic"), r.get("bias")))
+    for r, text in allsides_records(path):
+        d = r.get("date") or ""
+        rows.append((str(r["ID"]), r.get("source"), d if re.fullmatch(r"(19|20)\d\d-\d\d-\d\d", d) else None,
+                     r.get("title") or "", text, r.get("topic"), r.get("bias")))
     df = pd.DataFrame(rows, columns=["id", "source", "published", "title", "text", "topic", "bias"])
     return df.sort_values("id", kind="mergesort").reset_index(drop=True)
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import gzip
-import json
 import os
 import platform
 import sys
@@ -31,18 +29,15 @@ from sklearn.metrics import normalized_mutual_info_score
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analysis.topics import fit_topics, top_terms, topic_term_scores  # noqa: E402
 from analysis.vectors import fit_vectors  # noqa: E402
+from benchmarks._doc import allsides_records  # noqa: E402
 
 
 def read_corpus(path: str) -> pd.DataFrame:
     """ID, topic, source, date, title, text of every article with a body."""
     rows = []
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            text = (r.get("content_original") or "").strip()
-            if text and r.get("topic"):
-                rows.append((str(r["ID"]), r["topic"], r.get("source"), r.get("date"),
-                             r.get("title") or "", text))
+    for r, text in allsides_records(path):
+        if r.get("topic"):
+            rows.append((str(r["ID"]), r["topic"], r.get("source"), r.get("date"), r.get("title") or "", text))
     df = pd.DataFrame(rows, columns=["id", "topic", "source", "date", "title", "text"])
     return df.sort_values("id", kind="mergesort").reset_index(drop=True)
 
