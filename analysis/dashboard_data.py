@@ -292,11 +292,10 @@ class Corpus:
             return None
         none = np.iinfo(np.int64).min
         codes = np.full(len(self.articles), none, dtype=np.int64)
-        pos = self.pos.reindex(assign["article_id"].astype(str)).to_numpy()
-        ok = ~pd.isna(pos)
-        codes[pos[ok].astype(np.int64)] = assign["cluster"].to_numpy()[ok]
+        pos = self.positions("entity_cluster_assignments")
+        codes[pos[pos >= 0]] = assign["cluster"].to_numpy()[pos >= 0]
         out = {"clusters": clusters, "codes": codes, "none": none, "nodes": None,
-               "n_entities": int(self.entities["entity_id"].max()) + 1 if len(self.entities) else 1}
+               "n_entities": max(len(self.entity_arrays["known"]), 1)}
         comms, edges = self.table("entity_communities"), self.table("entity_cooccurrence")
         if comms is None or edges is None:
             return out

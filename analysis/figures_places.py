@@ -431,19 +431,10 @@ class PlaceIndex:
         return int((self.month_code[self.art[sel]] < 0).sum())
 
 
-_INDEXES: dict = {}
-
-
 def place_index(corpus, pm: pd.DataFrame) -> PlaceIndex:
-    """The PlaceIndex of (corpus, pm), kept for the last few of them."""
-    key = (id(corpus), getattr(corpus, "generation", ""), id(pm))
-    hit = _INDEXES.get(key)
-    if hit is None or hit.pm is not pm:
-        hit = PlaceIndex(corpus, pm)
-        _INDEXES[key] = hit
-        while len(_INDEXES) > 4:
-            _INDEXES.pop(next(iter(_INDEXES)))
-    return hit
+    """The PlaceIndex of (corpus, pm), kept on the corpus (pm is a shared, read-only table:
+    the index holds it, so its id stays its own)."""
+    return corpus.prepared(("place_index", id(pm)), lambda c: PlaceIndex(c, pm))
 
 
 def places_charts(view, places: pd.DataFrame, pm: pd.DataFrame, *, color_by: str = "outlet",

@@ -33,30 +33,23 @@ def _index(corpus) -> dict | None:
         return None
     n = len(corpus.articles)
     story, has = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
-    pos = corpus.pos.reindex(assigned["article_id"].astype(str)).to_numpy()
-    ok = ~pd.isna(pos)
-    story[pos[ok].astype(np.int64)] = assigned["story"].to_numpy()[ok]
-    has[pos[ok].astype(np.int64)] = True
+    pos = corpus.positions("story_articles")
+    ok = pos >= 0
+    story[pos[ok]] = assigned["story"].to_numpy()[ok]
+    has[pos[ok]] = True
     shown = corpus.outlet_names[corpus.outlet_codes]
     source = np.array([o.strip() if isinstance(o, str) and o.strip() else UNKNOWN for o in shown], dtype=object)
     return {"stories": stories, "story": story, "has": has, "outlet": shown, "source": source,
             "ids": corpus.articles["id"].to_numpy(dtype=object)}
 
 
-_INDEXES: dict = {}
-
-
 def story_index(corpus) -> dict | None:
-    key = (id(corpus), getattr(corpus, "generation", ""))
-    if key not in _INDEXES or _INDEXES[key][0] is not corpus:
-        _INDEXES[key] = (corpus, _index(corpus))
-        while len(_INDEXES) > 4:
-            _INDEXES.pop(next(iter(_INDEXES)))
-    return _INDEXES[key][1]
+    return corpus.prepared("story_index", _index)
 
 
 def _rows(view: View) -> pd.DataFrame | None:
-    """(article_id, story, source, outlet) of the selected articles that have a story (kept on the view)."""
+    """(article_id, story, source, outlet, outlet_code) of the selected articles that have a story
+    (kept on the view)."""
     if "_story_rows" not in view.__dict__:
         idx = story_index(view.corpus)
         if idx is None:
@@ -65,7 +58,8 @@ def _rows(view: View) -> pd.DataFrame | None:
             sel = view.mask & idx["has"]
             view.__dict__["_story_rows"] = pd.DataFrame({
                 "article_id": idx["ids"][sel], "story": idx["story"][sel],
-                "source": idx["source"][sel], "outlet": idx["outlet"][sel]})
+                "source": idx["source"][sel], "outlet": idx["outlet"][sel],
+                "outlet_code": view.corpus.outlet_codes[sel]})
     return view.__dict__["_story_rows"]
 
 
@@ -82,7 +76,7 @@ def selected_stories(view: View) -> pd.DataFrame | None:
         stories = story_index(view.corpus)["stories"]
         names = view.corpus.outlet_names            # sorted: codes order is name order
         n_out = max(len(names), 1)
-        key = np.unique(rows["story"].to_numpy() * n_out + view.corpus.outlet_codes[view.mask & story_index(view.corpus)["has"]])
+        key = np.unique(rows["story"].to_numpy() * n_out + rows["outlet_code"].to_numpy())
         pair_story, pair_outlet = key // n_out, key % n_out
         ids, first, counts = np.unique(pair_story, return_index=True, return_counts=True)
         selected = np.unique(rows["story"].to_numpy(), return_counts=True)[1]
