@@ -180,7 +180,7 @@ def input_files(paths: list[str], known: dict | None = None) -> dict[str, list]:
     size and modification time are unchanged)."""
     import hashlib
 
-    known = known or {}
+    known = known if isinstance(known, dict) else {}   # a hand-edited meta.json: hash everything
     out = {}
     for p in sorted(map(Path, paths)):
         files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
@@ -191,7 +191,7 @@ def input_files(paths: list[str], known: dict | None = None) -> dict[str, list]:
                 continue
             name = f.relative_to(p).as_posix() if p.is_dir() else f.name
             old = known.get(str(f))
-            if old and old[1:3] == [st.st_size, st.st_mtime_ns]:
+            if isinstance(old, list) and len(old) == 4 and old[1:3] == [st.st_size, st.st_mtime_ns]:
                 digest = old[3]
             else:
                 h = hashlib.sha1()

@@ -12,7 +12,8 @@ from pages import _reader, _ui
 TABLE_COLUMNS = ["title", "outlet", "published", "month", "n_words", "title_how", "title_evidence",
                  "source_how", "source_evidence", "published_how", "published_evidence", "file", "id"]
 
-TABLE_ROWS = int(os.environ.get("NEWS_TABLE_ROWS", "5000"))   # rows of the table sent to the browser
+_ROWS = os.environ.get("NEWS_TABLE_ROWS", "5000").strip()   # rows of the table sent to the browser
+TABLE_ROWS = int(_ROWS) if _ROWS.isdigit() and int(_ROWS) > 0 else 5000   # a bad value: the default
 
 st.title("Articles")
 v = _ui.view(allow_empty=True)

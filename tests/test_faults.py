@@ -168,3 +168,14 @@ def test_a_copy_of_the_same_corpus_keeps_its_store_and_an_edit_does_not(tmp_path
     changed, msgs = ensure_built([str(corpus)], store_dir=tmp_path / "s")
     assert any("changed" in m for m in msgs), msgs
     assert changed.meta()["generation"] != generation
+
+
+def test_a_malformed_input_files_record_means_hashing_again(tmp_path):
+    """meta.json's input_files is only a shortcut: a hand-edited or damaged record is ignored
+    (every file hashed again) and gives the same signature."""
+    from analysis.pipeline import input_files, inputs_signature
+
+    good = inputs_signature([str(SEEDS)])
+    assert inputs_signature([str(SEEDS)], "not a dict") == good
+    broken = {f: "x" for f in input_files([str(SEEDS)])}
+    assert inputs_signature([str(SEEDS)], broken) == good
