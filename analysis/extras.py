@@ -5,21 +5,25 @@ on a filter change); ``add_to_report`` adds their sections to the report JSON.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 
 import pandas as pd
 
 from analysis.store import Store
 
 
-def topic_tables(tables: dict[str, pd.DataFrame], *, n_topics: int | None) -> dict[str, pd.DataFrame]:
-    """Article and passage topics, their assignments, the 2-D document map and how K was chosen."""
+def topic_tables(tables: dict[str, pd.DataFrame], *, n_topics: int | None,
+                 fitted: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Article and passage topics, their assignments, the 2-D document map and how K was chosen.
+    fitted: {level: fit_topics result} already computed (elsewhere: another process)."""
     from analysis.topics import fit_topics
 
     out, maps, info = {}, [], []
     for level in ("articles", "passages"):
-        res = fit_topics(tables["articles"], tables["passages"], tables["mentions"], level=level,
-                         n_topics=n_topics if level == "articles" else None)
+        res = (fitted or {}).get(level) or fit_topics(tables["articles"], tables["passages"], tables["mentions"],
+                                                      level=level, n_topics=n_topics if level == "articles" else None)
         out[f"topics_{level}"] = res["topics"]
         out["article_topics" if level == "articles" else "passage_topics"] = res["assignments"]
         out[f"topic_selection_{level}"] = res["selection"]
@@ -30,21 +34,94 @@ def topic_tables(tables: dict[str, pd.DataFrame], *, n_topics: int | None) -> di
     return out
 
 
-def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=()) -> dict[str, pd.DataFrame]:
-    """rules: the rows of aliases.csv (its 'place' fixes are used for the places)."""
+# Up to this much article text, the passage topics (the longest analysis) run in a second
+# process while this one does the rest: both copies fit in memory many times over. Above
+# it (the 37k corpus: 220M characters), one analysis after the other keeps the peak low.
+PARALLEL_MAX_CHARS = int(os.environ.get("NEWS_PARALLEL_MAX_CHARS", 30_000_000))
+
+
+def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=(), jobs: int = 1) -> dict[str, pd.DataFrame]:
+    """rules: the rows of aliases.csv (its 'place' fixes are used for the places).
+    jobs > 1: the passage topics run in a forked process alongside the other analyses
+    (same results: every analysis is a pure function of the tables)."""
+    from threadpoolctl import threadpool_limits
+
     from analysis.entity_clusters import entity_cluster_tables
     from analysis.places import place_tables
+    from analysis.topics import fit_topics
 
-    out = topic_tables(tables, n_topics=n_topics)
-    release_memory()
-    out.update(entity_cluster_tables(tables["mentions"], tables["articles"]))
-    release_memory()
-    out.update(source_tables({**tables, **out}))
-    release_memory()
-    out.update(story_tables(tables))
-    release_memory()
-    out.update(place_tables(tables, rules))
+    forked = None
+    if jobs > 1 and int(tables["articles"]["text"].str.len().sum()) <= PARALLEL_MAX_CHARS:
+        forked = Forked(fit_topics, tables["articles"], tables["passages"], tables["mentions"], level="passages")
+    # two processes on two cores: each keeps its numeric libraries to one thread
+    with threadpool_limits(1) if forked else contextlib.nullcontext():
+        fitted = {}
+        if forked:   # the article topics here meanwhile; the other analyses do not read topics
+            fitted["articles"] = fit_topics(tables["articles"], tables["passages"], tables["mentions"],
+                                            level="articles", n_topics=n_topics)
+        else:
+            fitted = topic_tables(tables, n_topics=n_topics)
+        release_memory()
+        rest = entity_cluster_tables(tables["mentions"], tables["articles"])
+        release_memory()
+        rest.update(source_tables(tables))
+        release_memory()
+        rest.update(story_tables(tables))
+        release_memory()
+        rest.update(place_tables(tables, rules))
+        if forked:
+            fitted["passages"] = forked.result()
+            out = topic_tables(tables, n_topics=n_topics, fitted=fitted)
+        else:
+            out = fitted
+    out.update(rest)
     return out
+
+
+class Forked:
+    """fn(*args, **kw) in a forked child process; result() waits for it. The child limits
+    OpenMP and BLAS to one thread: an OpenMP pool the parent used before the fork would
+    hang a child that starts its own. A child that dies without an answer (killed, out
+    of memory) is not fatal: result() computes the value here instead."""
+
+    def __init__(self, fn, *args, **kw):
+        import multiprocessing as mp
+
+        self.call = (fn, args, kw)
+        ctx = mp.get_context("fork")
+        self.conn, child_end = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_forked_child, args=(child_end, fn, args, kw), daemon=True)
+        self.proc.start()
+        child_end.close()
+
+    def result(self):
+        try:
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            ok, value = None, None
+        finally:
+            self.conn.close()
+            self.proc.join()
+        if ok is None:
+            fn, args, kw = self.call
+            return fn(*args, **kw)
+        if not ok:
+            raise value
+        return value
+
+
+def _forked_child(conn, fn, args, kw) -> None:
+    from threadpoolctl import threadpool_limits
+
+    try:
+        with threadpool_limits(1):
+            answer = (True, fn(*args, **kw))
+    except BaseException as exc:   # noqa: BLE001 - handed to the parent, which raises it
+        answer = (False, exc)
+    try:
+        conn.send(answer)
+    finally:
+        conn.close()
 
 
 def release_memory() -> None:
@@ -72,7 +149,8 @@ def source_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Outlet comparison: distinctive terms and entities, shares, similarity, copies, tone, quotes."""
     from analysis.compare import compare_sources
 
-    out = compare_sources(tables["articles"], tables["mentions"], sentences=tables["sentences"])
+    out = compare_sources(tables["articles"], tables["mentions"], sentences=tables["sentences"],
+                          n_jobs=min(2, os.cpu_count() or 1))
     return {STORE_NAMES.get(k, k): v for k, v in out.items()}
 
 

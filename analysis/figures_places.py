@@ -441,7 +441,7 @@ def places_charts(view, places: pd.DataFrame, pm: pd.DataFrame, *, color_by: str
                   zoom: str | None = None):
     """The Places page's charts (Chart / Missing records, as figures_views makes them)."""
     from analysis.figures_views import Chart, Missing
-    from analysis.places import gazetteer
+    from analysis.places import country_names
 
     index = place_index(view.corpus, pm)
     mask = view.mask
@@ -453,11 +453,11 @@ def places_charts(view, places: pd.DataFrame, pm: pd.DataFrame, *, color_by: str
         {g: F.PALETTE[i % len(F.PALETTE)] for i, g in enumerate(sorted(bubbles["group"].unique()))} if by else None)
     what = {"source": " per outlet", "topic": " per topic"}.get(by, "")
     bounds = zoom_bounds(bubbles, zoom) if zoom else None
-    where = f" in {gazetteer()[2].get(zoom, zoom)}" if bounds else ""
+    where = f" in {country_names().get(zoom, zoom)}" if bounds else ""
     out = [Chart("places_map", places_map_figure(bubbles, colors, title=f"Places{where} by mentions{what}",
                                                  bounds=bounds),
                  bubbles.rename(columns={"group": color_by}) if by else bubbles, "entity")]
-    countries = index.countries(mask, gazetteer()[2])
+    countries = index.countries(mask, country_names())
     out.append(Chart("places_countries", countries_figure(countries), countries, "entity"))
     months = index.months_table(mask)
     undated = index.undated(mask)

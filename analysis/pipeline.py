@@ -143,7 +143,7 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
     tables = assemble(articles, cache.load(set(articles["hash"])), rules=rules)
     result.messages += cache.messages
     if extras is not None:
-        tables.update(extras(tables, n_topics=n_topics, rules=rules))
+        tables.update(extras(tables, n_topics=n_topics, rules=rules, jobs=n_process))
     timings["analysis"] = time.perf_counter() - t0 - timings["read"] - timings["ner"]
     store.commit(tables, {"paths": [str(Path(p).resolve()) for p in paths], "model": model,
                       "built": time.strftime("%Y-%m-%dT%H:%M:%S"),

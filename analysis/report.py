@@ -30,14 +30,13 @@ def articles_report(articles: pd.DataFrame, topics_by_article: dict | None = Non
 
 
 def entities_report(entities: pd.DataFrame, mentions: pd.DataFrame) -> list[dict]:
-    by_article = mentions.groupby(["entity_id", "article_id"]).size()
-    out = []
-    for row in entities.to_dict("records"):
-        counts = by_article.get(row["entity_id"])
-        out.append({"name": row["name"], "type": row["type"], "aliases": list(row["aliases"]),
-                    "mentions": int(row["mentions"]),
-                    "by_article": {} if counts is None else {k: int(v) for k, v in counts.items()}})
-    return out
+    counts = mentions.groupby(["entity_id", "article_id"]).size()
+    by_article: dict = {}
+    for (eid, aid), n in zip(counts.index.tolist(), counts.tolist()):
+        by_article.setdefault(eid, {})[aid] = int(n)
+    return [{"name": row["name"], "type": row["type"], "aliases": list(row["aliases"]),
+             "mentions": int(row["mentions"]), "by_article": by_article.get(row["entity_id"], {})}
+            for row in entities.to_dict("records")]
 
 
 def build_report(store: Store) -> dict:

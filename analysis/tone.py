@@ -2,7 +2,7 @@
 download), in the compound score: -1 (most negative) .. +1 (most positive).
 
 VADER scores 3,500-4,000 news sentences a second on one core, so a 37k-article corpus
-(~1.5M sentences) takes ~7 minutes (~5 with n_jobs=2). Identical sentences (syndicated
+(~1.5M sentences) takes ~7 minutes on one core (the build uses n_jobs=2). Identical sentences (syndicated
 copies) are scored once, n_jobs spreads the work over processes, and `sample` scores a
 fixed random subset.
 Pure functions: DataFrames in, DataFrames out; the analyzer is loaded once per process.
@@ -20,6 +20,7 @@ from analysis.compare import outlets
 TONE_COLUMNS = ["article_id", "sentence", "compound"]
 SOURCE_COLUMNS = ["source", "articles", "sentences", "mean_compound", "stdev", "ci_low", "ci_high"]
 ENTITY_COLUMNS = ["source", "entity", "sentences", "mean_compound"]
+PARALLEL_FROM = 2_000   # distinct sentences (~0.5 s of scoring) from which worker processes pay off
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +40,7 @@ def _score_unique(texts: pd.Series, n_jobs: int) -> np.ndarray:
     """Scores of texts, each distinct text scored once, in n_jobs processes."""
     codes, uniques = pd.factorize(texts, sort=False)
     uniques = list(uniques)
-    if n_jobs <= 1 or len(uniques) < 20_000:
+    if n_jobs <= 1 or len(uniques) < PARALLEL_FROM:
         scores = compound_scores(uniques)
     else:
         size = -(-len(uniques) // (n_jobs * 4))

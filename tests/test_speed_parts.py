@@ -1,0 +1,91 @@
+"""The parts that make a build fast: the forked passage topics, the gazetteer kept on disk,
+and the whole-column entity table. Each is checked against the plain way of doing it."""
+import os
+import pickle
+
+import pandas as pd
+import pytest
+
+from analysis import extras
+from analysis.pipeline import build
+from tests.conftest import SEEDS
+
+
+def _tables(store) -> dict[str, pd.DataFrame]:
+    names = sorted(p.stem for p in store.path("articles").parent.glob("*.parquet"))
+    return {n: store.read(n) for n in names}
+
+
+def test_a_two_process_build_writes_the_same_tables_as_a_one_process_build(tmp_path, seeds_store):
+    # seeds_store was built with two jobs (the default): the passage topics in a forked child,
+    # after this test process had already run KMeans with OpenMP threads (the case that hangs
+    # a child which does not limit its threads)
+    one = build([str(SEEDS)], store_dir=tmp_path / "one", progress=False, extras=extras.run, n_process=1)
+    a, b = _tables(one.store), _tables(seeds_store.store)
+    assert a.keys() == b.keys() and "passage_topics" in a and "topics_passages" in a
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], obj=name)
+
+
+def test_a_forked_job_returns_its_value_raises_its_error_and_survives_a_dead_child():
+    parent = os.getpid()
+    assert extras.Forked(lambda x, y=0: x + y, 40, y=2).result() == 42
+
+    def boom():
+        raise ValueError("bad input in the child")
+
+    with pytest.raises(ValueError, match="bad input in the child"):
+        extras.Forked(boom).result()
+
+    def dies():   # killed in the child (as by the OOM killer): computed again here
+        if os.getpid() != parent:
+            os._exit(9)
+        return "computed in the parent"
+
+    assert extras.Forked(dies).result() == "computed in the parent"
+
+
+def test_the_gazetteer_is_built_once_then_read_from_disk_and_rebuilt_when_damaged(tmp_path, monkeypatch):
+    from analysis import places
+
+    monkeypatch.setenv("NEWS_DATA", str(tmp_path))
+    places.gazetteer.cache_clear()
+    try:
+        built = places.gazetteer()
+        files = list((tmp_path / "cache").glob("gazetteer-*.pickle"))
+        assert len(files) == 1
+        assert built == places._build_gazetteer()
+        assert built[2] == places.country_names() and built[2]["AF"] == "Afghanistan"
+        with open(files[0], "rb") as fh:
+            assert pickle.load(fh) == built
+        places.gazetteer.cache_clear()
+        assert places.gazetteer() == built             # read back
+        files[0].write_bytes(b"half a pickle")          # damaged: rebuilt and rewritten
+        places.gazetteer.cache_clear()
+        assert places.gazetteer() == built
+        with open(files[0], "rb") as fh:
+            assert pickle.load(fh) == built
+    finally:
+        places.gazetteer.cache_clear()
+
+
+def test_entity_types_names_and_aliases_follow_the_vote_rules():
+    from analysis.canon import canonicalize
+
+    def mention(aid, start, surface, label):
+        return {"article_id": aid, "start": start, "end": start + len(surface), "surface": surface,
+                "label": label, "sentence": 0, "passage": 0}
+
+    rows = [mention("a", 0, "Ghani", "ORG"), mention("a", 10, "Ghani", "PERSON"),
+            mention("b", 0, "Herat", "GPE"), mention("b", 10, "Herat", "ORG"), mention("c", 0, "Herat", "ORG"),
+            mention("c", 20, "Ashraf Ghani", "PERSON"), mention("d", 0, "Kabul", "GPE")]
+    texts = {"a": "Ghani met Ghani.", "b": "Herat and Herat.", "c": "Herat today. Ashraf Ghani said.", "d": "Kabul"}
+    mentions, entities = canonicalize(pd.DataFrame(rows), texts)
+    by_name = entities.set_index("name")
+    assert by_name.loc["Herat", "type"] == "ORG"                       # 2 ORG votes beat 1 GPE
+    assert by_name.loc["Ashraf Ghani", "type"] == "PERSON"             # the surname joined the full name
+    assert by_name.loc["Ashraf Ghani", "mentions"] == 3
+    assert by_name.loc["Ashraf Ghani", "aliases"] == ["Ghani"]
+    assert list(entities["entity_id"]) == list(range(len(entities)))
+    assert list(entities["mentions"]) == sorted(entities["mentions"], reverse=True)
+    assert set(mentions["entity"]) == set(entities["name"])
