@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import sklearn
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.neighbors import NearestNeighbors
@@ -92,7 +93,10 @@ def _top_by_group(counts: sp.csr_matrix, groups: np.ndarray, items: np.ndarray, 
 
 def _group_rows(labels: pd.Series) -> tuple[np.ndarray, sp.csr_matrix]:
     """Sorted group names and the groups x rows indicator matrix."""
-    names, codes = np.unique(labels.to_numpy(dtype=str), return_inverse=True)
+    # factorize, not np.unique(.to_numpy(dtype=str)): a fixed-width unicode array is as
+    # wide as the longest name in every row (1.4 GB for the mentions of 10k articles)
+    codes, names = pd.factorize(labels.astype(str).to_numpy(dtype=object), sort=True)
+    names = np.asarray(names, dtype=object)
     indicator = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
                               shape=(len(names), len(codes)))
     return names, indicator
@@ -134,7 +138,8 @@ def distinctive_entities(mentions: pd.DataFrame, articles: pd.DataFrame, *, top:
     if ments.empty or ments["source"].nunique() < 2:
         return pd.DataFrame(columns=columns)
     names, indicator = _group_rows(ments["source"])
-    entities, codes = np.unique(ments["entity"].to_numpy(dtype=str), return_inverse=True)
+    codes, entities = pd.factorize(ments["entity"].astype(str).to_numpy(dtype=object), sort=True)
+    entities = np.asarray(entities, dtype=object)
     one_hot = sp.csr_matrix((np.ones(len(codes)), (np.arange(len(codes)), codes)),
                             shape=(len(codes), len(entities)))
     return _top_by_group(indicator @ one_hot, names, entities, item="entity", top=top,
@@ -171,7 +176,10 @@ def article_similarity(articles: pd.DataFrame, *, top_k: int = 5, min_cosine: fl
         return pd.DataFrame(columns=SIMILARITY_COLUMNS)
     k = min(top_k, len(docs) - 1)
     nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(tfidf)
-    dist, idx = nn.kneighbors()  # without X: an article is not its own neighbour
+    # without X: an article is not its own neighbour. Distances in blocks of 64 MB (scikit-learn's
+    # default, 1 GB, is a dense block of a gigabyte plus its sparse product at 37k articles)
+    with sklearn.config_context(working_memory=64):
+        dist, idx = nn.kneighbors()
     ids = docs["article_id"].to_numpy()
     table = pd.DataFrame({"article_id": np.repeat(ids, k), "other_id": ids[idx.ravel()],
                           "cosine": (1.0 - dist.ravel()).round(6)})
@@ -211,7 +219,7 @@ def _chunk_shingles(texts: list[str], width: int, cache: dict) -> tuple[np.ndarr
     return doc[starts], (prefix[starts + width] - prefix[starts]) * inverse[starts]
 
 
-def shingle_ids(texts: pd.Series, *, width: int = SHINGLE_BYTES, chunk: int = 2000,
+def shingle_ids(texts: pd.Series, *, width: int = SHINGLE_BYTES, chunk: int = 500,
                 sample_mod: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """(text row, hashed shingle) of the distinct shingles of the texts; a shingle is the
     `width` bytes from a word start (~5 words). Only shingles whose hash is 0 mod

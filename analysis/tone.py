@@ -36,17 +36,32 @@ def compound_scores(texts: list[str]) -> list[float]:
     return [score(t)["compound"] for t in texts]
 
 
-def _score_unique(texts: pd.Series, n_jobs: int) -> np.ndarray:
-    """Scores of texts, each distinct text scored once, in n_jobs processes."""
-    codes, uniques = pd.factorize(texts, sort=False)
+_SHARED: list = []   # the texts the forked workers score (inherited, never pickled)
+
+
+def _score_range(bounds: tuple[int, int]) -> list[float]:
+    return compound_scores(_SHARED[bounds[0]:bounds[1]])
+
+
+def _score_unique(texts, n_jobs: int) -> np.ndarray:
+    """Scores of texts, each distinct text scored once, in n_jobs forked processes that
+    read the texts from this process's memory (sending them would copy them twice)."""
+    import multiprocessing as mp
+
+    global _SHARED
+    codes, uniques = pd.factorize(np.asarray(texts, dtype=object), sort=False)
     uniques = list(uniques)
     if n_jobs <= 1 or len(uniques) < PARALLEL_FROM:
         scores = compound_scores(uniques)
     else:
         size = -(-len(uniques) // (n_jobs * 4))
-        chunks = [uniques[i:i + size] for i in range(0, len(uniques), size)]
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            scores = [s for part in pool.map(compound_scores, chunks) for s in part]
+        _SHARED = uniques
+        try:
+            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("fork")) as pool:
+                scores = [s for part in pool.map(_score_range, [(i, i + size) for i in range(0, len(uniques), size)])
+                          for s in part]
+        finally:
+            _SHARED = []
     return np.asarray(scores, dtype=float)[codes]
 
 
@@ -68,8 +83,8 @@ def sentence_tone(articles: pd.DataFrame, sentences: pd.DataFrame, *, sample: in
     # one Python string per article (texts.loc[ids].to_numpy() on an Arrow string column made
     # a copy of the whole article for every sentence: gigabytes at 1,500 articles)
     body = dict(zip(texts.index, texts.to_numpy(dtype=object)))
-    text = pd.Series([body[a][s:e].strip() for a, s, e in
-                      zip(sents["article_id"], sents["start"].to_numpy(), sents["end"].to_numpy())])
+    text = [body[a][s:e].strip() for a, s, e in
+            zip(sents["article_id"], sents["start"].to_numpy(), sents["end"].to_numpy())]
     return pd.DataFrame({"article_id": sents["article_id"].to_numpy(),
                          "sentence": sents["sentence"].astype(int).to_numpy(),
                          "compound": _score_unique(text, n_jobs)})

@@ -66,3 +66,28 @@ def test_sample_scores_a_fixed_subset():
     again = sentence_tone(articles, sentences.iloc[::-1], sample=5)
     assert len(first) == 5
     pd.testing.assert_frame_equal(first.reset_index(drop=True), again.reset_index(drop=True))
+
+
+def test_two_processes_score_what_one_does():
+    """Above PARALLEL_FROM distinct sentences the scoring runs in forked workers that read
+    the texts from the parent; the scores and their order are the same as in one process."""
+    from analysis.tone import PARALLEL_FROM
+
+    words = [*HAPPY, *SAD, NEUTRAL]
+    rows, sents = [], []
+    for a in range(PARALLEL_FROM // 10 + 5):
+        parts = [f"{words[(a + i) % len(words)][:-1]} number {a}-{i}." for i in range(12)]
+        text = " ".join(parts)
+        rows.append((f"a{a:05d}", "Sunny" if a % 2 else "Gloomy", text))
+        pos = 0
+        for i, part in enumerate(parts):
+            start = text.index(part, pos)
+            sents.append((f"a{a:05d}", i, 0, start, start + len(part)))
+            pos = start + len(part)
+    articles = pd.DataFrame(rows, columns=["id", "source", "text"])
+    sentences = pd.DataFrame(sents, columns=["article_id", "sentence", "passage", "start", "end"])
+    assert len(sentences) > PARALLEL_FROM
+    one = sentence_tone(articles, sentences, n_jobs=1)
+    two = sentence_tone(articles, sentences, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert (one["compound"] > 0.3).sum() > 100 and (one["compound"] < -0.3).sum() > 100
