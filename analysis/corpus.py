@@ -115,28 +115,54 @@ def _word_bounds(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def map_ner(articles: pd.DataFrame, ner: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cached NER rows -> (sentences, raw mentions) of each article."""
-    by_hash = {h: g for h, g in ner.groupby("hash", sort=False)}
-    sent_rows, ment_rows = [], []
+    """Cached NER rows -> (sentences, raw mentions) of each article. The rows are ordered by
+    hash once and each article reads its slice (a sub-table per hash was 37,000 DataFrames);
+    the numbers go into typed arrays, not tuples (millions of mentions at 37k)."""
+    from array import array
+
+    codes, hashes = pd.factorize(ner["hash"].to_numpy(dtype=object))
+    order = np.argsort(codes, kind="stable")     # within a hash: the cache's row order
+    bounds = np.r_[0, np.cumsum(np.bincount(codes, minlength=len(hashes)))]
+    where = {h: i for i, h in enumerate(hashes)}
+    kind = ner["kind"].to_numpy(dtype=object)[order]
+    is_sent, is_ent = kind == "sent", kind == "ent"    # (and "doc": the article was analysed)
+    n_start = ner["start"].to_numpy(dtype=np.int64)[order]
+    n_end = ner["end"].to_numpy(dtype=np.int64)[order]
+    n_label = ner["label"].to_numpy(dtype=object)[order]
+    s_aid, s_cols = [], [array("q") for _ in range(4)]        # sentence, passage, start, end
+    m_aid, m_surface, m_label, m_cols = [], [], [], [array("q") for _ in range(6)]
     for aid, h, text in zip(articles["id"], articles["hash"], articles["text"]):
-        g = by_hash.get(h)
-        if g is None:
+        i = where.get(h)
+        if i is None:
             continue
-        sents = g.loc[g["kind"] == "sent", ["start", "end"]].to_numpy(dtype=np.int64)
+        lo, hi = bounds[i], bounds[i + 1]
+        sent = is_sent[lo:hi]
+        sents = np.column_stack([n_start[lo:hi][sent], n_end[lo:hi][sent]])
         spans = _sentences_of(text, sents)
         starts = np.array([s for _, s, _ in spans])
-        for i, (p, s, e) in enumerate(spans):
-            sent_rows.append((aid, i, p, s, e))
-        ents = g[g["kind"] == "ent"]
-        for s, e, lab, txt in zip(ents["start"], ents["end"], ents["label"], ents["text"]):
-            s, e = _word_bounds(text, int(s), int(e))
-            txt = text[s:e]
+        for k, (p, s, e) in enumerate(spans):
+            s_aid.append(aid)
+            for col, v in zip(s_cols, (k, p, s, e)):
+                col.append(v)
+        ent = is_ent[lo:hi]
+        for s, e, lab in zip(n_start[lo:hi][ent].tolist(), n_end[lo:hi][ent].tolist(), n_label[lo:hi][ent]):
+            s, e = _word_bounds(text, s, e)
             k = max(int(np.searchsorted(starts, s, side="right")) - 1, 0)
             p, ss, se = spans[k]
-            ment_rows.append((aid, int(s), int(e), txt, lab, p, k, ss, se))
-    sentences = pd.DataFrame(sent_rows, columns=["article_id", "sentence", "passage", "start", "end"])
-    mentions = pd.DataFrame(ment_rows, columns=["article_id", "start", "end", "surface", "label",
-                                                "passage", "sentence", "sent_start", "sent_end"])
+            m_aid.append(aid)
+            m_surface.append(text[s:e])
+            m_label.append(lab)
+            for col, v in zip(m_cols, (s, e, p, k, ss, se)):
+                col.append(v)
+    ints = lambda col: np.frombuffer(col, dtype=np.int64) if len(col) else np.zeros(0, np.int64)  # noqa: E731
+    sentences = pd.DataFrame({"article_id": pd.Series(s_aid, dtype="str"),
+                              **{c: ints(col) for c, col in zip(["sentence", "passage", "start", "end"], s_cols)}})
+    m = dict(zip(["start", "end", "passage", "sentence", "sent_start", "sent_end"], m_cols))
+    mentions = pd.DataFrame({"article_id": pd.Series(m_aid, dtype="str"), "start": ints(m["start"]),
+                             "end": ints(m["end"]), "surface": pd.Series(m_surface, dtype="str"),
+                             "label": pd.Series(m_label, dtype="str"), "passage": ints(m["passage"]),
+                             "sentence": ints(m["sentence"]), "sent_start": ints(m["sent_start"]),
+                             "sent_end": ints(m["sent_end"])})
     return sentences, mentions
 
 

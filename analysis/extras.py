@@ -78,19 +78,52 @@ def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=(
     return out
 
 
+# The analyses one at a time, each a function of the core tables only (run_stage): a large
+# build runs each in its own process, so the memory one analysis leaves behind never
+# stacks under the next one's peak.
+STAGES = ("topics articles", "topics passages", "entity clusters", "sources", "stories", "places")
+
+
+def run_stage(name: str, tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=()):
+    """One analysis of STAGES: its tables by name (the topic stages: fit_topics's result,
+    which topic_tables(..., fitted=) turns into tables once both levels are done)."""
+    if name.startswith("topics "):
+        from analysis.topics import fit_topics
+
+        level = name.split()[1]
+        return fit_topics(tables["articles"], tables["passages"], tables["mentions"], level=level,
+                          n_topics=n_topics if level == "articles" else None)
+    if name == "entity clusters":
+        from analysis.entity_clusters import entity_cluster_tables
+
+        return entity_cluster_tables(tables["mentions"], tables["articles"])
+    if name == "sources":
+        return source_tables(tables)
+    if name == "stories":
+        return story_tables(tables)
+    if name == "places":
+        from analysis.places import place_tables
+
+        return place_tables(tables, rules)
+    raise ValueError(f"unknown analysis {name!r}; one of {STAGES}")
+
+
 class Forked:
     """fn(*args, **kw) in a forked child process; result() waits for it. The child limits
     OpenMP and BLAS to one thread: an OpenMP pool the parent used before the fork would
     hang a child that starts its own. A child that dies without an answer (killed, out
-    of memory) is not fatal: result() computes the value here instead."""
+    of memory) is not fatal: result() computes the value here instead (retry=False: it
+    raises ChildDied). The child is killed when its parent dies (a killed build leaves
+    no process behind that holds the store's lock). alone=True: the parent only waits, so
+    the child's BLAS may use every core."""
 
-    def __init__(self, fn, *args, **kw):
+    def __init__(self, fn, *args, retry: bool = True, alone: bool = False, **kw):
         import multiprocessing as mp
 
-        self.call = (fn, args, kw)
+        self.call, self.retry = (fn, args, kw), retry
         ctx = mp.get_context("fork")
         self.conn, child_end = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_forked_child, args=(child_end, fn, args, kw), daemon=True)
+        self.proc = ctx.Process(target=_forked_child, args=(child_end, fn, args, kw, alone))
         self.proc.start()
         child_end.close()
 
@@ -103,6 +136,9 @@ class Forked:
             self.conn.close()
             self.proc.join()
         if ok is None:
+            if not self.retry:
+                raise ChildDied(f"the {getattr(self.call[0], '__name__', 'analysis')} process died "
+                                f"(exit code {self.proc.exitcode}): out of memory, or killed")
             fn, args, kw = self.call
             return fn(*args, **kw)
         if not ok:
@@ -110,11 +146,26 @@ class Forked:
         return value
 
 
-def _forked_child(conn, fn, args, kw) -> None:
-    from threadpoolctl import threadpool_limits
+class ChildDied(RuntimeError):
+    """A forked analysis process ended without an answer."""
+
+
+def _die_with_parent() -> None:
+    import ctypes
+    import signal
 
     try:
-        with threadpool_limits(1):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):   # not Linux: a killed parent leaves the child to finish
+        pass
+
+
+def _forked_child(conn, fn, args, kw, alone: bool) -> None:
+    from threadpoolctl import threadpool_limits
+
+    _die_with_parent()
+    try:   # alone (no other busy process): BLAS may use every core; OpenMP never more than one
+        with threadpool_limits(1, user_api="openmp") if alone else threadpool_limits(1):
             answer = (True, fn(*args, **kw))
     except BaseException as exc:   # noqa: BLE001 - handed to the parent, which raises it
         answer = (False, exc)

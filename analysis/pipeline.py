@@ -25,6 +25,10 @@ from analysis.userfiles import ALIASES, MANIFEST, read_aliases, read_manifest, s
 
 NER_ROUND = 4000       # articles per round of NER worker processes
 FLUSH_EVERY = int(os.environ.get("NEWS_FLUSH_EVERY", 256))  # articles per NER cache part: at most this much work is lost to a kill
+# From this many bytes of input files (the 37k corpus: 90 MB of gzip), a build runs in
+# stages, each in its own process (_build_staged): peak memory is the core tables plus
+# one analysis, not everything every step left behind.
+STAGED_FROM_BYTES = int(os.environ.get("NEWS_STAGED_FROM_BYTES", 20_000_000))
 
 
 @dataclass
@@ -129,6 +133,11 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
     manifest, errors = read_manifest(side_file(paths, MANIFEST))
     rules, alias_errors = read_aliases(side_file(paths, ALIASES))
     errors += alias_errors
+    if sum(f[1] for f in files.values()) >= STAGED_FROM_BYTES:
+        return _build_staged(paths, store, t0=t0, files=files, signature=signature, errors=errors,
+                             manifest=manifest, rules=rules, model=model, n_process=n_process,
+                             batch_size=batch_size, mapping=mapping, progress=progress, n_topics=n_topics,
+                             with_analyses=extras is not None, naive=naive, scheduler=scheduler)
     articles, read_errors = read_articles(paths, mapping=mapping, manifest=manifest)
     errors += read_errors
     result = BuildResult(store, errors)
@@ -145,13 +154,74 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
     if extras is not None:
         tables.update(extras(tables, n_topics=n_topics, rules=rules, jobs=n_process))
     timings["analysis"] = time.perf_counter() - t0 - timings["read"] - timings["ner"]
-    store.commit(tables, {"paths": [str(Path(p).resolve()) for p in paths], "model": model,
-                      "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                      "articles": len(articles), "errors": [vars(e) for e in errors],
-                      "analysed_this_run": result.analysed, "signature": signature,
-                      "input_files": files})
+    store.commit(tables, _meta(paths, model, len(articles), errors, result.analysed, signature, files))
     timings["total"] = time.perf_counter() - t0
     return result
+
+
+def _meta(paths, model, n_articles, errors, analysed, signature, files) -> dict:
+    return {"paths": [str(Path(p).resolve()) for p in paths], "model": model,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "articles": n_articles,
+            "errors": [vars(e) for e in errors], "analysed_this_run": analysed,
+            "signature": signature, "input_files": files}
+
+
+def _build_staged(paths, store, *, t0, files, signature, errors, manifest, rules, model, n_process,
+                  batch_size, mapping, progress, n_topics, with_analyses, naive, scheduler) -> BuildResult:
+    """The build of a large corpus, one process per stage: reading, NER and the core tables
+    in one (they go to a staging generation of the store), then each analysis in its own,
+    its tables written as it ends. This process only reads the compact core tables back
+    from Parquet, so its memory holds them and nothing else; a stage's peak ends with it."""
+    from analysis import extras as X
+
+    staging = store.staging()
+    core = X.Forked(_core_stage, paths, staging, mapping=mapping, manifest=manifest, rules=rules, model=model,
+                    n_process=n_process, batch_size=batch_size, progress=progress, naive=naive,
+                    scheduler=scheduler, retry=False, alone=True).result()
+    result = BuildResult(store, errors + core["errors"], list(core["messages"]), core["analysed"])
+    result.timings.update(core["timings"])
+    names = list(core["names"])
+    tables = {name: pd.read_parquet(staging / f"{name}.parquet") for name in names}
+    fitted = {}
+    for stage in X.STAGES if with_analyses else ():
+        t = time.perf_counter()
+        out = X.Forked(X.run_stage, stage, tables, n_topics=n_topics, rules=rules, retry=False, alone=True).result()
+        result.timings[f"analysis: {stage}"] = time.perf_counter() - t
+        if stage.startswith("topics "):
+            fitted[stage.split()[1]] = out
+            if len(fitted) < 2:
+                continue
+            out, fitted = X.topic_tables(tables, n_topics=n_topics, fitted=fitted), {}
+        for name, df in out.items():
+            store.write_staged(staging, name, df)
+            names.append(name)
+        del out
+    result.timings["analysis"] = time.perf_counter() - t0 - result.timings["read"] - result.timings["ner"]
+    store.commit({}, _meta(paths, model, len(tables["articles"]), result.errors, result.analysed, signature, files),
+                 staged=staging, staged_names=names)
+    result.timings["total"] = time.perf_counter() - t0
+    return result
+
+
+def _core_stage(paths, staging, *, mapping, manifest, rules, model, n_process, batch_size, progress, naive,
+                scheduler) -> dict:
+    """Read, NER (what is not cached), the core tables into the staging folder (in a child
+    process of _build_staged). Returns what the parent needs besides the tables."""
+    t0 = time.perf_counter()
+    articles, errors = read_articles(paths, mapping=mapping, manifest=manifest)
+    timings = {"read": time.perf_counter() - t0}
+    cache = NerCache(config.ner_cache_dir(model))
+    analysed = analyse_new(articles, cache, model=model, n_process=1 if len(articles) < 200 else n_process,
+                           batch_size=batch_size, progress=progress, naive=naive, scheduler=scheduler)
+    timings["ner"] = time.perf_counter() - t0 - timings["read"]
+    tables = assemble(articles, cache.load(set(articles["hash"])), rules=rules)
+    del articles
+    names = list(tables)
+    for name in names:
+        Store.write_staged(staging, name, tables.pop(name))
+    timings["core tables"] = time.perf_counter() - t0 - timings["read"] - timings["ner"]
+    return {"errors": errors, "messages": cache.messages, "analysed": analysed, "timings": timings,
+            "names": names}
 
 
 def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str, pd.DataFrame]:

@@ -54,18 +54,32 @@ class Store:
         process dies, so a killed build never blocks the next one)."""
         return locked(self.root / ".build")
 
-    def commit(self, tables: dict[str, pd.DataFrame], meta: dict) -> None:
-        """Write every table into a new generation, then switch meta.json to it. The
+    def staging(self) -> Path:
+        """A new generation folder to write tables into (write_staged) before commit(staged=)
+        makes it current; until then no reader sees it, and a build killed meanwhile
+        leaves a folder the next commit removes."""
+        gen = self.root / f"gen-{time.time_ns():020d}"
+        gen.mkdir(parents=True)
+        return gen
+
+    @staticmethod
+    def write_staged(staging: Path, name: str, df: pd.DataFrame) -> None:
+        write_atomic(staging / f"{name}.parquet", _parquet_bytes(df))
+
+    def commit(self, tables: dict[str, pd.DataFrame], meta: dict, *, staged: Path | None = None,
+               staged_names=()) -> None:
+        """Write every table into a new generation (or the staging folder, which already
+        holds the tables staged_names), then switch meta.json to it. The
         generation it replaces is kept until the next commit: a reader that read meta.json
         just before the switch (another dashboard session) can still open its tables."""
-        gen = f"gen-{time.time_ns():020d}"
+        gen = staged.name if staged is not None else f"gen-{time.time_ns():020d}"
         try:
             previous = self.meta().get("generation", "")
         except StoreError:
             previous = ""
         for name, df in tables.items():
             write_atomic(self.root / gen / f"{name}.parquet", _parquet_bytes(df))
-        self.write_meta({**meta, "generation": gen, "tables": sorted(tables)})
+        self.write_meta({**meta, "generation": gen, "tables": sorted(set(tables) | set(staged_names))})
         for old in self.root.glob("gen-*"):
             if old.name not in (gen, previous) and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)

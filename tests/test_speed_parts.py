@@ -89,3 +89,40 @@ def test_entity_types_names_and_aliases_follow_the_vote_rules():
     assert list(entities["entity_id"]) == list(range(len(entities)))
     assert list(entities["mentions"]) == sorted(entities["mentions"], reverse=True)
     assert set(mentions["entity"]) == set(entities["name"])
+
+
+def test_a_staged_build_writes_the_same_tables_and_a_failed_stage_changes_nothing(tmp_path, seeds_store, monkeypatch):
+    """A large corpus is built one process per stage (pipeline._build_staged); forced here
+    on the seeds. Same tables as the in-process build; a stage that fails leaves the
+    store as it was, and the next build removes the half-written generation."""
+    from analysis import pipeline
+
+    monkeypatch.setattr(pipeline, "STAGED_FROM_BYTES", 0)
+    staged = build([str(SEEDS)], store_dir=tmp_path / "staged", progress=False, extras=extras.run)
+    assert "analysis: topics passages" in staged.timings and "core tables" in staged.timings
+    a, b = _tables(staged.store), _tables(seeds_store.store)
+    assert a.keys() == b.keys()
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], obj=name)
+    before = staged.store.meta()
+
+    real = extras.run_stage
+
+    def failing(name, tables, **kw):
+        if name == "stories":
+            raise RuntimeError("stories failed on purpose")
+        return real(name, tables, **kw)
+
+    monkeypatch.setattr(extras, "run_stage", failing)
+    (tmp_path / "more").mkdir()
+    corpus = [str(SEEDS), str(tmp_path / "more")]
+    (tmp_path / "more" / "extra.txt").write_text("NATO met in Brussels.\n\nThe Taliban spoke in Kabul.\n")
+    with pytest.raises(RuntimeError, match="stories failed on purpose"):
+        build(corpus, store_dir=tmp_path / "staged", progress=False, extras=extras.run)
+    assert staged.store.meta() == before and staged.store.problems() == []
+    assert len(list((tmp_path / "staged").glob("gen-*"))) == 2      # the current one and the failed one
+    monkeypatch.setattr(extras, "run_stage", real)
+    again = build(corpus, store_dir=tmp_path / "staged", progress=False, extras=extras.run)
+    assert again.store.meta()["articles"] == 6
+    gens = sorted(p.name for p in (tmp_path / "staged").glob("gen-*"))
+    assert gens == sorted({before["generation"], again.store.meta()["generation"]})
