@@ -63,6 +63,44 @@ def run_ner(texts: Iterable[tuple[str, str]], *, model: str | None = None, n_pro
             yield key, doc_records(nlp(text))
         return
     nlp = load_model(model)
-    pairs = ((text, key) for key, text in texts)
-    for doc, key in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
-        yield key, doc_records(doc)
+    if n_process <= 1:
+        pairs = ((text, key) for key, text in texts)
+        for doc, key in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            yield key, doc_records(doc)
+        return
+    # Forked workers that inherit the loaded model, take a few texts at a time and send back
+    # only the records: spaCy's own n_process sends every Doc back serialised and rebuilds it
+    # here, which made the same pass ~10% slower on two cores.
+    import multiprocessing as mp
+
+    global _WORKER_NLP
+    _WORKER_NLP = (nlp, batch_size)
+    chunks = _chunks(texts, WORKER_CHUNK)
+    try:
+        with mp.get_context("fork").Pool(n_process) as pool:
+            for keys, records in pool.imap(_chunk_records, chunks):
+                yield from zip(keys, records)
+    finally:
+        _WORKER_NLP = None
+
+
+WORKER_CHUNK = 4      # texts per task: small tasks keep both workers busy to the end
+_WORKER_NLP = None    # (model, batch size), set before the workers are forked
+
+
+def _chunks(pairs: Iterable[tuple[str, str]], size: int):
+    keys, texts = [], []
+    for key, text in pairs:
+        keys.append(key)
+        texts.append(text)
+        if len(keys) == size:
+            yield keys, texts
+            keys, texts = [], []
+    if keys:
+        yield keys, texts
+
+
+def _chunk_records(chunk: tuple[list, list]) -> tuple[list, list[dict]]:
+    nlp, batch_size = _WORKER_NLP
+    keys, texts = chunk
+    return keys, [doc_records(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]

@@ -9,6 +9,7 @@ Pure functions: DataFrames in, DataFrames out; the analyzer is loaded once per p
 """
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
@@ -57,7 +58,10 @@ def _score_unique(texts, n_jobs: int) -> np.ndarray:
         size = -(-len(uniques) // (n_jobs * 4))
         _SHARED = uniques
         try:
-            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("fork")) as pool:
+            # niced: when the build runs another analysis beside this one (the passage topics, the
+            # longer of the two), the scoring yields the cores to it rather than slowing it down
+            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("fork"),
+                                     initializer=os.nice, initargs=(5,)) as pool:
                 scores = [s for part in pool.map(_score_range, [(i, i + size) for i in range(0, len(uniques), size)])
                           for s in part]
         finally:

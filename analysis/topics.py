@@ -105,7 +105,7 @@ def choose_k(embedding: np.ndarray, tfidf, *, n_topics: int | None, random_state
     of the LSA embedding of a fixed sample of the units (the silhouette on the LSA
     embedding itself grows with k when there are few units)."""
     n = len(embedding)
-    pool = np.sort(np.unique(np.round(embedding, 6), axis=0, return_index=True)[1])
+    pool = distinct_rows(embedding)
     distinct = len(pool)   # duplicate texts would reward splitting into copies
     empty = pd.DataFrame({"k": pd.Series(dtype=int), "silhouette": pd.Series(dtype=float)})
     if n_topics is not None:
@@ -130,6 +130,19 @@ def choose_k(embedding: np.ndarray, tfidf, *, n_topics: int | None, random_state
     selection = pd.DataFrame({"k": candidates, "silhouette": np.round(scores, 4)})
     best = int(selection.sort_values(["silhouette", "k"], ascending=[False, True]).iloc[0]["k"])
     return best, selection, f"best silhouette of {len(candidates)} candidates on {len(sample)} units"
+
+
+def distinct_rows(embedding: np.ndarray, decimals: int = 6, chunk: int = 50_000) -> np.ndarray:
+    """The sorted positions of the first row of each distinct row (rounded to `decimals`):
+    np.unique(np.round(embedding), axis=0)'s first indices, from a 64-bit hash of each row
+    computed chunk by chunk (np.unique copied and sorted the whole matrix: 2 GB more at
+    900k passages)."""
+    hashes = [pd.util.hash_pandas_object(pd.DataFrame(np.round(embedding[lo:lo + chunk], decimals) + 0.0),
+                                         index=False).to_numpy()
+              for lo in range(0, len(embedding), chunk)]   # + 0.0: -0.0 and 0.0 are one value
+    if not hashes:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(~pd.Series(np.concatenate(hashes)).duplicated().to_numpy())
 
 
 def cluster(embedding: np.ndarray, k: int, *, random_state: int = 0, n_init: int | None = None):
@@ -260,10 +273,11 @@ def map_coords(embedding: np.ndarray) -> dict[str, np.ndarray]:
     n = len(embedding)
     xy = np.zeros((n, 2))
     if n > 1 and embedding.shape[1] > 0:
-        centred = embedding - embedding.mean(axis=0)
-        _, _, vt = np.linalg.svd(centred[:20_000], full_matrices=False)
+        mean = embedding.mean(axis=0)
+        _, _, vt = np.linalg.svd(embedding[:20_000] - mean, full_matrices=False)
         vt = vt[:2] * np.sign(vt[np.arange(min(2, len(vt)))[:, None], np.abs(vt[:2]).argmax(axis=1)[:, None]])
-        xy[:, :vt.shape[0]] = centred @ vt.T
+        for lo in range(0, n, 100_000):   # centred block by block, not a second copy of the embedding
+            xy[lo:lo + 100_000, :vt.shape[0]] = (embedding[lo:lo + 100_000] - mean) @ vt.T
     return {"x": np.round(xy[:, 0], 6), "y": np.round(xy[:, 1], 6)}
 
 

@@ -126,3 +126,16 @@ def test_a_staged_build_writes_the_same_tables_and_a_failed_stage_changes_nothin
     assert again.store.meta()["articles"] == 6
     gens = sorted(p.name for p in (tmp_path / "staged").glob("gen-*"))
     assert gens == sorted({before["generation"], again.store.meta()["generation"]})
+
+
+def test_ner_in_two_worker_processes_gives_the_records_of_one_process_in_input_order():
+    from analysis.nlp import run_ner
+    from analysis.pipeline import read_articles
+
+    articles, _ = read_articles([str(SEEDS)])
+    pairs = list(zip(articles["hash"], articles["text"])) * 2          # 10 texts: several worker tasks
+    pairs = [(f"{k}-{i}", t) for i, (k, t) in enumerate(pairs)]
+    two = list(run_ner(pairs, n_process=2))
+    one = list(run_ner(pairs, n_process=1))
+    assert [k for k, _ in two] == [k for k, _ in pairs]
+    assert two == one and sum(len(r["ents"]) for _, r in two) > 100
