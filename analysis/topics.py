@@ -9,6 +9,8 @@ not depend on the order of the rows. Pure functions: DataFrames in, DataFrames o
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -41,6 +43,8 @@ def fit_topics(articles: pd.DataFrame, passages: pd.DataFrame, mentions: pd.Data
     texts = _texts_with_entities(units, ments)
     vec = fit_vectors(texts, entity_names=ments["entity"].unique(), random_state=random_state,
                       n_components=lsa_dims(len(units)))
+    del texts                 # ~300 MB of strings at 900k passages, not needed from here on
+    vec = dataclasses.replace(vec, counts=None)   # nor the raw counts (the topics read the TF-IDF)
     k, selection, reason = choose_k(vec.embedding, vec.tfidf, n_topics=n_topics,
                                      random_state=random_state)
     labels = cluster(vec.embedding, k, random_state=random_state)
