@@ -24,14 +24,26 @@ def topic_tables(tables: dict[str, pd.DataFrame], *, n_topics: int | None,
     for level in ("articles", "passages"):
         res = (fitted or {}).get(level) or fit_topics(tables["articles"], tables["passages"], tables["mentions"],
                                                       level=level, n_topics=n_topics if level == "articles" else None)
-        out[f"topics_{level}"] = res["topics"]
-        out["article_topics" if level == "articles" else "passage_topics"] = res["assignments"]
-        out[f"topic_selection_{level}"] = res["selection"]
-        maps.append(res["coords"].assign(level=level))
-        info.append({k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in res["info"].items()})
-    out["doc_map"] = pd.concat(maps, ignore_index=True)
-    out["topic_info"] = pd.DataFrame(info)
+        level_tables, coords, level_info = topic_level_tables(res, level)
+        out.update(level_tables)
+        maps.append(coords)
+        info.append(level_info)
+    out.update(topic_map_tables(maps, info))
     return out
+
+
+def topic_level_tables(res: dict, level: str) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict]:
+    """One level's fit_topics result as its store tables, its part of the document map and
+    its row of topic_info (topic_map_tables joins the two levels' parts)."""
+    tables = {f"topics_{level}": res["topics"],
+              "article_topics" if level == "articles" else "passage_topics": res["assignments"],
+              f"topic_selection_{level}": res["selection"]}
+    info = {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in res["info"].items()}
+    return tables, res["coords"].assign(level=level), info
+
+
+def topic_map_tables(maps: list[pd.DataFrame], info: list[dict]) -> dict[str, pd.DataFrame]:
+    return {"doc_map": pd.concat(maps, ignore_index=True), "topic_info": pd.DataFrame(info)}
 
 
 # Up to this much article text, the passage topics (the longest analysis) run in a second

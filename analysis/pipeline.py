@@ -182,25 +182,47 @@ def _build_staged(paths, store, *, t0, files, signature, errors, manifest, rules
     result.timings.update(core["timings"])
     names = list(core["names"])
     tables = {name: pd.read_parquet(staging / f"{name}.parquet") for name in names}
-    fitted = {}
+    infos = {}
     for stage in X.STAGES if with_analyses else ():
         t = time.perf_counter()
-        out = X.Forked(X.run_stage, stage, tables, n_topics=n_topics, rules=rules, retry=False, alone=True).result()
+        done = X.Forked(_analysis_stage, stage, tables, staging, n_topics=n_topics, rules=rules,
+                        retry=False, alone=True).result()
+        names += done["names"]
+        if "info" in done:
+            infos[done["level"]] = done["info"]
         result.timings[f"analysis: {stage}"] = time.perf_counter() - t
-        if stage.startswith("topics "):
-            fitted[stage.split()[1]] = out
-            if len(fitted) < 2:
-                continue
-            out, fitted = X.topic_tables(tables, n_topics=n_topics, fitted=fitted), {}
-        for name, df in out.items():
+    if infos:   # the document map and topic_info join the two topic levels
+        parts = {level: staging / f"_doc_map_{level}.parquet" for level in ("articles", "passages")}
+        joined = X.topic_map_tables([pd.read_parquet(parts[level]) for level in parts],
+                                    [infos[level] for level in parts])
+        for name, df in joined.items():
             store.write_staged(staging, name, df)
             names.append(name)
-        del out
+        for part in parts.values():
+            part.unlink()
     result.timings["analysis"] = time.perf_counter() - t0 - result.timings["read"] - result.timings["ner"]
     store.commit({}, _meta(paths, model, len(tables["articles"]), result.errors, result.analysed, signature, files),
                  staged=staging, staged_names=names)
     result.timings["total"] = time.perf_counter() - t0
     return result
+
+
+def _analysis_stage(stage: str, tables: dict, staging: Path, *, n_topics, rules) -> dict:
+    """One analysis in a child process of _build_staged: its tables go straight to the staging
+    folder (sending them back would copy them into the parent); returns their names. A
+    topic level also leaves its part of the document map and returns its topic_info row."""
+    from analysis import extras as X
+
+    out = X.run_stage(stage, tables, n_topics=n_topics, rules=rules)
+    done = {}
+    if stage.startswith("topics "):
+        level = stage.split()[1]
+        out, coords, info = X.topic_level_tables(out, level)
+        Store.write_staged(staging, f"_doc_map_{level}", coords)
+        done = {"level": level, "info": info}
+    for name, df in out.items():
+        Store.write_staged(staging, name, df)
+    return {**done, "names": list(out)}
 
 
 def _core_stage(paths, staging, *, mapping, manifest, rules, model, n_process, batch_size, progress, naive,
