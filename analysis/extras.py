@@ -58,34 +58,23 @@ def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=(
     (same results: every analysis is a pure function of the tables)."""
     from threadpoolctl import threadpool_limits
 
-    from analysis.entity_clusters import entity_cluster_tables
-    from analysis.places import place_tables
-    from analysis.topics import fit_topics
-
+    stage = lambda name: run_stage(name, tables, n_topics=n_topics, rules=rules)  # noqa: E731
     forked = None
     if jobs > 1 and int(tables["articles"]["text"].str.len().sum()) <= PARALLEL_MAX_CHARS:
-        forked = Forked(fit_topics, tables["articles"], tables["passages"], tables["mentions"], level="passages")
+        forked = Forked(stage, "topics passages")
     # two processes on two cores: each keeps its numeric libraries to one thread
     with threadpool_limits(1) if forked else contextlib.nullcontext():
-        fitted = {}
-        if forked:   # the article topics here meanwhile; the other analyses do not read topics
-            fitted["articles"] = fit_topics(tables["articles"], tables["passages"], tables["mentions"],
-                                            level="articles", n_topics=n_topics)
-        else:
-            fitted = topic_tables(tables, n_topics=n_topics)
+        fitted = {"articles": stage("topics articles")}
+        if not forked:
+            fitted["passages"] = stage("topics passages")
         release_memory()
-        rest = entity_cluster_tables(tables["mentions"], tables["articles"])
-        release_memory()
-        rest.update(source_tables(tables))
-        release_memory()
-        rest.update(story_tables(tables))
-        release_memory()
-        rest.update(place_tables(tables, rules))
+        rest = {}
+        for name in ("entity clusters", "sources", "stories", "places"):   # none of them reads the topics
+            rest.update(stage(name))
+            release_memory()
         if forked:
             fitted["passages"] = forked.result()
-            out = topic_tables(tables, n_topics=n_topics, fitted=fitted)
-        else:
-            out = fitted
+    out = topic_tables(tables, n_topics=n_topics, fitted=fitted)
     out.update(rest)
     return out
 

@@ -138,23 +138,16 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
                              manifest=manifest, rules=rules, model=model, n_process=n_process,
                              batch_size=batch_size, mapping=mapping, progress=progress, n_topics=n_topics,
                              with_analyses=extras is not None, naive=naive, scheduler=scheduler)
-    articles, read_errors = read_articles(paths, mapping=mapping, manifest=manifest)
-    errors += read_errors
-    result = BuildResult(store, errors)
+    tables, core = core_tables(paths, mapping=mapping, manifest=manifest, rules=rules, model=model,
+                               n_process=n_process, batch_size=batch_size, progress=progress, naive=naive,
+                               scheduler=scheduler)
+    result = BuildResult(store, errors + core["errors"], list(core["messages"]), core["analysed"])
     timings = result.timings
-    timings["read"] = time.perf_counter() - t0
-    cache = NerCache(config.ner_cache_dir(model))
-    small = len(articles) < 200
-    result.analysed = analyse_new(articles, cache, model=model, n_process=1 if small else n_process,
-                                  batch_size=batch_size, progress=progress, naive=naive,
-                                  scheduler=scheduler)
-    timings["ner"] = time.perf_counter() - t0 - timings["read"]
-    tables = assemble(articles, cache.load(set(articles["hash"])), rules=rules)
-    result.messages += cache.messages
+    timings.update(core["timings"])
     if extras is not None:
         tables.update(extras(tables, n_topics=n_topics, rules=rules, jobs=n_process))
     timings["analysis"] = time.perf_counter() - t0 - timings["read"] - timings["ner"]
-    store.commit(tables, _meta(paths, model, len(articles), errors, result.analysed, signature, files))
+    store.commit(tables, _meta(paths, model, len(tables["articles"]), result.errors, result.analysed, signature, files))
     timings["total"] = time.perf_counter() - t0
     return result
 
@@ -225,25 +218,32 @@ def _analysis_stage(stage: str, tables: dict, staging: Path, *, n_topics, rules)
     return {**done, "names": list(out)}
 
 
-def _core_stage(paths, staging, *, mapping, manifest, rules, model, n_process, batch_size, progress, naive,
-                scheduler) -> dict:
-    """Read, NER (what is not cached), the core tables into the staging folder (in a child
-    process of _build_staged). Returns what the parent needs besides the tables."""
+def core_tables(paths, *, mapping, manifest, rules, model, n_process, batch_size, progress, naive,
+                scheduler) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Read, NER (what is not cached yet), the core tables. Returns them and what the build
+    reports: read errors, cache messages, articles analysed now, seconds per step."""
     t0 = time.perf_counter()
     articles, errors = read_articles(paths, mapping=mapping, manifest=manifest)
     timings = {"read": time.perf_counter() - t0}
     cache = NerCache(config.ner_cache_dir(model))
-    analysed = analyse_new(articles, cache, model=model, n_process=1 if len(articles) < 200 else n_process,
+    small = len(articles) < 200
+    analysed = analyse_new(articles, cache, model=model, n_process=1 if small else n_process,
                            batch_size=batch_size, progress=progress, naive=naive, scheduler=scheduler)
     timings["ner"] = time.perf_counter() - t0 - timings["read"]
     tables = assemble(articles, cache.load(set(articles["hash"])), rules=rules)
-    del articles
+    return tables, {"errors": errors, "messages": cache.messages, "analysed": analysed, "timings": timings}
+
+
+def _core_stage(paths, staging, **kw) -> dict:
+    """core_tables in a child process of _build_staged: the tables go to the staging folder;
+    returns what the parent needs besides them."""
+    t0 = time.perf_counter()
+    tables, core = core_tables(paths, **kw)
     names = list(tables)
     for name in names:
         Store.write_staged(staging, name, tables.pop(name))
-    timings["core tables"] = time.perf_counter() - t0 - timings["read"] - timings["ner"]
-    return {"errors": errors, "messages": cache.messages, "analysed": analysed, "timings": timings,
-            "names": names}
+    core["timings"]["core tables"] = time.perf_counter() - t0 - core["timings"]["read"] - core["timings"]["ner"]
+    return {**core, "names": names}
 
 
 def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str, pd.DataFrame]:
