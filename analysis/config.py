@@ -8,7 +8,24 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-MAX_FILE_BYTES = int(os.environ.get("NEWS_MAX_FILE_BYTES", 200_000_000))
+
+
+def env_int(name: str, default: int) -> int:
+    """An integer setting from the environment; a value that is not a whole number is
+    reported on stderr (naming the variable) and the default is used."""
+    raw = os.environ.get(name, "").strip().replace("_", "")
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        import sys
+
+        print(f"{name}={os.environ[name]!r} is not a whole number: using {default}", file=sys.stderr)
+        return default
+
+
+MAX_FILE_BYTES = env_int("NEWS_MAX_FILE_BYTES", 200_000_000)
 
 
 def data_dir() -> Path:

@@ -11,6 +11,7 @@ import os
 
 import pandas as pd
 
+from analysis import config
 from analysis.store import Store
 
 
@@ -49,7 +50,7 @@ def topic_map_tables(maps: list[pd.DataFrame], info: list[dict]) -> dict[str, pd
 # Up to this much article text, the passage topics (the longest analysis) run in a second
 # process while this one does the rest: both copies fit in memory many times over. Above
 # it (the 37k corpus: 220M characters), one analysis after the other keeps the peak low.
-PARALLEL_MAX_CHARS = int(os.environ.get("NEWS_PARALLEL_MAX_CHARS", 30_000_000))
+PARALLEL_MAX_CHARS = config.env_int("NEWS_PARALLEL_MAX_CHARS", 30_000_000)
 
 
 def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=(), jobs: int = 1) -> dict[str, pd.DataFrame]:

@@ -6,7 +6,6 @@ them together, shows progress and writes the store.
 from __future__ import annotations
 
 import gc
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -24,11 +23,11 @@ from analysis.store import NerCache, Store
 from analysis.userfiles import ALIASES, MANIFEST, read_aliases, read_manifest, side_file
 
 NER_ROUND = 4000       # articles per round of NER worker processes
-FLUSH_EVERY = int(os.environ.get("NEWS_FLUSH_EVERY", 256))  # articles per NER cache part: at most this much work is lost to a kill
+FLUSH_EVERY = config.env_int("NEWS_FLUSH_EVERY", 256)  # articles per NER cache part: at most this much work is lost to a kill
 # From this many bytes of input files (the 37k corpus: 90 MB of gzip), a build runs in
 # stages, each in its own process (_build_staged): peak memory is the core tables plus
 # one analysis, not everything every step left behind.
-STAGED_FROM_BYTES = int(os.environ.get("NEWS_STAGED_FROM_BYTES", 20_000_000))
+STAGED_FROM_BYTES = config.env_int("NEWS_STAGED_FROM_BYTES", 20_000_000)
 
 
 @dataclass

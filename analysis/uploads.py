@@ -35,7 +35,7 @@ from analysis import config
 from analysis.encoding import GZIP_MAGIC, bom_encoding
 
 ALLOWED_UPLOADS = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv")
-MAX_UPLOAD_BYTES = int(os.environ.get("NEWS_MAX_UPLOAD_BYTES", 50_000_000))
+MAX_UPLOAD_BYTES = config.env_int("NEWS_MAX_UPLOAD_BYTES", 50_000_000)
 MAX_FILES = 200
 MAX_STEM = 100
 SIDE_FILES = ("manifest.csv", "aliases.csv", "aliases.json", "aliases.yaml", "aliases.yml")

@@ -139,3 +139,15 @@ def test_ner_in_two_worker_processes_gives_the_records_of_one_process_in_input_o
     one = list(run_ner(pairs, n_process=1))
     assert [k for k, _ in two] == [k for k, _ in pairs]
     assert two == one and sum(len(r["ents"]) for _, r in two) > 100
+
+
+def test_a_setting_that_is_not_a_number_is_named_and_the_default_used(monkeypatch, capsys):
+    from analysis import config
+
+    monkeypatch.setenv("NEWS_STAGED_FROM_BYTES", "lots")
+    assert config.env_int("NEWS_STAGED_FROM_BYTES", 20_000_000) == 20_000_000
+    assert "NEWS_STAGED_FROM_BYTES='lots' is not a whole number: using 20000000" in capsys.readouterr().err
+    monkeypatch.setenv("NEWS_STAGED_FROM_BYTES", " 5_000 ")
+    assert config.env_int("NEWS_STAGED_FROM_BYTES", 20_000_000) == 5000
+    monkeypatch.delenv("NEWS_STAGED_FROM_BYTES")
+    assert config.env_int("NEWS_STAGED_FROM_BYTES", 7) == 7
