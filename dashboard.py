@@ -9,13 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
-from analysis.dashboard_data import corpus_paths, outlet_order
-from analysis.figures_views import View
-from analysis.filters import UNKNOWN, Filters, describe
-from analysis.dashboard_data import store_generation
-from pages._ui import load_corpus
+from analysis.build.corpus import corpus_paths, ensure_store, store_generation
+from analysis.views.charts import View
+from analysis.views.corpus import Corpus, outlet_order
+from analysis.views.filters import UNKNOWN, Filters, describe
 
 FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "ptopic", "q")
 
@@ -23,6 +23,21 @@ FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "ptopic
 def cli_paths() -> list[str]:
     """PATHs after `streamlit run dashboard.py --` (not a test runner's arguments)."""
     return sys.argv[1:] if Path(sys.argv[0]).name == "dashboard.py" else []
+
+
+@st.cache_resource(show_spinner="Opening the corpus (new or changed files are analysed first)…", max_entries=2)
+def load_corpus(paths: tuple[str, ...], generation: str = "") -> tuple[Corpus, list[str]]:
+    """One Corpus per process, corpus and store generation (a rebuild, here or by the
+    command line, makes a new generation, so the next run loads the new tables). Building
+    a new or changed corpus first is the frame's decision, made here."""
+    for attempt in range(3):
+        store, messages = ensure_store(list(paths))
+        try:
+            return Corpus(store, list(paths)), messages
+        except (OSError, duckdb.IOException):
+            if attempt == 2:
+                raise
+            time.sleep(0.5)  # builds switched generations twice while this one opened: open the new one
 
 
 def date_filter(corpus) -> tuple[dt.date | None, dt.date | None, bool]:
@@ -134,7 +149,7 @@ def main() -> None:
     counter.html(f'<div class="n-of-N-side">{st.session_state["_header"]}</div>')
     t1 = time.perf_counter()
     page.run()
-    if os.environ.get("NEWS_TIMING"):  # server-side seconds per run: frame (filters) and page
+    if os.environ.get("NEWS_TIMINGS"):  # server-side seconds per run: frame (filters) and page
         print(f"timing {page.title}: frame {t1 - t0:.3f} s, page {time.perf_counter() - t1:.3f} s",
               file=sys.stderr, flush=True)
 

@@ -8,11 +8,16 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 
-from analysis import config
+from analysis.build import stages
+from analysis.build.pipeline import build
+from analysis.build.report import build_report
+from analysis.export import export_view
+from analysis.views.filters import Filters
 
 
 def _mapping(items: list[str]) -> dict[str, str] | None:
@@ -75,10 +80,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _export_filters(args):
-    import datetime as dt
-
-    from analysis.filters import Filters
-
     def day(value, flag):
         try:
             return dt.date.fromisoformat(value) if value else None
@@ -91,12 +92,9 @@ def _export_filters(args):
 
 
 def _run_build(args):
-    from analysis import extras
-    from analysis.pipeline import build
-
     result = build(args.paths, store_dir=args.store, model=args.model, n_process=args.jobs,
                    batch_size=args.batch_size, mapping=_mapping(args.map), progress=not args.quiet,
-                   n_topics=args.topics, extras=extras.run, scheduler=args.scheduler,
+                   n_topics=args.topics, extras=stages.run, scheduler=args.scheduler,
                    naive=args.naive_baseline)
     for err in result.errors:
         print(f"error: {err}", file=sys.stderr)
@@ -112,8 +110,6 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("NEWS_TIMINGS"):   # benchmarks: seconds per stage, one JSON line on stderr
         print("timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}), file=sys.stderr)
     if args.command == "export":
-        from analysis.export import export_view
-
         formats = [f.strip() for f in args.formats.split(",") if f.strip()]
         try:
             written = export_view(result.store, _export_filters(args), args.out, formats=formats)
@@ -125,8 +121,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} articles ({result.analysed} analysed now, the rest from cache), "
               f"{len(result.errors)} errors, {t['total']:.1f} s -> {result.store.root}", file=sys.stderr)
     else:
-        from analysis.report import build_report
-
         report = build_report(result.store)
         if args.format == "json":
             json.dump(report, sys.stdout, ensure_ascii=False, indent=1)

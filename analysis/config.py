@@ -8,6 +8,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+GEO_FILE = REPO / "static" / "geo" / "countries-110m.geojson"   # country outlines (offline maps)
+UNKNOWN = "(unknown)"   # the outlet of an article whose outlet is unknown, as filters and charts show it
 
 
 def env_int(name: str, default: int) -> int:

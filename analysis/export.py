@@ -15,8 +15,16 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from analysis.filters import Filters, describe
-from analysis.store import Store
+from analysis.build.store import Store
+from analysis.views.charts import Chart, View
+from analysis.views.corpus import Corpus
+from analysis.views.entities import entities_charts, entity_cluster_charts
+from analysis.views.filters import Filters, describe
+from analysis.views.overview import overview_charts
+from analysis.views.places import places_charts
+from analysis.views.sources import sources_charts
+from analysis.views.stories import stories_charts
+from analysis.views.topics import topics_charts
 
 FORMATS = ("png", "svg", "html", "csv")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html", "csv": "text/csv",
@@ -93,7 +101,7 @@ def csv_bytes(table) -> bytes:
 
 
 def chart_bytes(chart, fmt: str) -> bytes:
-    """One export of a chart (a figures_views.Chart)."""
+    """One export of a chart (a views.charts.Chart)."""
     if fmt in ("png", "svg"):
         return image_bytes(chart.figure, fmt)
     if fmt == "html":
@@ -125,20 +133,11 @@ def zip_bytes(charts, filters_txt: str, *, formats=FORMATS) -> bytes:
     return buf.getvalue()
 
 
-def view_charts(view):
+def view_charts(view: View) -> list[Chart]:
     """Every chart of every page for a view (the 'export all' of the command line)."""
-    from analysis.figures_places import places_charts
-    from analysis.figures_sources import sources_charts
-    from analysis.figures_stories import stories_charts
-    from analysis.figures_topics import topics_charts
-    from analysis.figures_views import Chart, entities_charts, entity_cluster_charts, overview_charts
-    from analysis.places import place_mentions, places_for_store
-
     items = overview_charts(view) + entities_charts(view) + entity_cluster_charts(view)
     items += topics_charts(view, "articles") + topics_charts(view, "passages") + sources_charts(view)
-    places, mentions = places_for_store(view.corpus.store)
-    pm = place_mentions(places, mentions, view.corpus.store.read("articles", columns=["id", "source", "month"]))
-    items += places_charts(view, places, pm) + stories_charts(view)
+    items += places_charts(view) + stories_charts(view)
     charts, seen = [], set()
     for chart in items:
         if isinstance(chart, Chart) and chart.key not in seen:
@@ -149,9 +148,6 @@ def view_charts(view):
 
 def export_view(store: Store, filters: Filters, out_dir: str | Path, *, formats=FORMATS) -> list[Path]:
     """Write every chart of the dashboard for these filters to out_dir; returns the files."""
-    from analysis.dashboard_data import Corpus
-    from analysis.figures_views import View
-
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ValueError(f"unknown export format(s) {', '.join(bad)} (use {', '.join(FORMATS)})")

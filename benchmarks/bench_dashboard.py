@@ -35,7 +35,7 @@ from benchmarks._doc import machine, table, write_section  # noqa: E402
 
 def random_filters(corpus, rng: random.Random, n: int):
     """n filter states a user might set: outlets, a date range, an entity, a topic, text."""
-    from analysis.filters import Filters
+    from analysis.views.filters import Filters
 
     arts = corpus.articles
     outlets = arts["outlet"].value_counts().index[:30].tolist()
@@ -64,25 +64,21 @@ def random_filters(corpus, rng: random.Random, n: int):
 
 def page_functions(corpus):
     """page name -> function(view) that builds that page's charts, as the page does."""
-    from analysis.figures_sources import sources_charts
-    from analysis.figures_topics import topics_charts
-    from analysis.figures_views import entities_charts, entity_cluster_charts, overview_charts
+    from analysis.views.sources import sources_charts
+    from analysis.views.topics import topics_charts
+    from analysis.views.entities import entities_charts, entity_cluster_charts
+    from analysis.views.overview import overview_charts
 
     pages = {"overview": overview_charts,
              "entities": lambda v: entities_charts(v) + entity_cluster_charts(v),
              "topics": topics_charts,
              "sources": sources_charts}
-    try:
-        from analysis.figures_places import places_charts
-        from analysis.places import place_mentions, places_for_store
+    from analysis.views.places import places_charts
 
-        places, mentions = places_for_store(corpus.store)
-        pm = place_mentions(places, mentions, corpus.store.read("articles", columns=["id", "source", "month"]))
-        pages["places"] = lambda v: places_charts(v, places, pm)
-    except Exception as exc:  # noqa: BLE001 - a page the corpus cannot show is reported, not fatal
-        print(f"places page skipped: {exc}", file=sys.stderr)
+    if corpus.places is not None:
+        pages["places"] = places_charts
     try:
-        from analysis.figures_stories import stories_charts
+        from analysis.views.stories import stories_charts
 
         if corpus.table("stories") is not None:
             pages["stories"] = stories_charts
@@ -92,13 +88,13 @@ def page_functions(corpus):
 
 
 def in_process(paths: list[str], changes: int, seed: int, store_dir: str | None = None) -> tuple[list[dict], dict]:
-    from analysis.dashboard_data import Corpus
-    from analysis.figures_views import View
-    from analysis.pipeline import ensure_built
+    from analysis.views.corpus import Corpus
+    from analysis.views.charts import View
+    from analysis.build.pipeline import ensure_built
     from analysis import config
 
     if store_dir:   # an existing store as it is (never rebuilt, even when its inputs changed)
-        from analysis.store import Store
+        from analysis.build.store import Store
 
         store = Store(store_dir)
         if store.problems():

@@ -70,7 +70,7 @@ def timed(cmd: list[str], env_cache: Path, log: Path | None = None) -> dict:
 
 BARE = """
 import sys, time, pandas as pd, glob
-from analysis.nlp import load_model
+from analysis.entities.ner import load_model
 texts = pd.read_parquet(glob.glob(sys.argv[1] + '/gen-*/articles.parquet')[0])['text'].tolist()
 nlp = load_model()
 t = time.perf_counter()

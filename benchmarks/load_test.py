@@ -116,8 +116,8 @@ class PeakRSS(threading.Thread):
 def linked_data_dir(corpus: list[str], store: Path) -> Path:
     """A temporary NEWS_DATA whose store for CORPUS is a symlink to an existing store, after
     checking that the dashboard will open it as it is (sound, same inputs): never rebuilt."""
-    from analysis.pipeline import inputs_signature
-    from analysis.store import Store
+    from analysis.build.pipeline import inputs_signature
+    from analysis.build.store import Store
 
     s = Store(store)
     problems = s.problems()
@@ -145,7 +145,7 @@ def linked_data_dir(corpus: list[str], store: Path) -> Path:
 
 def corpus_facts(store_dir: Path) -> tuple[list[str], list[str], int]:
     """The 15 biggest outlets, the months with articles, and the article count."""
-    from analysis.store import Store
+    from analysis.build.store import Store
 
     arts = Store(store_dir).read("articles", columns=["source", "published"])
     outlets = arts["source"].dropna().value_counts().head(15).index.tolist()
@@ -263,7 +263,7 @@ def summarise(results: list[dict]) -> list[dict]:
 
 
 def server_times(log: Path, offset: int) -> list[tuple[str, float]]:
-    """(page, seconds) of every script run after ``offset`` ($NEWS_TIMING lines of dashboard.py)."""
+    """(page, seconds) of every script run after ``offset`` ($NEWS_TIMINGS lines of dashboard.py)."""
     import re
 
     with open(log, "rb") as fh:
@@ -304,7 +304,7 @@ def main() -> None:
         url, pid = args.url.rstrip("/"), args.pid
     else:
         log = Path(tempfile.gettempdir()) / "news-load-dashboard.log"
-        proc, url = start_server(args.corpus, {**env, "NEWS_TIMING": "1"}, log)
+        proc, url = start_server(args.corpus, {**env, "NEWS_TIMINGS": "1"}, log)
         pid = proc.pid
         print(f"dashboard at {url} (log: {log})", file=sys.stderr)
     log_offset, load_before = 0, os.getloadavg()[0]
@@ -357,7 +357,7 @@ def main() -> None:
                       "end of the rerun it causes (script state back to 'notRunning', the page's title and "
                       "header drawn); charts finish drawing in the browser after that. 'open' is a session's "
                       "first page load (a new Streamlit session). 'server time per run' is what the server "
-                      "spent in the script ($NEWS_TIMING), the rest is queueing, transfer and the browsers "
+                      "spent in the script ($NEWS_TIMINGS), the rest is queueing, transfer and the browsers "
                       "(all on the same cores)."])
     if errors:
         md += "\n\nErrors (first 10):\n\n" + "\n".join(f"- {e}" for e in errors[:10])

@@ -35,7 +35,7 @@ from sklearn.preprocessing import normalize  # noqa: E402
 
 from analysis import stories as S  # noqa: E402
 from benchmarks._doc import allsides_records, machine, table, write_section  # noqa: E402
-from analysis.vectors import STOP_WORDS  # noqa: E402
+from analysis.topics.vectors import STOP_WORDS  # noqa: E402
 
 # Each list is one story (by hand); an article of a labelled cell in no list is a story alone.
 LABELS = [

@@ -27,8 +27,8 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.metrics import normalized_mutual_info_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analysis.topics import fit_topics, top_terms, topic_term_scores  # noqa: E402
-from analysis.vectors import fit_vectors  # noqa: E402
+from analysis.topics.fit import fit_topics, top_terms, topic_term_scores  # noqa: E402
+from analysis.topics.vectors import fit_vectors  # noqa: E402
 from benchmarks._doc import allsides_records  # noqa: E402
 
 

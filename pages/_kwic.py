@@ -6,9 +6,9 @@ import html
 import pandas as pd
 import streamlit as st
 
-from analysis.dashboard_data import kwic, term_spans
-from analysis.figures_views import View
-from pages._ui import md_escape
+from analysis.views.kwic import kwic, term_spans
+from analysis.views.charts import View
+from pages._charts import md_escape
 
 MAX_ARTICLES = 300   # texts read for a term search
 MAX_LINES = 200

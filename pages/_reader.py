@@ -6,7 +6,7 @@ import html
 
 import pandas as pd
 
-from analysis.figures import OTHER_COLOR, TYPE_COLORS
+from analysis.figures.base import OTHER_COLOR, TYPE_COLORS
 
 
 def highlight_html(text: str, spans: pd.DataFrame) -> str:

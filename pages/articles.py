@@ -4,10 +4,10 @@ import os
 
 import streamlit as st
 
-from analysis.dashboard_data import manifest_path, rebuild, uploads_dir
-from analysis.uploads import ALLOWED_UPLOADS, MAX_FILES, MAX_UPLOAD_BYTES, accept
-from analysis.userfiles import update_manifest
-from pages import _reader, _ui
+from analysis.build.corpus import manifest_path, rebuild, uploads_dir
+from analysis.ingest.uploads import ALLOWED_UPLOADS, MAX_FILES, MAX_UPLOAD_BYTES, accept
+from analysis.ingest.sidefiles import update_manifest
+from pages import _charts, _reader
 
 TABLE_COLUMNS = ["title", "outlet", "published", "month", "n_words", "title_how", "title_evidence",
                  "source_how", "source_evidence", "published_how", "published_evidence", "file", "id"]
@@ -16,24 +16,23 @@ _ROWS = os.environ.get("NEWS_TABLE_ROWS", "5000").strip()   # rows of the table 
 TABLE_ROWS = int(_ROWS) if _ROWS.isdigit() and int(_ROWS) > 0 else 5000   # a bad value: the default
 
 st.title("Articles")
-v = _ui.view(allow_empty=True)
+v = _charts.view(allow_empty=True)
 
 
 def reopen(message: str, *, refused: list[str] = (), notes: list[str] = ()) -> None:
-    """After a change on disk: drop the cached corpus so the next run reads the new store;
+    """After a change on disk (a new store generation, so the next run opens the new store):
     the messages are shown after the rerun (file names and paths as text, never markdown)."""
-    _ui.load_corpus.clear()
     st.session_state["_flash"] = (message, list(refused), list(notes))
     st.rerun()
 
 
 if flash := st.session_state.pop("_flash", None):
     message, refused, notes = flash
-    st.success(_ui.md_escape(message))
+    st.success(_charts.md_escape(message))
     for line in refused:
-        st.error(_ui.md_escape(line))
+        st.error(_charts.md_escape(line))
     for line in notes:
-        st.warning(_ui.md_escape(line))
+        st.warning(_charts.md_escape(line))
 
 if v.ids:
     st.subheader("The selected articles, with where each value comes from")
@@ -57,7 +56,7 @@ if v.ids:
     meta = v.corpus.articles.iloc[int(v.corpus.pos[aid])]
     # st.html, not st.markdown: a title is text, never markdown ([x](javascript:...), **, ![]())
     st.html(f"<h4>{html.escape(row['title'] if isinstance(row['title'], str) else '(untitled)')}</h4>")
-    st.html(_ui.small(f"outlet: {meta['outlet']} (how: {meta['source_how']}) · "
+    st.html(_charts.small(f"outlet: {meta['outlet']} (how: {meta['source_how']}) · "
                       f"date: {meta['published'] if isinstance(meta['published'], str) else 'unknown'} "
                       f"(how: {meta['published_how']}) · file: {meta['file']}"))
     st.html(_reader.legend_html(sorted(spans["type"].unique().tolist())))
@@ -69,7 +68,7 @@ if v.ids:
 
     st.subheader("Correct the metadata")
     with st.form("metadata_editor"):
-        st.html(_ui.small(f"Corrections are written to {manifest_path(st.session_state['_paths'])} and the store "
+        st.html(_charts.small(f"Corrections are written to {manifest_path(st.session_state['_paths'])} and the store "
                           "is rebuilt (entities are cached: only the changed article is analysed again)."))
         title = st.text_input("Title", value=row["title"] if isinstance(row["title"], str) else "")
         source = st.text_input("Outlet", value=meta["source"] if isinstance(meta["source"], str) else "")
@@ -80,7 +79,7 @@ if v.ids:
             try:
                 update_manifest(target, str(meta["file"]), changes)
             except OSError as exc:
-                st.error(_ui.md_escape(f"Cannot write {target}: {exc.strerror or exc}. Copy the corpus to a "
+                st.error(_charts.md_escape(f"Cannot write {target}: {exc.strerror or exc}. Copy the corpus to a "
                                        "folder you can write to, or add the line to a manifest.csv there by hand."))
             else:
                 with st.spinner("Rebuilding the store…"):
@@ -96,7 +95,7 @@ if files and st.button("Analyse the uploaded files", type="primary"):
     bar = st.progress(0.0, text="Checking and saving the files…")
     outcome = accept(uploads_dir(paths), [(f.name, f.getvalue()) for f in files])
     for problem in outcome.refused:
-        st.error(_ui.md_escape(problem))
+        st.error(_charts.md_escape(problem))
     if outcome.saved:
         bar.progress(0.4, text=f"Analysing the new articles of {len(outcome.saved)} file(s) (entities, topics)…")
         store, notes = rebuild(paths)

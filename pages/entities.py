@@ -2,19 +2,20 @@
 co-occurrence network, and keyword in context."""
 import streamlit as st
 
-from analysis.figures_views import entities_charts, entity_cluster_charts, focus_entity, top_entities
-from pages import _ui, _kwic
+from analysis.views.charts import top_entities
+from analysis.views.entities import entities_charts, entity_cluster_charts, focus_entity
+from pages import _charts, _kwic
 
 st.title("Entities")
-v = _ui.view()
+v = _charts.view()
 names = top_entities(v, 200)["entity"].tolist()
 focus = focus_entity(v)
 entity = st.selectbox("Entity to follow over time", names, index=names.index(focus) if focus in names else 0,
                       key="focus_entity") if names else None
-_ui.charts(_ui.cached_charts(entities_charts, v, entity=entity), page="entities")
+_charts.charts(_charts.cached_charts(entities_charts, v, entity=entity), page="entities")
 st.header("Clusters and communities")
 st.caption("Articles grouped by the entities they mention (TF-IDF over canonical entities, k chosen by "
            "silhouette), and entities grouped by the company they keep (Louvain communities of the "
            "same-sentence co-occurrence graph). Sizes count the selected articles.")
-_ui.charts(_ui.cached_charts(entity_cluster_charts, v), page="entity_clusters")
+_charts.charts(_charts.cached_charts(entity_cluster_charts, v), page="entity_clusters")
 _kwic.section(v, default=entity or "")

@@ -1,11 +1,11 @@
 """Overview: articles per outlet and month, top entities, topics, where the metadata comes from."""
 import streamlit as st
 
-from analysis.figures_views import overview_charts
-from pages import _ui
+from analysis.views.overview import overview_charts
+from pages import _charts
 
 st.title("Overview")
-v = _ui.view()
+v = _charts.view()
 errors = v.corpus.meta.get("errors", [])
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Articles selected", f"{len(v.ids):,}")
@@ -15,4 +15,4 @@ c4.metric("Files that could not be read", f"{len(errors):,}")
 if errors:
     with st.expander(f"{len(errors)} file(s) could not be read"):
         st.dataframe(errors, hide_index=True)
-_ui.charts(_ui.cached_charts(overview_charts, v), page="overview")
+_charts.charts(_charts.cached_charts(overview_charts, v), page="overview")

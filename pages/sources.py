@@ -1,13 +1,13 @@
 """Sources: distinctive terms, entity shares, similar articles and copies, tone, quotes."""
 import streamlit as st
 
-from analysis.figures_sources import sources_charts
-from pages import _ui
+from analysis.views.sources import sources_charts
+from pages import _charts
 
 st.title("Sources")
-v = _ui.view()
+v = _charts.view()
 st.caption("Outlets shown: the ones selected in the sidebar, else the biggest of the selection.")
-_ui.charts(_ui.cached_charts(sources_charts, v), page="sources")
+_charts.charts(_charts.cached_charts(sources_charts, v), page="sources")
 dups = v.corpus.table("duplicates")
 if dups is not None and {"group", "article_id"} <= set(dups.columns):
     sel = dups[dups["article_id"].isin(set(v.ids))]

@@ -2,13 +2,13 @@
 story and when, each outlet's blind spots, and one story side by side, outlet by outlet."""
 import streamlit as st
 
-from analysis.figures_stories import (LIST_COLUMNS, selected_stories, side_by_side, side_card_html, side_outlets,
+from analysis.views.stories import (LIST_COLUMNS, selected_stories, side_by_side, side_card_html, side_outlets,
                                       sides_figure, spots, stories_charts)
-from analysis.figures_views import Chart, Missing
-from pages import _ui
+from analysis.views.charts import Chart
+from pages import _charts
 
 st.title("Stories")
-v = _ui.view()
+v = _charts.view()
 st.caption("A story groups the articles that report the same event (published within days of each other, "
            "sharing their lead's words and named entities), across outlets; a story may be one article. "
            "Only the selected articles count: narrow by date, topic or outlet in the sidebar.")
@@ -18,15 +18,11 @@ n_outlets = left.slider("Outlets compared for blind spots (the filtered ones, el
 share = right.slider("A blind spot is a story told by at least this share of them", 0.3, 1.0, 0.5, 0.05,
                      key="stories_share")
 items = stories_charts(v, outlets=n_outlets, min_share=share)
-for item in items:
-    if isinstance(item, Missing):
-        st.info(item.message)
-    else:
-        _ui.chart(item)
+_charts.show(items)
 charts = [c for c in items if isinstance(c, Chart)]
 table = selected_stories(v)
 if table is None or table.empty:
-    _ui.export_all(charts, page="stories")
+    _charts.export_all(charts, page="stories")
     st.stop()
 multi = table[table["selected"] > 1]
 st.subheader(f"Stories in the selection: {len(multi):,} with several articles, {len(table) - len(multi):,} single")
@@ -44,7 +40,7 @@ story = st.selectbox("Story (most outlets first)", choices, key="stories_story",
 sides = side_by_side(v, story)
 if sides.empty:
     st.info("None of this story's articles is in the selection.")
-    _ui.export_all(charts, page="stories")
+    _charts.export_all(charts, page="stories")
     st.stop()
 names = side_outlets(sides)
 shown = st.multiselect("Outlets side by side", names, default=names[:4], key=f"stories_sides_{story}")
@@ -57,7 +53,7 @@ if len(sides):
         for _, row in sides[sides["source"] == outlet].head(3).iterrows():
             column.html(side_card_html(row))
     charts.append(Chart("story_side_by_side", sides_figure(sides, story=story, label=labels.get(story, "")), sides))
-    _ui.export_buttons(charts[-1])
+    _charts.export_buttons(charts[-1])
 else:
     st.info("Choose at least one outlet.")
-_ui.export_all(charts, page="stories")
+_charts.export_all(charts, page="stories")

@@ -2,18 +2,18 @@
 texts; of whole articles or of their passages (paragraphs)."""
 import streamlit as st
 
-from analysis.figures_topics import LEVELS, default_level, topics_charts
-from pages import _ui
+from analysis.views.topics import LEVELS, default_level, topics_charts
+from pages import _charts
 
 st.title("Topics")
-v = _ui.view()
+v = _charts.view()
 default = default_level(v)
 level = st.segmented_control("Topics of", LEVELS, default=default, key="topic_level",
                              help="Article topics cluster whole articles; passage topics cluster paragraphs, "
                                   "which is what a handful of articles has enough of.") or default
 if level == "articles" and default == "passages":
     st.info("Too few articles to form more than one article topic: the passage topics say more here.")
-_ui.charts(_ui.cached_charts(topics_charts, v, level), page=f"topics_{level}")
+_charts.charts(_charts.cached_charts(topics_charts, v, level), page=f"topics_{level}")
 t = v.corpus.table(f"topics_{level}")
 if t is not None and "representative" in t.columns:
     st.subheader(f"Topics of the {level}: terms and representative {level}")

@@ -25,8 +25,8 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seeds_store(tmp_path_factory):
     """The seeds analysed once into a real store on disk."""
-    from analysis import extras
-    from analysis.pipeline import build
+    from analysis.build import stages as extras
+    from analysis.build.pipeline import build
 
     root = tmp_path_factory.mktemp("seeds-store")
     result = build([str(SEEDS)], store_dir=root, progress=False, extras=extras.run)

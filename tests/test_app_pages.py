@@ -40,7 +40,7 @@ def test_overview_charts_include_topics_on_the_seeds():
 def test_a_click_becomes_a_filter():
     import datetime as dt
 
-    from pages._ui import filter_update
+    from pages._charts import filter_update
 
     assert filter_update("outlet", [{"customdata": ["Press TV"], "x": 1}]) == ("outlet", ["Press TV"])
     assert filter_update("entity", [{"customdata": ["NATO", 5]}]) == ("entity", ["NATO"])

@@ -1,7 +1,7 @@
 """Each merge rule of the canonical entities, on mentions built by hand."""
 import pandas as pd
 
-from analysis.canon import canonicalize, clean_surface, variant_key
+from analysis.entities.canonical import canonicalize, clean_surface, variant_key
 
 
 def mentions(texts: dict[str, str], spans: list[tuple[str, str, str]]) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """Page furniture is removed, kept aside with its reason, and the text is untouched otherwise."""
-from analysis.clean import clean_text
+from analysis.ingest.clean import clean_text
 
 PAGE = """News / World
 Leaders meet over Afghanistan

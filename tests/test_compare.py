@@ -6,9 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.compare import (article_similarity, compare_sources, distinctive_entities,
-                              distinctive_terms, entity_shares, near_duplicates, outlets,
-                              sources_report)
+from analysis.compare.outlets import distinctive_entities, distinctive_terms, entity_shares, outlets
+from analysis.compare.similarity import article_similarity, near_duplicates
+from analysis.compare.sources import compare_sources, sources_report
 
 FILLER = ["budget talks continued in the capital", "officials met in the capital",
           "the parliament discussed the budget", "voters waited for the budget"]

@@ -11,9 +11,9 @@ import shutil
 import pytest
 
 from analysis import config
-from analysis.pipeline import ensure_built
-from analysis.store import Store
-from analysis.userfiles import read_manifest
+from analysis.build.pipeline import ensure_built
+from analysis.build.store import Store
+from analysis.ingest.sidefiles import read_manifest
 from tests.conftest import SEEDS
 
 pytest.importorskip("playwright.sync_api")
@@ -121,8 +121,8 @@ def test_a_torn_store_file_is_rebuilt_and_the_page_says_so(tabs_dashboard, brows
 
 
 def test_uploads_are_checked_sanitised_and_kept_under_data(tabs_dashboard, browser):
-    from analysis.dashboard_data import uploads_dir
-    from analysis.uploads import safe_filename
+    from analysis.build.corpus import uploads_dir
+    from analysis.ingest.uploads import safe_filename
     from tests.browser_util import wait_ready
 
     url, corpus = tabs_dashboard

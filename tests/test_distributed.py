@@ -4,7 +4,7 @@ import os
 import pandas as pd
 import pytest
 
-from analysis.pipeline import build
+from analysis.build.pipeline import build
 from tests.conftest import SEEDS
 
 

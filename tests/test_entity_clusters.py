@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import entity_clusters as ec
-from analysis import figures_entity_clusters as fec
+from analysis.clusters import entities as ec
+from analysis.figures import entity_clusters as fec
 
 SPORT = ["Messi", "Barcelona", "Camp Nou"]
 POLITICS = ["Biden", "Congress", "Senate"]

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from analysis import export as E
-from analysis import figures as F
-from analysis.figures_views import Chart
-from analysis.filters import Filters
+from analysis.figures import base as F
+from analysis.views.charts import Chart
+from analysis.views.filters import Filters
 
 
 def chart() -> Chart:

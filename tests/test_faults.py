@@ -14,18 +14,18 @@ import threading
 
 import pytest
 
-from analysis import extras
-from analysis.dashboard_data import Corpus
-from analysis.pipeline import build, ensure_built
-from analysis.store import Store
-from analysis.userfiles import update_manifest
+from analysis.build import stages as extras
+from analysis.views.corpus import Corpus
+from analysis.build.pipeline import build, ensure_built
+from analysis.build.store import Store
+from analysis.ingest.sidefiles import update_manifest
 from tests.conftest import REPO, SEEDS
 
 # a build in a subprocess that kills itself (SIGKILL) at its Nth store write: "mid" leaves half
 # a temporary file, as a kill during the write would; "after" dies right after the rename
 KILLER = r"""
 import os, signal, sys
-import analysis.store as st
+import analysis.build.store as st
 target, mode, corpus, store = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 real, count = st.write_atomic, [0]
 def write_atomic(path, data):
@@ -39,14 +39,14 @@ def write_atomic(path, data):
         os.kill(os.getpid(), signal.SIGKILL)
     real(path, data)
 st.write_atomic = write_atomic
-from analysis.pipeline import build
+from analysis.build.pipeline import build
 build([corpus], store_dir=store, progress=False)  # the core tables: the commit is the same with extras
 print("finished", count[0])
 """
 
 
 def store_writes(monkeypatch, corpus, store) -> int:
-    import analysis.store as st
+    import analysis.build.store as st
 
     count, real = [0], st.write_atomic
 
@@ -173,7 +173,7 @@ def test_a_copy_of_the_same_corpus_keeps_its_store_and_an_edit_does_not(tmp_path
 def test_a_malformed_input_files_record_means_hashing_again(tmp_path):
     """meta.json's input_files is only a shortcut: a hand-edited or damaged record is ignored
     (every file hashed again) and gives the same signature."""
-    from analysis.pipeline import input_files, inputs_signature
+    from analysis.build.pipeline import input_files, inputs_signature
 
     good = inputs_signature([str(SEEDS)])
     assert inputs_signature([str(SEEDS)], "not a dict") == good

@@ -1,10 +1,10 @@
 """Figure builders on tiny tables: values checkable by hand, labels escaped."""
 import pandas as pd
 
-from analysis import figures as F
-from analysis.figures_network import network_figure, network_layout
-from analysis.figures_topics import doc_map_figure, topic_timeline_figure
-from analysis.filters import UNKNOWN
+from analysis.figures import base as F
+from analysis.figures.network import network_figure, network_layout
+from analysis.views.topics import doc_map_figure, topic_timeline_figure
+from analysis.views.filters import UNKNOWN
 
 COLORS = F.outlet_colors(["Reuters", "BBC", UNKNOWN])
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pandas as pd
 
-from analysis.filters import UNKNOWN, ArticleIndex, Filters, describe, from_params, select_articles, to_params
+from analysis.views.filters import UNKNOWN, ArticleIndex, Filters, describe, from_params, select_articles, to_params
 
 
 def index() -> ArticleIndex:

@@ -16,7 +16,7 @@ import re
 import pytest
 
 from analysis import config
-from analysis.pipeline import ensure_built
+from analysis.build.pipeline import ensure_built
 
 PW = "window.__pwned"
 TRACKER = "127.0.0.1:9"
@@ -123,22 +123,12 @@ def _used_customdata(data, tpl: str):
 
 
 def all_charts(store):
-    from analysis.dashboard_data import Corpus
+    from analysis.views.corpus import Corpus
     from analysis.export import view_charts
-    from analysis.figures_views import Chart, View
+    from analysis.views.charts import View
 
     view = View(Corpus(store))
-    charts = view_charts(view)
-    try:  # the Places page's charts (their own tables)
-        from analysis.figures_places import places_charts
-        from analysis.places import place_mentions, places_for_store
-
-        places, mentions = places_for_store(store)
-        pm = place_mentions(places, mentions, store.read("articles", columns=["id", "source", "month"]))
-        charts += [c for c in places_charts(view, places, pm) if isinstance(c, Chart)]
-    except ImportError:
-        pass
-    return view, charts
+    return view, view_charts(view)   # every page's charts, the Places page's included
 
 
 def test_no_chart_label_or_hover_carries_raw_markup(hostile):
@@ -300,7 +290,7 @@ def test_exported_html_charts_run_nothing(hostile, browser, tmp_path):
     import plotly.graph_objects as go
 
     from analysis.export import export_view, html_bytes
-    from analysis.filters import Filters
+    from analysis.views.filters import Filters
 
     _, store = hostile
     files = [p for p in export_view(store, Filters(), tmp_path / "export", formats=("html",)) if p.suffix == ".html"]

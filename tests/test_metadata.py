@@ -1,5 +1,5 @@
 """Title, outlet and date inference with provenance: hand-checkable cases."""
-from analysis.metadata import canonical_outlet, infer_date, infer_source, infer_title
+from analysis.ingest.metadata import canonical_outlet, infer_date, infer_source, infer_title
 
 
 def src(text, fields=None):

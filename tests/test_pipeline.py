@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from analysis.pipeline import build
+from analysis.build.pipeline import build
 from tests.conftest import REPO, SEEDS, write
 
 

@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.places import (parse_fix, place_mentions, places_report, resolve_places)
+from analysis.entities.gazetteer import parse_fix
+from analysis.entities.places import place_mentions, places_report, resolve_places
 
 
 def corpus(*articles: list[tuple[str, str]]):
@@ -149,7 +150,7 @@ TRUE = {"Kabul": (34.53, 69.17, "AF"), "Kandahar": (31.61, 65.71, "AF"), "Herat"
 
 @pytest.fixture(scope="module")
 def seed_places(tmp_path_factory):
-    from analysis.pipeline import build
+    from analysis.build.pipeline import build
     from tests.conftest import SEEDS
 
     store = build([str(SEEDS)], store_dir=tmp_path_factory.mktemp("places-seeds"), progress=False).store
@@ -185,7 +186,7 @@ def test_the_build_resolves_places_once_and_an_aliases_edit_is_seen(seeds_store,
     """Places are resolved in the build (the Places page opens without resolving); the
     stored rows are those of a resolution from the store's tables, and a 'place' fix added
     to aliases.csv after the build is used (the stored places are not, until a rebuild)."""
-    from analysis.places import places_for_store
+    from analysis.entities.places import places_for_store
 
     store = seeds_store.store
     assert store.has("places") and store.has("places_rules")
@@ -234,7 +235,7 @@ def test_the_country_shades_never_leave_the_colour_scale():
     """0.2 + 0.8 * m / vmax is just above 1 for m = vmax = 3 (floating point): the most
     mentioned country must still get the darkest colour, not an IndexError (found on the
     37k corpus)."""
-    from analysis.figures_places import countries_figure
+    from analysis.figures.maps import countries_figure
 
     table = pd.DataFrame({"country": ["AF", "PK"], "country_name": ["Afghanistan", "Pakistan"],
                           "mentions": [3, 1], "top": ["Kabul", "Islamabad"]})

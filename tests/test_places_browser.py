@@ -19,10 +19,11 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromiu
 @pytest.fixture(scope="module")
 def seed_figures(tmp_path_factory):
     from analysis.export import html_bytes
-    from analysis.figures_places import (bubbles_table, countries_figure, countries_table,
-                                         places_map_figure)
-    from analysis.pipeline import build
-    from analysis.places import gazetteer, place_mentions, places_for_store
+    from analysis.figures.maps import countries_figure, places_map_figure
+    from analysis.views.places import bubbles_table, countries_table
+    from analysis.build.pipeline import build
+    from analysis.entities.gazetteer import gazetteer
+    from analysis.entities.places import place_mentions, places_for_store
     from tests.conftest import SEEDS
 
     store = build([str(SEEDS)], store_dir=tmp_path_factory.mktemp("places-browser"), progress=False).store

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.quotes import NAMED, ORGANISATION, PRONOUN, UNKNOWN, extract_quotes, quotes_by_source
+from analysis.compare.quotes import NAMED, ORGANISATION, PRONOUN, UNKNOWN, extract_quotes, quotes_by_source
 
 NATO_TEXT = "\n".join([
     "NATO Secretary-General Jens Stoltenberg met Heiko Maas in Brussels on Tuesday.",

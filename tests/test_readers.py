@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import encoding
-from analysis.readers import iter_documents, read_documents
-from analysis.records import RawDoc, ReadError
+from analysis.ingest import encoding as encoding
+from analysis.ingest.readers import iter_documents, read_documents
+from analysis.ingest.records import RawDoc, ReadError
 from conftest import SEEDS, write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"

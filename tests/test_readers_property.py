@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.readers import iter_documents
-from analysis.records import RawDoc, ReadError
+from analysis.ingest.readers import iter_documents
+from analysis.ingest.records import RawDoc, ReadError
 
 SETTINGS = settings(max_examples=60, deadline=None, database=None)  # writes nothing to the repo
 EXTENSIONS = [".txt", ".md", ".json", ".jsonl", ".csv", ".html"]

@@ -13,10 +13,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.metadata import infer_date, infer_source, infer_title
-from analysis.pipeline import build, ensure_built
-from analysis.store import NerCache, Store
-from analysis.userfiles import read_manifest, update_manifest
+from analysis.ingest.metadata import infer_date, infer_source, infer_title
+from analysis.build.pipeline import build, ensure_built
+from analysis.build.store import NerCache, Store
+from analysis.ingest.sidefiles import read_manifest, update_manifest
 from tests.conftest import REPO, SEEDS
 
 
@@ -77,7 +77,7 @@ def test_concurrent_manifest_edits_lose_nothing(tmp_path):
             update_manifest(manifest, f"{tab}-{i}.txt", {"title": f"title {tab} {i}"})
     threads = [threading.Thread(target=edit, args=(t,)) for t in ("tab1", "tab2")]
     procs = [subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; "
-                               "from analysis.userfiles import update_manifest as u\n"
+                               "from analysis.ingest.sidefiles import update_manifest as u\n"
                                f"for i in range(25): u(Path({str(manifest)!r}), f'proc-{{i}}.txt', "
                                "{'source': 'X'})"], cwd=REPO)]
     for t in threads:

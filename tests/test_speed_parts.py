@@ -6,8 +6,8 @@ import pickle
 import pandas as pd
 import pytest
 
-from analysis import extras
-from analysis.pipeline import build
+from analysis.build import stages as extras
+from analysis.build.pipeline import build
 from tests.conftest import SEEDS
 
 
@@ -46,31 +46,31 @@ def test_a_forked_job_returns_its_value_raises_its_error_and_survives_a_dead_chi
 
 
 def test_the_gazetteer_is_built_once_then_read_from_disk_and_rebuilt_when_damaged(tmp_path, monkeypatch):
-    from analysis import places
+    from analysis.entities import gazetteer as gz
 
     monkeypatch.setenv("NEWS_DATA", str(tmp_path))
-    places.gazetteer.cache_clear()
+    gz.gazetteer.cache_clear()
     try:
-        built = places.gazetteer()
+        built = gz.gazetteer()
         files = list((tmp_path / "cache").glob("gazetteer-*.pickle"))
         assert len(files) == 1
-        assert built == places._build_gazetteer()
-        assert built[2] == places.country_names() and built[2]["AF"] == "Afghanistan"
+        assert built == gz._build_gazetteer()
+        assert built[2] == gz.country_names() and built[2]["AF"] == "Afghanistan"
         with open(files[0], "rb") as fh:
             assert pickle.load(fh) == built
-        places.gazetteer.cache_clear()
-        assert places.gazetteer() == built             # read back
+        gz.gazetteer.cache_clear()
+        assert gz.gazetteer() == built             # read back
         files[0].write_bytes(b"half a pickle")          # damaged: rebuilt and rewritten
-        places.gazetteer.cache_clear()
-        assert places.gazetteer() == built
+        gz.gazetteer.cache_clear()
+        assert gz.gazetteer() == built
         with open(files[0], "rb") as fh:
             assert pickle.load(fh) == built
     finally:
-        places.gazetteer.cache_clear()
+        gz.gazetteer.cache_clear()
 
 
 def test_entity_types_names_and_aliases_follow_the_vote_rules():
-    from analysis.canon import canonicalize
+    from analysis.entities.canonical import canonicalize
 
     def mention(aid, start, surface, label):
         return {"article_id": aid, "start": start, "end": start + len(surface), "surface": surface,
@@ -95,7 +95,7 @@ def test_a_staged_build_writes_the_same_tables_and_a_failed_stage_changes_nothin
     """A large corpus is built one process per stage (pipeline._build_staged); forced here
     on the seeds. Same tables as the in-process build; a stage that fails leaves the
     store as it was, and the next build removes the half-written generation."""
-    from analysis import pipeline
+    from analysis.build import pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "STAGED_FROM_BYTES", 0)
     staged = build([str(SEEDS)], store_dir=tmp_path / "staged", progress=False, extras=extras.run)
@@ -129,8 +129,8 @@ def test_a_staged_build_writes_the_same_tables_and_a_failed_stage_changes_nothin
 
 
 def test_ner_in_two_worker_processes_gives_the_records_of_one_process_in_input_order():
-    from analysis.nlp import run_ner
-    from analysis.pipeline import read_articles
+    from analysis.entities.ner import run_ner
+    from analysis.build.pipeline import read_articles
 
     articles, _ = read_articles([str(SEEDS)])
     pairs = list(zip(articles["hash"], articles["text"])) * 2          # 10 texts: several worker tasks

@@ -4,8 +4,8 @@ import os
 import pandas as pd
 import pytest
 
-from analysis.store import NerCache, Store, StoreError
-from analysis.userfiles import write_atomic
+from analysis.build.store import NerCache, Store, StoreError
+from analysis.ingest.sidefiles import write_atomic
 
 
 def test_tables_round_trip_and_meta(tmp_path):

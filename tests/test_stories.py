@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import stories as S
-from analysis import story_compare as C
+from analysis.stories import find as S
+from analysis.stories import compare as C
 
 QUAKE, VOTE = "2023-03-01", "2023-03-11"
 TEXTS = {
@@ -176,8 +176,8 @@ def test_report_shape():
 
 
 def build_store(folder, root):
-    from analysis import extras
-    from analysis.pipeline import build
+    from analysis.build import stages as extras
+    from analysis.build.pipeline import build
 
     return build([str(folder)], store_dir=root, progress=False, extras=extras.run).store
 
@@ -199,7 +199,7 @@ def test_a_real_build_writes_the_story_tables_with_the_given_ids(built):
 
 
 def test_the_report_has_the_stories_and_its_ids_join_back(built):
-    from analysis.report import build_report
+    from analysis.build.report import build_report
 
     report = json.loads(json.dumps(build_report(built)))
     assert {frozenset(s["articles"]) for s in report["stories"]} == EXPECTED

@@ -50,9 +50,9 @@ def built(tmp_path_factory):
 
 def page(built, **filters) -> AppTest:
     """The page alone, on the constructed store, with a View made from these filters."""
-    from analysis.dashboard_data import Corpus
-    from analysis.figures_views import View
-    from analysis.filters import Filters
+    from analysis.views.corpus import Corpus
+    from analysis.views.charts import View
+    from analysis.views.filters import Filters
 
     at = AppTest.from_file(str(REPO / PAGE), default_timeout=120)
     view = View(Corpus(built), Filters(**filters))

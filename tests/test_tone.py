@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.tone import sentence_tone, tone_by_entity, tone_by_source
+from analysis.compare.tone import sentence_tone, tone_by_entity, tone_by_source
 
 HAPPY = ["The festival was a wonderful success.", "Paris loves the great new park."]
 SAD = ["The attack was a horrible disaster.", "Paris mourns the terrible losses."]
@@ -71,7 +71,7 @@ def test_sample_scores_a_fixed_subset():
 def test_two_processes_score_what_one_does():
     """Above PARALLEL_FROM distinct sentences the scoring runs in forked workers that read
     the texts from the parent; the scores and their order are the same as in one process."""
-    from analysis.tone import PARALLEL_FROM
+    from analysis.compare.tone import PARALLEL_FROM
 
     words = [*HAPPY, *SAD, NEUTRAL]
     rows, sents = [], []

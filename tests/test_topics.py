@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.topics import fit_topics, topic_shares, topics_report
-from analysis.vectors import entity_token, fit_vectors
+from analysis.topics.fit import fit_topics, topic_shares, topics_report
+from analysis.topics.vectors import entity_token, fit_vectors
 
 FOOTBALL = [
     "Real Madrid won the football match two goals to one after a late goal by the striker.",
@@ -153,8 +153,8 @@ def test_large_inputs_are_fitted_on_a_sample_and_every_text_is_vectorised(monkey
     """Above the sample size (a million passages at 37k articles), vocabulary, IDF, SVD and
     KMeans are fitted on a fixed sample and every text is transformed and assigned: the
     two themes still separate, every row has a vector, and the result is repeatable."""
-    import analysis.topics as topics
-    import analysis.vectors as vectors
+    import analysis.topics.fit as topics
+    import analysis.topics.vectors as vectors
 
     texts = [t + f" (copy {i})" for i in range(6) for t in FOOTBALL + QUAKE]   # 96 texts
     full = fit_vectors(texts, entity_names=["Real Madrid", "Red Cross"], n_components=5)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import uploads as U
+from analysis.ingest import uploads as U
 
 TEXT = b"Kabul airport reopens\n\nThe airport reopened on Monday, officials said.\n"
 
@@ -140,7 +140,7 @@ def test_accept_saves_the_good_and_explains_the_rest(tmp_path):
 
 
 def test_uploaded_files_are_read_as_articles(tmp_path):
-    from analysis.readers import read_documents
+    from analysis.ingest.readers import read_documents
 
     out = U.accept(tmp_path / "up", [("<b>x</b>.txt", TEXT), ("rows.jsonl.gz", gzip.compress(b'{"text": "Hello there."}\n'))])
     docs, errors = read_documents([str(tmp_path / "up")])

@@ -1,0 +1,64 @@
+"""A corpus as the frame and the command line name it: its paths, its store, its uploads
+folder and manifest, and the decisions to build it (the read side never builds)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from analysis import config
+from analysis.build import stages
+from analysis.build.pipeline import build, ensure_built
+from analysis.build.store import Store
+from analysis.ingest.sidefiles import MANIFEST, side_file
+
+
+def corpus_paths(argv: list[str] | None = None) -> list[str]:
+    """The corpus to open: command-line paths, else $NEWS_CORPUS (one per line), else the seeds."""
+    if argv:
+        return [str(p) for p in argv]
+    env = os.environ.get("NEWS_CORPUS", "")
+    paths = [line.strip() for line in env.splitlines() if line.strip()]
+    return paths or [str(config.SEEDS)]
+
+
+def corpus_name(paths: list[str]) -> str:
+    return config.default_store(paths).name
+
+
+def uploads_dir(paths: list[str]) -> Path:
+    """Where files uploaded in the browser are saved: data/uploads/<corpus>/."""
+    return config.uploads_dir() / corpus_name(paths)
+
+
+def corpus_inputs(paths: list[str]) -> list[str]:
+    """The corpus paths plus its uploads folder (when it holds files)."""
+    up = uploads_dir(paths)
+    return list(paths) + ([str(up)] if up.is_dir() and any(up.iterdir()) else [])
+
+
+def manifest_path(paths: list[str]) -> Path:
+    """The corpus's manifest.csv (existing, else beside the first input)."""
+    found = side_file(paths, MANIFEST)
+    if found:
+        return found
+    first = Path(paths[0])
+    return (first if first.is_dir() else first.parent) / MANIFEST
+
+
+def store_generation(paths: list[str]) -> str:
+    """The store's current generation (changes with every build): the cache key of a Corpus."""
+    try:
+        return str(Store(config.default_store(paths)).meta().get("generation", ""))
+    except Exception:
+        return ""
+
+
+def ensure_store(paths: list[str]) -> tuple[Store, list[str]]:
+    """Build the corpus's store if its files (uploads included) changed; the store and notes."""
+    return ensure_built(corpus_inputs(paths), store_dir=config.default_store(paths))
+
+
+def rebuild(paths: list[str]) -> tuple[Store, list[str]]:
+    """Build again after an edit or an upload: only new content goes through NER."""
+    result = build(corpus_inputs(paths), store_dir=config.default_store(paths), progress=False, extras=stages.run)
+    return result.store, result.messages + [str(e) for e in result.errors]

@@ -1,0 +1,125 @@
+"""The analyses that run after entities: topics, entity clusters, outlet comparison,
+stories, places.
+
+``run`` turns the core tables into more tables for the store (once per build, never
+on a filter change); ``run_stage`` is one of them (a large build runs each in its own
+process, analysis.build.processes).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from analysis import config
+from analysis.build.processes import Forked, release_memory
+from analysis.clusters.entities import entity_cluster_tables
+from analysis.compare.sources import compare_sources
+from analysis.entities.places import place_tables
+from analysis.stories.find import story_tables as stories_of
+from analysis.topics.fit import fit_topics
+
+
+def topic_tables(tables: dict[str, pd.DataFrame], *, n_topics: int | None,
+                 fitted: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Article and passage topics, their assignments, the 2-D document map and how K was chosen.
+    fitted: {level: fit_topics result} already computed (elsewhere: another process)."""
+    out, maps, info = {}, [], []
+    for level in ("articles", "passages"):
+        res = (fitted or {}).get(level) or fit_topics(tables["articles"], tables["passages"], tables["mentions"],
+                                                      level=level, n_topics=n_topics if level == "articles" else None)
+        level_tables, coords, level_info = topic_level_tables(res, level)
+        out.update(level_tables)
+        maps.append(coords)
+        info.append(level_info)
+    out.update(topic_map_tables(maps, info))
+    return out
+
+
+def topic_level_tables(res: dict, level: str) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict]:
+    """One level's fit_topics result as its store tables, its part of the document map and
+    its row of topic_info (topic_map_tables joins the two levels' parts)."""
+    tables = {f"topics_{level}": res["topics"],
+              "article_topics" if level == "articles" else "passage_topics": res["assignments"],
+              f"topic_selection_{level}": res["selection"]}
+    info = {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in res["info"].items()}
+    return tables, res["coords"].assign(level=level), info
+
+
+def topic_map_tables(maps: list[pd.DataFrame], info: list[dict]) -> dict[str, pd.DataFrame]:
+    return {"doc_map": pd.concat(maps, ignore_index=True), "topic_info": pd.DataFrame(info)}
+
+
+# Up to this much article text, the passage topics (the longest analysis) run in a second
+# process while this one does the rest: both copies fit in memory many times over. Above
+# it (the 37k corpus: 220M characters), one analysis after the other keeps the peak low.
+PARALLEL_MAX_CHARS = config.env_int("NEWS_PARALLEL_MAX_CHARS", 30_000_000)
+
+
+def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=(), jobs: int = 1) -> dict[str, pd.DataFrame]:
+    """rules: the rows of aliases.csv (its 'place' fixes are used for the places).
+    jobs > 1: the passage topics run in a forked process alongside the other analyses
+    (same results: every analysis is a pure function of the tables)."""
+    stage = lambda name: run_stage(name, tables, n_topics=n_topics, rules=rules)  # noqa: E731
+    forked = None
+    if jobs > 1 and int(tables["articles"]["text"].str.len().sum()) <= PARALLEL_MAX_CHARS:
+        forked = Forked(stage, "topics passages")
+    # two processes on two cores: each keeps its numeric libraries to one thread
+    with threadpool_limits(1) if forked else contextlib.nullcontext():
+        fitted = {"articles": stage("topics articles")}
+        if not forked:
+            fitted["passages"] = stage("topics passages")
+        release_memory()
+        rest = {}
+        for name in ("entity clusters", "sources", "stories", "places"):   # none of them reads the topics
+            rest.update(stage(name))
+            release_memory()
+        if forked:
+            fitted["passages"] = forked.result()
+    out = topic_tables(tables, n_topics=n_topics, fitted=fitted)
+    out.update(rest)
+    return out
+
+
+# The analyses one at a time, each a function of the core tables only (run_stage): a large
+# build runs each in its own process, so the memory one analysis leaves behind never
+# stacks under the next one's peak.
+STAGES = ("topics articles", "topics passages", "entity clusters", "sources", "stories", "places")
+
+
+def run_stage(name: str, tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=()):
+    """One analysis of STAGES: its tables by name (the topic stages: fit_topics's result,
+    which topic_tables(..., fitted=) turns into tables once both levels are done)."""
+    if name.startswith("topics "):
+        level = name.split()[1]
+        return fit_topics(tables["articles"], tables["passages"], tables["mentions"], level=level,
+                          n_topics=n_topics if level == "articles" else None)
+    if name == "entity clusters":
+        return entity_cluster_tables(tables["mentions"], tables["articles"])
+    if name == "sources":
+        return source_tables(tables)
+    if name == "stories":
+        return story_tables(tables)
+    if name == "places":
+        return place_tables(tables, rules)
+    raise ValueError(f"unknown analysis {name!r}; one of {STAGES}")
+
+
+def story_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Stories (one event across outlets): "stories" and "story_articles" (article_id, story)."""
+    return stories_of(tables)
+
+
+def source_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Outlet comparison: distinctive terms and entities, shares, similarity, copies, tone, quotes."""
+    out = compare_sources(tables["articles"], tables["mentions"], sentences=tables["sentences"],
+                          n_jobs=min(2, os.cpu_count() or 1))
+    return {STORE_NAMES.get(k, k): v for k, v in out.items()}
+
+
+# compare's table names -> the store's (the dashboard reads these)
+STORE_NAMES = {"article_similarity": "similar", "near_duplicates": "duplicates",
+               "tone_by_source": "tone_sources", "tone_by_entity": "tone_entities"}

@@ -1,0 +1,304 @@
+"""The store as the dashboard reads it: loaded once per process, queried per filter.
+
+Small tables live in pandas (articles without their text, entities, per-article entity
+counts); the big ones (articles.text, mentions, sentences, passages) are read with
+DuckDB over the Parquet files, with column projection, only for the rows shown.
+No streamlit here: the app caches a ``Corpus`` with st.cache_resource.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analysis.views.filters import UNKNOWN, ArticleIndex
+from analysis.build.store import Store
+from analysis.entities.places import MENTION_COLUMNS, place_mentions
+# the upload rules live in analysis.uploads (pure, unit-tested); re-exported for the pages
+
+ARTICLE_COLUMNS = ["id", "file", "title", "title_how", "title_evidence", "source", "source_how",
+                   "source_evidence", "published", "published_how", "published_evidence",
+                   "month", "url", "n_words"]
+OPTIONAL_TABLES = ["topics_articles", "topics_passages", "article_topics", "passage_topics",
+                   "doc_map", "distinctive_terms", "distinctive_entities", "entity_shares",
+                   "similar", "duplicates", "tone_sources", "tone_entities", "quotes",
+                   "entity_clusters", "entity_cluster_assignments", "entity_cooccurrence", "entity_communities"]
+
+
+def plain_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """String columns as Python objects. pandas 3 reads Parquet text as Arrow-backed "str";
+    every isin, take and iteration on it converts element by element, which was most of a
+    page's rerun time. The tables are small and read once, so object columns cost nothing."""
+    for c in df.columns:
+        if isinstance(df[c].dtype, pd.StringDtype):
+            df[c] = df[c].astype(object)
+    return df
+
+
+class Corpus:
+    """One built store, ready for the dashboard."""
+
+    def __init__(self, store: Store, paths: list[str] | None = None):
+        self.store = store
+        self.paths = paths or store.meta().get("paths", [])
+        self.meta = store.meta()
+        self.generation = self.meta.get("generation", "")  # pinned: a rebuild makes a new Corpus
+        self._con = duckdb.connect()
+        self._lock = threading.Lock()
+        self.articles = load_articles(self.path("articles"))
+        self.pos = pd.Series(np.arange(len(self.articles)), index=self.articles["id"])
+        self.entities = plain_strings(pd.read_parquet(self.path("entities"),
+                                                      columns=["entity_id", "name", "type", "mentions", "articles"]))
+        self.article_entities = self._article_entities()
+        self.article_topics = self._article_topics()
+        self.index = ArticleIndex(self.articles, self.article_entities, self.article_topics,
+                                  passage_topics=lambda: self.passage_topics, search=self.search)
+
+    @functools.cached_property
+    def passage_topics(self) -> pd.DataFrame | None:
+        """(art, topic) of every passage: read on first use (a passage-topic filter or the
+        passages level), not when the dashboard opens (700,000 rows at 37k articles)."""
+        return self._article_topics("passage_topics")
+
+    def has_passage_topics(self) -> bool:
+        """Whether the store has passage topics (without reading them)."""
+        if "passage_topics" in self.__dict__:
+            return self.passage_topics is not None
+        return self.path("passage_topics").exists()
+
+    # -- loading -------------------------------------------------------------------
+    def _article_entities(self) -> pd.DataFrame:
+        """(art, entity_id, entity, type, n): mentions per article and entity. Read from the
+        build's article_entities table (numbers only); entity and type are categoricals made
+        from codes, with no string converted per row. A store built before that table
+        existed is grouped here with DuckDB instead."""
+        if self.path("article_entities").exists():
+            df = pd.read_parquet(self.path("article_entities"))
+        else:
+            df = self.sql(f"SELECT article_id, entity_id, count(*)::INT AS n FROM {self.parquet('mentions')} "
+                          "GROUP BY article_id, entity_id")
+            art = self.pos.reindex(df.pop("article_id")).to_numpy()
+            df = df[~pd.isna(art)].assign(art=art[~pd.isna(art)].astype("int32"))
+        arrays = self.entity_arrays
+        ids = df["entity_id"].to_numpy().astype(np.int64)
+        known = (ids < len(arrays["known"])) & arrays["known"][np.minimum(ids, max(len(arrays["known"]) - 1, 0))]
+        df = df[known] if not known.all() else df
+        ids = df["entity_id"].to_numpy().astype(np.int64)
+        out = pd.DataFrame({"art": df["art"].to_numpy().astype("int32"), "entity_id": ids,
+                            "n": df["n"].to_numpy().astype("int32")})
+        out["entity"] = pd.Categorical.from_codes(arrays["rank"][ids], categories=arrays["names_sorted"])
+        out["type"] = pd.Categorical.from_codes(arrays["type_code"][ids], categories=arrays["types_sorted"])
+        return out
+
+    def _article_topics(self, name: str = "article_topics") -> pd.DataFrame | None:
+        """(art, topic) of each article (article_topics) or each passage (passage_topics)."""
+        at = self.table(name)
+        if at is None or not {"article_id", "topic"} <= set(at.columns):
+            return None
+        out = pd.DataFrame({"art": self.pos.reindex(at["article_id"]).to_numpy(), "topic": at["topic"].to_numpy()})
+        out = out.dropna()
+        return out.astype({"art": "int32", "topic": "int64"}).reset_index(drop=True)
+
+    def path(self, name: str) -> Path:
+        """A table of this corpus's generation of the store."""
+        return self.store.root / self.generation / f"{name}.parquet"
+
+    def parquet(self, name: str) -> str:
+        return "read_parquet('" + str(self.path(name)).replace("'", "''") + "')"
+
+    def sql(self, query: str, params: list | None = None, **tables) -> pd.DataFrame:
+        """Run a query on a private cursor (Streamlit sessions run in threads)."""
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            for name, df in tables.items():
+                cur.register(name, df)
+            return plain_strings(cur.execute(query, params or []).df())
+        finally:
+            cur.close()
+
+    @functools.lru_cache(maxsize=32)
+    def table(self, name: str) -> pd.DataFrame | None:
+        """An optional analysis table (topics, sources, ...) or None when not computed."""
+        if not self.path(name).exists():
+            return None
+        try:
+            return plain_strings(pd.read_parquet(self.path(name)))
+        except Exception:
+            return None
+
+    # -- queries -------------------------------------------------------------------
+    @functools.lru_cache(maxsize=64)
+    def search(self, text: str) -> frozenset:
+        """Ids of articles whose title or text contains ``text`` (case-insensitive)."""
+        df = self.sql(f"SELECT id FROM {self.parquet('articles')} "
+                      "WHERE contains(lower(coalesce(title, '') || ' ' || text), lower(?))", [text])
+        return frozenset(df["id"])
+
+    def texts(self, ids: list[str]) -> pd.DataFrame:
+        """id, title, source, published, text, removed for these articles only."""
+        sel = pd.DataFrame({"id": pd.Series(list(ids), dtype=object)})
+        return self.sql(f"SELECT a.id, a.title, a.source, a.published, a.text, a.removed "
+                        f"FROM {self.parquet('articles')} a JOIN sel USING (id)", sel=sel)
+
+    def mentions_of(self, ids: list[str], *, entity_ids: list[int] | None = None,
+                    columns=("article_id", "entity_id", "entity", "type", "start", "end", "sentence",
+                             "sent_start", "sent_end"), limit: int | None = None) -> pd.DataFrame:
+        """Mention rows of the given articles (optionally of some entities only)."""
+        sel = pd.DataFrame({"article_id": pd.Series(list(ids), dtype=object)})
+        where = ""
+        if entity_ids is not None:
+            where = "WHERE entity_id IN (SELECT * FROM unnest(?))"
+        cols = ", ".join(f'm."{c}"' for c in columns)
+        query = (f"SELECT {cols} FROM {self.parquet('mentions')} m JOIN sel USING (article_id) {where} "
+                 f"ORDER BY m.article_id, m.start" + (f" LIMIT {int(limit)}" if limit else ""))
+        return self.sql(query, [list(map(int, entity_ids))] if entity_ids is not None else None, sel=sel)
+
+    @functools.cached_property
+    def pairs(self) -> pd.DataFrame:
+        """(art, a, b, n): sentences of each article that mention both entities (a < b).
+        Computed once, on the first look at the network; then filtered in memory."""
+        query = (f"WITH m AS (SELECT DISTINCT article_id, sentence, entity_id FROM {self.parquet('mentions')}) "
+                 "SELECT x.article_id, x.entity_id::INT AS a, y.entity_id::INT AS b, count(*)::INT AS n FROM m x "
+                 "JOIN m y ON x.article_id = y.article_id AND x.sentence = y.sentence AND x.entity_id < y.entity_id "
+                 "GROUP BY ALL")
+        df = self.sql(query)
+        art = self.pos.reindex(df.pop("article_id")).to_numpy()
+        ok = ~pd.isna(art)
+        out = pd.DataFrame({"art": art[ok].astype("int32"), "a": df["a"].to_numpy()[ok],
+                            "b": df["b"].to_numpy()[ok], "n": df["n"].to_numpy()[ok]})
+        # sorted by a: the pairs of a few entities are slices (millions of rows at 37k articles)
+        return out.sort_values(["a", "b", "art"], kind="stable").reset_index(drop=True)
+
+    def cooccurrences(self, mask: np.ndarray, entity_ids: list[int]) -> pd.DataFrame:
+        """(a, b, n): how many sentences mention both entities (a < b), in the selected articles."""
+        p = self.pairs
+        keep = np.unique(np.asarray(list(map(int, entity_ids)), dtype=np.int64))
+        a_col = p["a"].to_numpy()
+        lo, hi = np.searchsorted(a_col, keep, side="left"), np.searchsorted(a_col, keep, side="right")
+        rows = np.concatenate([np.arange(x, y) for x, y in zip(lo, hi)]) if len(keep) else np.array([], dtype=np.int64)
+        rows = rows[np.isin(p["b"].to_numpy()[rows], keep)]
+        rows = rows[mask[p["art"].to_numpy()[rows]]]
+        p = p.iloc[rows]
+        out = p.groupby(["a", "b"])["n"].sum().reset_index()
+        return out.sort_values(["n", "a", "b"], ascending=[False, True, True]).reset_index(drop=True).astype("int64")
+
+    @functools.cached_property
+    def outlet_codes(self) -> np.ndarray:
+        """Each article's outlet as a number (positions in ``outlet_names``)."""
+        codes, names = pd.factorize(self.articles["outlet"], sort=True)
+        self.__dict__["outlet_names"] = np.asarray(names, dtype=object)
+        return codes
+
+    @functools.cached_property
+    def outlet_names(self) -> np.ndarray:
+        self.outlet_codes
+        return self.__dict__["outlet_names"]
+
+    def prepared(self, key, make):
+        """make(self), computed once per corpus and kept on it: what a page needs that does
+        not depend on the filters (e.g. the article map's points with their topics)."""
+        cache = self.__dict__.setdefault("_prepared", {})
+        if key not in cache:
+            cache[key] = make(self)
+        return cache[key]
+
+    def positions(self, name: str, column: str = "article_id") -> np.ndarray | None:
+        """The corpus position of each row's article in an analysis table (-1: not in the
+        corpus), or None without the table: a filter is then view.mask[positions].
+        Computed once per corpus (kept on the instance, so it goes with it)."""
+        cache = self.__dict__.setdefault("_positions", {})
+        if (name, column) not in cache:
+            t = self.table(name)
+            if t is None or column not in t.columns:
+                cache[(name, column)] = None
+            else:
+                pos = self.pos.reindex(t[column].astype(str)).to_numpy()
+                cache[(name, column)] = np.where(pd.isna(pos), -1, pos).astype(np.int64)
+        return cache[(name, column)]
+
+    def rows_in(self, name: str, mask: np.ndarray, column: str = "article_id") -> np.ndarray:
+        """Which rows of a table belong to the masked articles (a boolean array)."""
+        pos = self.positions(name, column)
+        return (pos >= 0) & mask[np.maximum(pos, 0)]
+
+    def outlets_at(self, pos: np.ndarray) -> np.ndarray:
+        """The outlet (as shown) of the articles at these positions."""
+        return self.outlet_names[self.outlet_codes[pos]]
+
+    @functools.cached_property
+    def entity_arrays(self) -> dict:
+        """name, type, rank (of the name in sorted order: equal names, equal rank) and known
+        (in the entity table), indexed by entity_id: a ranking is then numpy, not a merge."""
+        ents = self.entities
+        size = int(ents["entity_id"].max()) + 1 if len(ents) else 0
+        ids = ents["entity_id"].to_numpy().astype(np.int64)
+        rank_codes, names_sorted = _dense_rank(ents["name"].fillna("").to_numpy(dtype=object))
+        type_codes, types_sorted = pd.factorize(ents["type"].fillna("").to_numpy(dtype=object), sort=True)
+        out = {"name": np.full(size, None, dtype=object), "type": np.full(size, None, dtype=object),
+               "rank": np.zeros(size, dtype=np.int64), "known": np.zeros(size, dtype=bool),
+               "type_code": np.zeros(size, dtype=np.int64),
+               "names_sorted": pd.Index(names_sorted), "types_sorted": pd.Index(types_sorted)}
+        out["name"][ids] = ents["name"].to_numpy(dtype=object)
+        out["type"][ids] = ents["type"].to_numpy(dtype=object)
+        out["rank"][ids] = rank_codes
+        out["type_code"][ids] = type_codes
+        out["known"][ids] = True
+        return out
+
+    @functools.cached_property
+    def month_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(each article's month as a number, -1 when undated; the months in order)."""
+        codes, months = pd.factorize(self.articles["month"], sort=True)
+        return codes, np.asarray(months, dtype=object)
+
+    @functools.cached_property
+    def places(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """(places, place mentions with each article's outlet and month) as the build
+        resolved them (aliases.csv's place fixes apply at the next build); None when the
+        store has no places."""
+        places = self.table("places")
+        if places is None:
+            return None
+        mentions = pd.read_parquet(self.path("mentions"), columns=MENTION_COLUMNS)
+        articles = pd.read_parquet(self.path("articles"), columns=["id", "source", "month"])
+        return places, place_mentions(places, mentions, articles)
+
+    def outlet_of(self, ids) -> pd.Series:
+        return self.articles["outlet"].to_numpy()[self.pos.reindex(ids).to_numpy()]
+
+
+def _dense_rank(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, sorted unique names): each name's rank among the distinct names, in Python's
+    string order (UTF-8 byte order, the same). Arrow's C++ rank: a third of the time of
+    pandas' sorted factorize on 160,000 entity names."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(names):
+        return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
+    codes = pc.rank(pa.array(names, type=pa.string()), sort_keys="ascending", tiebreaker="dense").to_numpy() - 1
+    codes = codes.astype(np.int64)
+    uniques = np.empty(int(codes.max()) + 1, dtype=object)
+    uniques[codes] = names
+    return codes, uniques
+
+
+def load_articles(path: Path) -> pd.DataFrame:
+    """The articles table without its text, with 'outlet' (UNKNOWN filled) and 'date'."""
+    arts = plain_strings(pd.read_parquet(path, columns=ARTICLE_COLUMNS))
+    arts["outlet"] = arts["source"].fillna(UNKNOWN).astype(str)
+    arts["date"] = pd.to_datetime(arts["published"], errors="coerce", format="%Y-%m-%d")
+    arts["month"] = arts["date"].dt.strftime("%Y-%m")
+    return arts
+
+
+def outlet_order(articles: pd.DataFrame) -> list[str]:
+    """Outlets by article count (descending), then name; UNKNOWN last."""
+    counts = articles["outlet"].value_counts()
+    ranked = sorted(counts.items(), key=lambda kv: (kv[0] == UNKNOWN, -kv[1], kv[0].lower()))
+    return [k for k, _ in ranked]

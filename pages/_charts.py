@@ -1,0 +1,201 @@
+"""What every page shares: the current view, charts with their export buttons, and
+cross-filtering (a click on a bar or point writes into the global filters / URL)."""
+from __future__ import annotations
+
+import calendar
+import functools
+import datetime as dt
+import html
+import re
+import threading
+
+import streamlit as st
+
+from analysis import export as E
+from analysis.views.charts import Chart, Missing, View
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "lasso2d"]}
+
+
+def _no_revalidation() -> None:
+    """st.plotly_chart rebuilds every figure through plotly's validation
+    (plotly.tools.return_figure_from_figure_or_data(..., validate_figure=True)), which cost
+    more than building it. Our figures are built from checked dicts (their JSON was compared
+    with validated builds); pass a Figure through as it is, anything else as before."""
+    import plotly.graph_objects as go
+    import plotly.tools as pt
+
+    original = pt.return_figure_from_figure_or_data
+    if getattr(original, "_passes_figures", False):
+        return
+
+    def passthrough(figure_or_data, validate_figure=False):
+        if isinstance(figure_or_data, go.Figure):
+            return figure_or_data
+        return original(figure_or_data, validate_figure)
+
+    passthrough._passes_figures = True
+    pt.return_figure_from_figure_or_data = passthrough
+
+
+_no_revalidation()
+_CHART_CACHE: dict = {}
+_CHART_LOCK = threading.Lock()
+
+
+def cached_charts(builder, v: View, *args, **kw) -> list:
+    """builder(v, *args, **kw), kept for the last 64 (corpus generation, filters, arguments):
+    a page switch or a return to an earlier filter is not recomputed. Charts are read-only
+    once built (the page only lays them out and exports them)."""
+    key = (builder.__module__, builder.__qualname__, id(v.corpus), v.corpus.generation, v.filters, args,
+           tuple(sorted(kw.items())))
+    try:
+        hash(key)
+    except TypeError:   # an argument that cannot be a key: build, do not keep
+        return builder(v, *args, **kw)
+    with _CHART_LOCK:
+        hit = _CHART_CACHE.pop(key, None)
+        if hit is not None:
+            _CHART_CACHE[key] = hit   # most recently used last
+            return hit
+    out = builder(v, *args, **kw)
+    with _CHART_LOCK:
+        _CHART_CACHE[key] = out
+        while len(_CHART_CACHE) > 64:
+            _CHART_CACHE.pop(next(iter(_CHART_CACHE)))
+    return out
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&])")
+
+
+def md_escape(text: str) -> str:
+    """Text for a Streamlit markdown context (st.error, st.caption, labels...) that shows
+    as typed: every markdown/HTML punctuation is backslash-escaped, so a file name or a
+    corpus string can make no link, image, emphasis, heading, colour or icon directive."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def small(text: str) -> str:
+    """Corpus text as a small grey line of HTML (escaped: never markup)."""
+    return f'<div style="color:#666;font-size:0.9rem">{html.escape(text)}</div>'
+
+
+EMPTY = ("No article matches the filters. Widen the date range, choose other outlets, tick 'include "
+         "articles with unknown date' or clear the search (sidebar: 'Clear all filters').")
+
+
+def frame_first() -> None:
+    """A page run without the frame (dashboard.py): this happens when a server's very first
+    run is a deep link (/articles after a restart), because Streamlit runs the pages/ folder
+    the old way until st.navigation has been called once. Switch that mode off and run
+    again: the frame then runs, builds the view, and opens this same page."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+    except ImportError:  # a Streamlit without the flag: the overview, then the user's click
+        st.switch_page("dashboard.py")
+    st.rerun()
+
+
+def view(*, allow_empty: bool = False) -> View:
+    """The view of this run (built by dashboard.py from the sidebar filters), after the
+    'n of N articles' line; an empty selection stops the page with a clear message."""
+    if "_view" not in st.session_state:
+        frame_first()
+    v = st.session_state["_view"]
+    st.html(f'<div class="n-of-N">{st.session_state["_header"]}</div>')
+    if not v.ids:
+        st.warning(EMPTY)
+        if not allow_empty:
+            st.stop()
+    return v
+
+
+def show(items: list[Chart | Missing]) -> None:
+    """Lay out charts (or the notes that say why one is missing)."""
+    for item in items:
+        if isinstance(item, Missing):
+            st.info(md_escape(item.message))  # may name an entity: text, not markdown
+        else:
+            chart(item)
+
+
+def charts(items: list[Chart | Missing], *, page: str) -> None:
+    """Lay out a page's charts, then its "Export all charts" button."""
+    show(items)
+    export_all([c for c in items if isinstance(c, Chart)], page=page)
+
+
+def chart(c: Chart) -> None:
+    key = f"chart_{c.key}"
+    if c.table is None or len(c.table) == 0:
+        st.info(f"{c.key.replace('_', ' ').capitalize()}: nothing in the selected articles.")
+        return
+    if c.select:
+        st.plotly_chart(c.figure, key=key, on_select=functools.partial(_on_select, key, c.select),
+                        selection_mode="points", config=PLOTLY_CONFIG)
+        what = {"ptopic": "passage topic"}.get(c.select, c.select)
+        article = "an" if what[0] in "aeiou" else "a"
+        st.caption(f"Click {article} {what} to filter the dashboard by it.")
+    else:
+        st.plotly_chart(c.figure, key=key, config=PLOTLY_CONFIG)
+    export_buttons(c)
+
+
+def export_buttons(c: Chart) -> None:
+    """PNG, SVG, HTML and CSV downloads; the bytes are made only when clicked."""
+    with st.popover("Export", icon=":material/download:", key=f"export_{c.key}"):
+        for fmt in E.FORMATS:
+            st.download_button(fmt.upper(), data=lambda c=c, fmt=fmt: E.chart_bytes(c, fmt),
+                               file_name=f"{E.safe_name(c.key)}.{fmt}", mime=E.MIME[fmt],
+                               key=f"dl_{c.key}_{fmt}", on_click="ignore", width="stretch")
+
+
+def export_all(items: list[Chart], *, page: str) -> None:
+    if not items:
+        return
+    v = st.session_state["_view"]
+    text = E.filters_text(v.filters, n=len(v.ids), total=len(v.corpus.articles),
+                          corpus=str(v.corpus.store.root.name), topic_labels=st.session_state.get("_topic_labels"))
+    st.download_button("Export all charts of this page (ZIP: PNG, SVG, HTML, CSV + filters.txt)",
+                       data=lambda: E.zip_bytes(items, text), file_name=f"{page}-view.zip",
+                       mime=E.MIME["zip"], key=f"dl_all_{page}", on_click="ignore",
+                       icon=":material/folder_zip:")
+
+
+# -- cross-filtering --------------------------------------------------------------
+
+def _on_select(chart_key: str, kind: str) -> None:
+    """A click on a chart: put the clicked value into the global filter (and the URL)."""
+    state = st.session_state.get(chart_key)
+    points = (state or {}).get("selection", {}).get("points", []) if state else []
+    update = filter_update(kind, points, st.session_state.get("_date_bounds"))
+    if update:
+        st.session_state[update[0]] = update[1]
+
+
+def filter_update(kind: str, points: list[dict], bounds=None) -> tuple[str, object] | None:
+    """(filter key, new value) for the first clicked point, or None."""
+    if not points:
+        return None
+    p = points[0]
+    data = p.get("customdata")
+    value = data[0] if isinstance(data, (list, tuple)) and data else (data if data is not None else p.get("x"))
+    if value is None:
+        return None
+    if kind == "outlet":
+        return "outlet", [str(value)]
+    if kind == "entity":
+        return "entity", [str(value)]
+    if kind == "topic":
+        return "topic", [int(value)]
+    if kind == "ptopic":
+        return "ptopic", [int(value)]
+    if kind == "month":
+        y, m = map(int, str(value)[:7].split("-"))
+        lo, hi = bounds or (dt.date.min, dt.date.max)
+        start, end = dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
+        return "dates", (max(start, lo), min(end, hi))
+    return None
