@@ -17,8 +17,6 @@ from analysis.views.charts import View
 from analysis.views.corpus import Corpus, outlet_order
 from analysis.views.filters import UNKNOWN, Filters, describe
 
-FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "ptopic", "q")
-
 
 def cli_paths() -> list[str]:
     """PATHs after `streamlit run dashboard.py --` (not a test runner's arguments)."""
