@@ -15,7 +15,10 @@ import streamlit as st
 from analysis.build.corpus import corpus_paths, ensure_store, store_generation
 from analysis.views.charts import View
 from analysis.views.corpus import Corpus, outlet_order
-from analysis.views.filters import UNKNOWN, Filters, describe
+from analysis.views.filters import UNKNOWN, Choices, Filters, describe, follow
+from pages._charts import FILTER_DEFAULTS
+
+FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "ptopic", "q", "article")
 
 
 def cli_paths() -> list[str]:
@@ -71,10 +74,14 @@ def sidebar_filters(corpus) -> Filters:
     topics = topic_filter(corpus)
     ptopics = passage_topic_filter(corpus)
     text = sb.text_input("Search the text", key="q", bind="query-params", placeholder="word or phrase")
+    articles = []
+    if st.session_state.get("article") or st.query_params.get_all("article"):   # shown while it is set
+        articles = sb.multiselect("Only these articles", [], key="article", bind="query-params",
+                                  accept_new_options=True, placeholder="any article")
     sb.button("Clear all filters", on_click=clear_filters, icon=":material/filter_alt_off:")
     return Filters(outlets=tuple(chosen), start=start, end=end, include_undated=include,
                    entity_types=tuple(etypes), entities=tuple(entities), topics=tuple(topics),
-                   passage_topics=tuple(ptopics), text=text or "")
+                   passage_topics=tuple(ptopics), text=text or "", articles=tuple(articles))
 
 
 def sidebar_options(corpus) -> dict:
@@ -83,6 +90,35 @@ def sidebar_options(corpus) -> dict:
     names = ents.sort_values("mentions", ascending=False)["name"].drop_duplicates().head(500).tolist()
     return {"outlets": outlet_order(corpus.articles), "types": sorted(ents["type"].dropna().unique().tolist()),
             "entities": names}
+
+
+def topic_labels(table) -> dict[int, str]:
+    return {} if table is None else dict(zip(table["topic"].astype(int), table["label"]))
+
+
+def filter_choices(corpus) -> Choices:
+    """What this corpus offers the filters (see follow_corpus)."""
+    dates = corpus.articles["date"].dropna()
+    bounds = (dates.min().date(), dates.max().date()) if len(dates) else None
+    return Choices(generation=corpus.generation, bounds=bounds, outlets=frozenset(corpus.articles["outlet"]),
+                   entities=frozenset(corpus.entities["name"].dropna()),
+                   topics=topic_labels(corpus.table("topics_articles")),
+                   passage_topics=topic_labels(corpus.table("topics_passages")))
+
+
+def follow_corpus(corpus) -> None:
+    """When the corpus changed under this session (an upload, a correction, a rebuild from the
+    command line): filters the person did not set follow the new corpus, the ones they set
+    stay while they make sense; each dropped one leaves a note for the page."""
+    now = corpus.prepared("filter_choices", filter_choices)
+    before = st.session_state.get("_choices")
+    st.session_state["_choices"] = now
+    if before is None or before.generation == now.generation:
+        return
+    changes, notes = follow(before, now, {k: st.session_state.get(k) for k in FILTER_KEYS})
+    for key, value in changes.items():
+        st.session_state[key] = value
+    st.session_state["_filter_notes"] = notes
 
 
 def topic_filter(corpus) -> list[int]:
@@ -107,8 +143,7 @@ def passage_topic_filter(corpus) -> list[int]:
 
 
 def clear_filters() -> None:
-    defaults = {"outlet": [], "etype": [], "entity": [], "topic": [], "ptopic": [], "q": "", "undated": True}
-    for key, value in defaults.items():
+    for key, value in FILTER_DEFAULTS.items():
         st.session_state[key] = value
     if "_date_bounds" in st.session_state:
         st.session_state["dates"] = st.session_state["_date_bounds"]
@@ -129,7 +164,10 @@ def main() -> None:
     corpus, messages = load_corpus(tuple(paths), store_generation(paths))
     for m in messages:
         st.toast(m)
-    pages = [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    # the Overview is at / and at /overview (a shared link names its page); the default page
+    # reserves a pathname of its own, "index", which nobody needs to type
+    pages = [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True, url_path="index"),
+             st.Page("pages/overview.py", title="Overview", url_path="overview", visibility="hidden"),
              st.Page("pages/entities.py", title="Entities", icon=":material/group:"),
              st.Page("pages/topics.py", title="Topics", icon=":material/category:"),
              st.Page("pages/sources.py", title="Sources", icon=":material/compare:"),
@@ -139,6 +177,7 @@ def main() -> None:
         pages.insert(4, st.Page("pages/places.py", title="Places", icon=":material/public:"))
     page = st.navigation(pages)
     counter = st.sidebar.container()
+    follow_corpus(corpus)
     filters = sidebar_filters(corpus)
     view = View(corpus, filters)
     st.session_state["_view"] = view

@@ -101,11 +101,14 @@ def frame_first() -> None:
 
 def view(*, allow_empty: bool = False) -> View:
     """The view of this run (built by dashboard.py from the sidebar filters), after the
-    'n of N articles' line; an empty selection stops the page with a clear message."""
+    'n of N articles' line and the notes of filters dropped because the corpus changed;
+    an empty selection stops the page with a clear message."""
     if "_view" not in st.session_state:
         frame_first()
     v = st.session_state["_view"]
     st.html(f'<div class="n-of-N">{st.session_state["_header"]}</div>')
+    for note in st.session_state.pop("_filter_notes", []):
+        st.info(md_escape(note), icon=":material/filter_alt_off:")
     if not v.ids:
         st.warning(EMPTY)
         if not allow_empty:
@@ -166,6 +169,19 @@ def export_all(items: list[Chart], *, page: str) -> None:
 
 
 # -- cross-filtering --------------------------------------------------------------
+
+FILTER_DEFAULTS = {"outlet": [], "etype": [], "entity": [], "topic": [], "ptopic": [], "q": "", "undated": True,
+                   "article": []}
+
+
+def show_only(ids: list[str]) -> None:
+    """A button's callback: no filter but these articles (the dates back to the corpus's bounds)."""
+    for key, value in FILTER_DEFAULTS.items():
+        st.session_state[key] = value
+    if "_date_bounds" in st.session_state:
+        st.session_state["dates"] = st.session_state["_date_bounds"]
+    st.session_state["article"] = list(ids)
+
 
 def _on_select(chart_key: str, kind: str) -> None:
     """A click on a chart: put the clicked value into the global filter (and the URL)."""

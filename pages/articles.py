@@ -7,6 +7,7 @@ import streamlit as st
 from analysis.build.corpus import manifest_path, rebuild, uploads_dir
 from analysis.ingest.uploads import ALLOWED_UPLOADS, MAX_FILES, MAX_UPLOAD_BYTES, accept
 from analysis.ingest.sidefiles import update_manifest
+from analysis.views.filters import describe
 from pages import _charts, _reader
 
 TABLE_COLUMNS = ["title", "outlet", "published", "month", "n_words", "title_how", "title_evidence",
@@ -15,28 +16,51 @@ TABLE_COLUMNS = ["title", "outlet", "published", "month", "n_words", "title_how"
 _ROWS = os.environ.get("NEWS_TABLE_ROWS", "5000").strip()   # rows of the table sent to the browser
 TABLE_ROWS = int(_ROWS) if _ROWS.isdigit() and int(_ROWS) > 0 else 5000   # a bad value: the default
 
+
+def shown_values(table):
+    """The table as a person reads it: a missing title is the file name, an unknown date or
+    month reads "unknown", and no cell shows None."""
+    table = table.assign(title=table["title"].where(table["title"].notna(), table["file"]),
+                         published=table["published"].fillna("unknown"), month=table["month"].fillna("unknown"))
+    return table.fillna("")
+
+
 st.title("Articles")
 v = _charts.view(allow_empty=True)
 
 
-def reopen(message: str, *, refused: list[str] = (), notes: list[str] = ()) -> None:
+def reopen(message: str, *, refused: list[str] = (), notes: list[str] = (), changed: tuple[str, list[str]] = ("", [])) -> None:
     """After a change on disk (a new store generation, so the next run opens the new store):
-    the messages are shown after the rerun (file names and paths as text, never markdown)."""
-    st.session_state["_flash"] = (message, list(refused), list(notes))
+    the messages are shown after the rerun (file names and paths as text, never markdown);
+    ``changed`` = (what, article ids) that the person just added or corrected."""
+    st.session_state["_flash"] = (message, list(refused), list(notes), changed)
     st.rerun()
 
 
+def offer_changed(what: str, ids: list[str]) -> None:
+    """Say when what the person just added or corrected is hidden by their own filters, and
+    offer to show only those articles."""
+    hidden = len(set(ids) - set(v.ids))
+    if hidden:
+        st.warning(f"{hidden} of {len(ids)} {what} hidden by the filters you chose: "
+                   f"{_charts.md_escape('; '.join(describe(v.filters)))}.")
+    st.button(f"Show only the {what}", on_click=_charts.show_only, args=(ids,), key="show_changed",
+              icon=":material/filter_alt:")
+
+
 if flash := st.session_state.pop("_flash", None):
-    message, refused, notes = flash
+    message, refused, notes, (what, changed) = flash
     st.success(_charts.md_escape(message))
     for line in refused:
         st.error(_charts.md_escape(line))
     for line in notes:
         st.warning(_charts.md_escape(line))
+    if changed:
+        offer_changed(what, changed)
 
 if v.ids:
     st.subheader("The selected articles, with where each value comes from")
-    table = v.selected[TABLE_COLUMNS].rename(columns={"n_words": "words", "source_how": "outlet_how",
+    table = shown_values(v.selected[TABLE_COLUMNS]).rename(columns={"n_words": "words", "source_how": "outlet_how",
                                                       "source_evidence": "outlet_evidence", "published": "date",
                                                       "published_how": "date_how", "published_evidence": "date_evidence"})
     if len(table) > TABLE_ROWS:   # 37k rows were sent to the browser on every rerun (a second of the page)
@@ -48,14 +72,14 @@ if v.ids:
     st.dataframe(table.head(TABLE_ROWS), hide_index=True, width="stretch", height=320)
 
     st.subheader("Reader")
-    label = {i: f"{t if isinstance(t, str) else '(untitled)'} · {o} · {f}" for i, t, o, f in
+    label = {i: f"{t if isinstance(t, str) else f} · {o} · {f}" for i, t, o, f in
              zip(v.selected["id"], v.selected["title"], v.selected["outlet"], v.selected["file"])}
     aid = st.selectbox("Article", list(label)[:5000], format_func=label.get, key="reader_article")
     row = v.corpus.texts([aid]).iloc[0]
     spans = v.corpus.mentions_of([aid], columns=("start", "end", "entity", "type"))
     meta = v.corpus.articles.iloc[int(v.corpus.pos[aid])]
     # st.html, not st.markdown: a title is text, never markdown ([x](javascript:...), **, ![]())
-    st.html(f"<h4>{html.escape(row['title'] if isinstance(row['title'], str) else '(untitled)')}</h4>")
+    st.html(f"<h4>{html.escape(row['title'] if isinstance(row['title'], str) else str(meta['file']))}</h4>")
     st.html(_charts.small(f"outlet: {meta['outlet']} (how: {meta['source_how']}) · "
                       f"date: {meta['published'] if isinstance(meta['published'], str) else 'unknown'} "
                       f"(how: {meta['published_how']}) · file: {meta['file']}"))
@@ -84,7 +108,7 @@ if v.ids:
             else:
                 with st.spinner("Rebuilding the store…"):
                     _, notes = rebuild(st.session_state["_paths"])
-                reopen(f"Saved the correction of {meta['file']}.", notes=notes)
+                reopen(f"Saved the correction of {meta['file']}.", notes=notes, changed=("corrected article", [aid]))
 
 st.subheader("Add articles")
 files = st.file_uploader(f"Files ({', '.join(ALLOWED_UPLOADS)}, also .gz; at most {MAX_UPLOAD_BYTES // 1_000_000} MB "
@@ -92,6 +116,7 @@ files = st.file_uploader(f"Files ({', '.join(ALLOWED_UPLOADS)}, also .gz; at mos
 if files and st.button("Analyse the uploaded files", type="primary"):
     paths = st.session_state["_paths"]
     before = len(v.corpus.articles)
+    known = set(v.corpus.articles["id"])
     bar = st.progress(0.0, text="Checking and saving the files…")
     outcome = accept(uploads_dir(paths), [(f.name, f.getvalue()) for f in files])
     for problem in outcome.refused:
@@ -101,7 +126,9 @@ if files and st.button("Analyse the uploaded files", type="primary"):
         store, notes = rebuild(paths)
         bar.progress(1.0, text="Done")
         after = store.meta().get("articles", before)
+        new = [i for i in store.read("articles", columns=["id"])["id"] if i not in known]
         reopen(f"Added {len(outcome.saved)} file(s) (saved in {uploads_dir(paths)}): {after - before} new "
-               f"article(s); the corpus now has {after} articles.", refused=outcome.refused, notes=notes)
+               f"article(s); the corpus now has {after} articles.", refused=outcome.refused, notes=notes,
+               changed=("new articles", new))
     else:
         bar.progress(1.0, text="Nothing saved")

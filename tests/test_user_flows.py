@@ -22,7 +22,7 @@ from tests.browser_util import n_articles, running_dashboard, wait_ready
 from tests.conftest import SEEDS
 
 pytest.importorskip("playwright")
-pytest.importorskip("playwright.sync_api")
+expect = pytest.importorskip("playwright.sync_api").expect
 
 FILE_001 = "001_2fa3b75b33693510.txt"
 FILE_002 = "002_382a93bb24ffe1b9.txt"
@@ -120,7 +120,10 @@ def row_titled(rows, title: str) -> dict[str, str]:
 
 def svg_text(page) -> str:
     """The text of every chart on the page (plotly draws its labels as SVG text)."""
-    return "\n".join(page.locator("[data-testid='stPlotlyChart'] svg text").all_inner_texts())
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart] svg text').length > 0",
+                           timeout=60_000)
+    page.wait_for_timeout(1500)   # the other charts of the page
+    return "\n".join(page.locator("[data-testid='stPlotlyChart'] svg text").all_text_contents())
 
 
 def go_to(page, title: str) -> None:
@@ -230,7 +233,7 @@ def test_a_shared_url_opens_the_same_view_in_a_new_session(dashboard, browser, p
         wait_ready(other)
         assert urlparse(other.url).path == "/entities"
         assert n_articles(other) == seen
-        assert other.get_by_label("Search the text").input_value() == "Stoltenberg"
+        expect(other.get_by_label("Search the text")).to_have_value("Stoltenberg", timeout=10_000)
     finally:
         ctx.close()
 

@@ -2,19 +2,19 @@
 
 Plain Python (no streamlit): the state is a frozen dataclass, it round-trips through
 URL query parameters, and ``select_articles`` applies it to an ``ArticleIndex``.
+When the corpus changes (an upload, a correction, a rebuild), ``follow`` moves the
+filter state to what the new corpus offers (``Choices``).
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from analysis.config import UNKNOWN  # noqa: F401  (re-exported: the outlet option for articles whose outlet is unknown)
-
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -29,6 +29,7 @@ class Filters:
     topics: tuple[int, ...] = ()         # articles in any of these topics
     passage_topics: tuple[int, ...] = () # articles with a passage (paragraph) in any of these topics
     text: str = ""                       # case-insensitive substring of title or text
+    articles: tuple[str, ...] = ()       # only these article ids (e.g. the ones just uploaded)
 
     def with_(self, **changes) -> "Filters":
         return replace(self, **changes)
@@ -72,6 +73,8 @@ def selection_mask(index: ArticleIndex, f: Filters) -> np.ndarray:
     if f.passage_topics and pt is not None:
         hit = pt.loc[pt["topic"].isin(list(f.passage_topics)), "art"].to_numpy()
         mask &= _positions_mask(len(arts), hit)
+    if f.articles:
+        mask &= arts["id"].isin(list(f.articles)).to_numpy()
     if f.text.strip() and index.search is not None:
         ids = index.search(f.text.strip())
         mask &= arts["id"].isin(list(ids)).to_numpy()
@@ -120,6 +123,9 @@ def describe(f: Filters, *, topic_labels: dict | None = None, passage_labels: di
         out.append(f"text contains: \"{f.text.strip()}\"")
     if f.entity_types:
         out.append("entity types: " + ", ".join(f.entity_types))
+    if f.articles:
+        out.append(f"only {len(f.articles)} chosen article(s): " + ", ".join(f.articles[:5])
+                   + (", …" if len(f.articles) > 5 else ""))
     return out
 
 
@@ -146,6 +152,8 @@ def to_params(f: Filters) -> dict[str, list[str] | str]:
         p["ptopic"] = [str(t) for t in f.passage_topics]
     if f.text.strip():
         p["q"] = f.text.strip()
+    if f.articles:
+        p["article"] = list(f.articles)
     return p
 
 
@@ -163,7 +171,7 @@ def from_params(params: dict) -> Filters:
                    include_undated=one("undated") != "0", entity_types=many("etype"),
                    entities=many("entity"), topics=tuple(int(t) for t in many("topic") if str(t).lstrip("-").isdigit()),
                    passage_topics=tuple(int(t) for t in many("ptopic") if str(t).lstrip("-").isdigit()),
-                   text=one("q") or "")
+                   text=one("q") or "", articles=many("article"))
 
 
 def _date(value) -> dt.date | None:
@@ -171,3 +179,72 @@ def _date(value) -> dt.date | None:
         return dt.date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+# -- filters that follow the corpus ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Choices:
+    """What a corpus offers the filters: its date bounds, outlets, entity names and the
+    labels of its topics (a topic number means another topic after a refit)."""
+
+    generation: str = ""
+    bounds: tuple[dt.date, dt.date] | None = None
+    outlets: frozenset = frozenset()
+    entities: frozenset = frozenset()
+    topics: Mapping[int, str] = field(default_factory=dict, hash=False)
+    passage_topics: Mapping[int, str] = field(default_factory=dict, hash=False)
+
+
+def follow(before: Choices, after: Choices, state: Mapping) -> tuple[dict, list[str]]:
+    """The filter state for a changed corpus: (the widget values to change, one note per
+    filter dropped). ``state`` holds the sidebar's values by URL key (dates, outlet,
+    entity, topic, ptopic). A filter the person did not set follows the corpus: a date
+    range end at the old bound moves to the new bound. A filter the person set is kept
+    while it still selects something that exists, else dropped with a note."""
+    changes: dict = {}
+    notes: list[str] = []
+    dates = _follow_dates(before.bounds, after.bounds, state.get("dates"), notes)
+    if dates is not None:
+        changes["dates"] = dates
+    kept = _keep(state.get("outlet"), lambda o: o in after.outlets, "outlet", "no article has it now", notes)
+    if kept is not None:
+        changes["outlet"] = kept
+    # a name the person typed that was never in the corpus stays (it is their search)
+    kept = _keep(state.get("entity"), lambda e: e in after.entities or e not in before.entities,
+                 "entity", "no article mentions it now", notes)
+    if kept is not None:
+        changes["entity"] = kept
+    for key, old, new in (("topic", before.topics, after.topics), ("ptopic", before.passage_topics, after.passage_topics)):
+        kept = _keep(state.get(key), lambda t: t in new and new.get(t) == old.get(t, new.get(t)),
+                     "topic", "the topics were fitted again", notes, label=lambda t: f"{t}: {old.get(t, '')}")
+        if kept is not None:
+            changes[key] = kept
+    return changes, notes
+
+
+def _keep(values, ok, what: str, why: str, notes: list[str], *, label=str) -> list | None:
+    """The values that still make sense, or None when all do (nothing to change)."""
+    values = list(values or [])
+    kept = [v for v in values if ok(v)]
+    if len(kept) == len(values):
+        return None
+    for v in values:
+        if v not in kept:
+            notes.append(f"The {what} filter '{label(v)}' was dropped: {why}.")
+    return kept
+
+
+def _follow_dates(before, after, value, notes: list[str]):
+    """The new date range (a tuple), or None to leave the widget alone."""
+    if after is None or before is None or not isinstance(value, (tuple, list)) or len(value) != 2:
+        return None
+    start, end = value
+    lo, hi = after
+    start = lo if start is None or start <= before[0] else start   # at the old bound: not set by the person
+    end = hi if end is None or end >= before[1] else end
+    if start > hi or end < lo or start > end:
+        notes.append(f"The date range {value[0]} to {value[1]} was dropped: the articles now run from {lo} to {hi}.")
+        return (lo, hi)
+    new = (min(max(start, lo), hi), max(min(end, hi), lo))
+    return None if new == tuple(value) else new
