@@ -3,7 +3,8 @@ import datetime as dt
 
 import pandas as pd
 
-from analysis.views.filters import UNKNOWN, ArticleIndex, Filters, describe, from_params, select_articles, to_params
+from analysis.views.filters import (UNKNOWN, ArticleIndex, Choices, Filters, describe, follow, from_params,
+                                   select_articles, to_params)
 
 
 def index() -> ArticleIndex:
@@ -76,3 +77,55 @@ def test_passage_topics_select_articles_with_such_a_passage_and_round_trip():
     f = Filters(passage_topics=(5, 7))
     assert from_params(to_params(f)) == f
     assert describe(f, passage_labels={5: "Kabul evacuation"}) == ["with a passage in topics: Kabul evacuation, 7"]
+
+
+def test_only_these_articles_select_them_and_round_trip():
+    f = Filters(articles=("b", "e"), outlets=("BBC",))
+    assert ids(f) == ["e"]
+    assert from_params(to_params(f)) == f
+    assert describe(Filters(articles=("b", "e"))) == ["only 2 chosen article(s): b, e"]
+
+
+D = dt.date
+AUG13, AUG17, AUG19 = D(2021, 8, 13), D(2021, 8, 17), D(2021, 8, 19)
+
+
+def choices(bounds, outlets=("Press TV",), entities=("NATO",), topics=None, generation="g2") -> Choices:
+    return Choices(generation=generation, bounds=bounds, outlets=frozenset(outlets), entities=frozenset(entities),
+                   topics=topics or {})
+
+
+def test_a_date_range_the_person_did_not_set_follows_the_corpus():
+    # the seeds: one dated article (Aug 13); a correction dates another Aug 17
+    before, after = choices((AUG13, AUG13), generation="g1"), choices((AUG13, AUG17))
+    assert follow(before, after, {"dates": (AUG13, AUG13)}) == ({"dates": (AUG13, AUG17)}, [])
+    # an end the person moved stays; the end at the old bound follows
+    before = choices((D(2021, 8, 1), AUG17), generation="g1")
+    after = choices((D(2021, 8, 1), AUG19))
+    assert follow(before, after, {"dates": (D(2021, 8, 5), AUG17)}) == ({"dates": (D(2021, 8, 5), AUG19)}, [])
+    assert follow(before, after, {"dates": (D(2021, 8, 5), D(2021, 8, 10))}) == ({}, [])
+
+
+def test_a_date_range_outside_the_new_corpus_is_dropped_with_a_note():
+    before = choices((D(2021, 1, 1), AUG19), generation="g1")
+    after = choices((AUG13, AUG19))   # the January articles were removed
+    changes, notes = follow(before, after, {"dates": (D(2021, 1, 5), D(2021, 1, 20))})
+    assert changes == {"dates": (AUG13, AUG19)}
+    assert notes == ["The date range 2021-01-05 to 2021-01-20 was dropped: the articles now run from "
+                     "2021-08-13 to 2021-08-19."]
+    # a range that still overlaps is narrowed to the corpus, without a note
+    assert follow(before, after, {"dates": (D(2021, 1, 5), AUG17)}) == ({"dates": (AUG13, AUG17)}, [])
+
+
+def test_outlets_entities_and_topics_are_kept_while_they_make_sense():
+    before = choices((AUG13, AUG13), outlets=("Press TV", UNKNOWN), entities=("NATO", "Kabool"),
+                     topics={0: "nato · allies", 1: "kabul · airport"}, generation="g1")
+    after = choices((AUG13, AUG17), outlets=("Press TV", "Associated Press"), entities=("NATO", "Kabul"),
+                    topics={0: "nato · allies", 1: "taliban · talks"})
+    state = {"dates": (AUG13, AUG13), "outlet": ["Press TV", UNKNOWN], "entity": ["NATO", "Kabool", "Doha"],
+             "topic": [0, 1]}
+    changes, notes = follow(before, after, state)
+    assert changes == {"dates": (AUG13, AUG17), "outlet": ["Press TV"], "entity": ["NATO", "Doha"], "topic": [0]}
+    assert notes == ["The outlet filter '(unknown)' was dropped: no article has it now.",
+                     "The entity filter 'Kabool' was dropped: no article mentions it now.",
+                     "The topic filter '1: kabul · airport' was dropped: the topics were fitted again."]
