@@ -12,14 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.browser_util import n_articles, running_dashboard, wait_ready
-from tests.conftest import SEEDS
+from tests.conftest import REPO, SEEDS
 
 pytest.importorskip("playwright")
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -43,12 +46,13 @@ CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
 """
 
 
-def start(tmp_path_factory, name: str):
-    """A dashboard on its own copy of the seeds and its own store."""
+def start(tmp_path_factory, name: str, env: dict | None = None):
+    """A dashboard on its own copy of the seeds and its own store (NEWS_CORPUS, NEWS_DATA in env)."""
+    env = {} if env is None else env
     corpus = tmp_path_factory.mktemp(name) / "seeds"
     shutil.copytree(SEEDS, corpus)
-    data = tmp_path_factory.mktemp(name + "-data")
-    return running_dashboard({"NEWS_DATA": str(data), "NEWS_CORPUS": str(corpus)}, timeout=240)
+    env.update(NEWS_DATA=str(tmp_path_factory.mktemp(name + "-data")), NEWS_CORPUS=str(corpus))
+    return running_dashboard(env, timeout=240)
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +186,30 @@ def test_b_an_uploaded_article_is_counted_and_shown(own_dashboard, page, tmp_pat
     page.get_by_role("button", name="Show only the new articles").click()
     wait_for_count(page, "1 of 6 articles")
     assert [r["title"] for r in table_rows(page)] == [REUTERS_TITLE]
+
+
+# -- a rebuild from the command line while the dashboard is open ------------------------
+
+def test_a_rebuild_from_the_command_line_is_followed_by_the_open_view(tmp_path_factory, page):
+    env: dict = {}
+    with start(tmp_path_factory, "cli", env) as url:
+        page.goto(f"{url}/articles?outlet=Khaama+Press")
+        wait_ready(page)
+        assert count(page) == (1, 5)
+        corpus = env["NEWS_CORPUS"]
+        with open(os.path.join(corpus, "reuters kabul.txt"), "w", encoding="utf-8") as f:
+            f.write(REUTERS)
+        with open(os.path.join(corpus, "manifest.csv"), "w", encoding="utf-8") as f:
+            f.write("file,title,source,date,url\n003_3565dd2f8a15d1f4.txt,,Khaama Press News Agency,,\n")
+        built = subprocess.run([sys.executable, "-m", "analysis", "build", corpus], cwd=REPO, capture_output=True,
+                               text=True, env={**os.environ, **env}, timeout=600)
+        assert built.returncode == 0, built.stderr[-2000:]
+        go_to(page, "Overview")   # the person's next click
+        # the outlet they chose no longer exists: dropped, with a note; the new article is in view
+        assert count(page) == (6, 6), n_articles(page)
+        assert "no filter" in n_articles(page)
+        page.get_by_text("The outlet filter 'Khaama Press' was dropped: no article has it now.").wait_for(timeout=10_000)
+        assert "Khaama Press News Agency" in svg_text(page) and "Reuters" in svg_text(page)
 
 
 # -- (c) every page has a URL; unknown values read "unknown" ---------------------------
