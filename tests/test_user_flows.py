@@ -99,14 +99,18 @@ def wait_for_count(page, prefix: str, timeout: float = 60_000) -> None:
 
 def table_rows(page) -> list[dict[str, str]]:
     """The Articles table's visible rows as {column: shown text}, read from what the grid draws."""
-    page.evaluate("window.__drawn = []")
+    page.locator("[data-testid='data-grid-canvas']").first.wait_for(timeout=30_000)
     size = page.viewport_size
-    page.set_viewport_size({"width": size["width"] - 20, "height": size["height"]})  # a full redraw
-    page.wait_for_timeout(1000)
-    page.set_viewport_size(size)
-    page.wait_for_timeout(1000)
-    drawn = page.evaluate("window.__drawn")
-    header = sorted({round(d["x"]): d["t"] for d in drawn if not d["grid"] and round(d["y"]) < 40}.items())
+    for _ in range(5):   # on a busy machine the grid may draw late: ask again
+        page.evaluate("window.__drawn = []")
+        page.set_viewport_size({"width": size["width"] - 20, "height": size["height"]})  # a full redraw
+        page.wait_for_timeout(1000)
+        page.set_viewport_size(size)
+        page.wait_for_timeout(1000)
+        drawn = page.evaluate("window.__drawn")
+        header = sorted({round(d["x"]): d["t"] for d in drawn if not d["grid"] and round(d["y"]) < 40}.items())
+        if header and any(d["grid"] for d in drawn):
+            break
     assert header and header[0][1] == "title", f"no table header drawn: {header}"
     cells: dict[int, dict[str, str]] = {}
     for d in drawn:
