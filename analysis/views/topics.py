@@ -101,7 +101,7 @@ def _all_points(view: View, level: str) -> tuple[pd.DataFrame, np.ndarray] | Non
         return None
     labels = dict(zip(*_labels(view, level)))
     pts = pd.DataFrame({"article_id": dm["article_id"].to_numpy(), "x": dm["x"].to_numpy(), "y": dm["y"].to_numpy(),
-                        "topic": topics, "title": arts["title"].fillna("(untitled)").to_numpy()[pos],
+                        "topic": topics, "title": arts["title"].fillna(arts["file"]).to_numpy()[pos],
                         "outlet": arts["outlet"].to_numpy()[pos]})
     pts["label"] = pts["topic"].map(labels).fillna("no topic")
     return plain_strings(pts), pos
