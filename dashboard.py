@@ -16,7 +16,7 @@ from analysis.build.corpus import corpus_paths, ensure_store, store_generation
 from analysis.views.charts import View
 from analysis.views.corpus import Corpus, outlet_order
 from analysis.views.filters import UNKNOWN, Choices, Filters, describe, follow
-from pages._charts import FILTER_DEFAULTS
+from pages._charts import reset_filters
 
 FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "ptopic", "q", "article")
 
@@ -78,7 +78,7 @@ def sidebar_filters(corpus) -> Filters:
     if st.session_state.get("article") or st.query_params.get_all("article"):   # shown while it is set
         articles = sb.multiselect("Only these articles", [], key="article", bind="query-params",
                                   accept_new_options=True, placeholder="any article")
-    sb.button("Clear all filters", on_click=clear_filters, icon=":material/filter_alt_off:")
+    sb.button("Clear all filters", on_click=reset_filters, icon=":material/filter_alt_off:")
     return Filters(outlets=tuple(chosen), start=start, end=end, include_undated=include,
                    entity_types=tuple(etypes), entities=tuple(entities), topics=tuple(topics),
                    passage_topics=tuple(ptopics), text=text or "", articles=tuple(articles))
@@ -140,13 +140,6 @@ def passage_topic_filter(corpus) -> list[int]:
     return st.sidebar.multiselect("Passage topics (none = all)", list(labels), key="ptopic", bind="query-params",
                                   format_func=lambda t: f"{t}: {labels.get(t, '')}",
                                   help="Articles with at least one paragraph in these topics.")
-
-
-def clear_filters() -> None:
-    for key, value in FILTER_DEFAULTS.items():
-        st.session_state[key] = value
-    if "_date_bounds" in st.session_state:
-        st.session_state["dates"] = st.session_state["_date_bounds"]
 
 
 def header_html(v: View) -> str:

@@ -174,13 +174,14 @@ FILTER_DEFAULTS = {"outlet": [], "etype": [], "entity": [], "topic": [], "ptopic
                    "article": []}
 
 
-def show_only(ids: list[str]) -> None:
-    """A button's callback: no filter but these articles (the dates back to the corpus's bounds)."""
+def reset_filters(only: list[str] = ()) -> None:
+    """A button's callback: every filter back to its default (the dates to the corpus's
+    bounds); with ``only``, no filter but these article ids."""
     for key, value in FILTER_DEFAULTS.items():
         st.session_state[key] = value
     if "_date_bounds" in st.session_state:
         st.session_state["dates"] = st.session_state["_date_bounds"]
-    st.session_state["article"] = list(ids)
+    st.session_state["article"] = list(only)
 
 
 def _on_select(chart_key: str, kind: str) -> None:

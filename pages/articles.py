@@ -44,7 +44,7 @@ def offer_changed(what: str, ids: list[str]) -> None:
     if hidden:
         st.warning(f"{hidden} of {len(ids)} {what} hidden by the filters you chose: "
                    f"{_charts.md_escape('; '.join(describe(v.filters)))}.")
-    st.button(f"Show only the {what}", on_click=_charts.show_only, args=(ids,), key="show_changed",
+    st.button(f"Show only the {what}", on_click=_charts.reset_filters, args=(ids,), key="show_changed",
               icon=":material/filter_alt:")
 
 
