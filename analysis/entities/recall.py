@@ -23,6 +23,7 @@ import pandas as pd
 
 MIN_NER_MENTIONS = 2
 _WORD = re.compile(r"(?<![\w.'’-])[A-Z][\w.'’-]*")
+_LINE = re.compile(r"[^\n]+")
 _LOWER = re.compile(r"\b[a-z]+\b")
 _CAP_BEFORE = re.compile(r"(?<![.!?:;\n])\b([A-Z][\w.'’-]*)[ \t]+$")
 _CAP_AFTER = re.compile(r"^[ \t]+[A-Z]")
@@ -66,27 +67,36 @@ def find_mentions(texts: dict[str, str], forms: dict[str, int], taken: dict[str,
         spans = sorted(taken.get(aid, ()))
         starts = np.array([s for s, _ in spans], dtype=np.int64)
         ends = np.array([e for _, e in spans], dtype=np.int64)
-        for m in _WORD.finditer(text):
-            p = m.start()
-            caps = _caps_line(text, p)
+        for line in _LINE.finditer(text):
+            caps = _is_caps(line.group())
             table = by_first_upper if caps else by_first
-            word = m.group().rstrip(".'’-")
-            word = word.upper() if caps else word
-            cands = table.get(word) or table.get(_POSSESSIVE.sub("", word))
-            if not cands:
-                continue
-            for form, eid in cands:
-                e = p + len(form)
-                if (text[p:e].upper() if caps else text[p:e]) != form or (e < len(text) and (text[e].isalnum() or text[e] == "_")):
+            for m in _WORD.finditer(text, line.start(), line.end()):
+                word = m.group().rstrip(".'’-")
+                word = word.upper() if caps else word
+                cands = table.get(word)
+                if cands is None and ("'" in word or "’" in word):
+                    cands = table.get(_POSSESSIVE.sub("", word))
+                if not cands:
                     continue
-                if len(form) < 3 or (not caps and _inside_longer_name(text, p, e)):
-                    break
-                k = int(np.searchsorted(starts, e, side="left"))
-                if (k > 0 and ends[k - 1] > p) or (k < len(starts) and starts[k] < e):
-                    break   # overlaps a mention NER found
-                out.append((aid, p, e, eid))
-                break
+                hit = _first_match(text, m.start(), cands, caps, starts, ends)
+                if hit:
+                    out.append((aid, *hit))
     return out
+
+
+def _first_match(text: str, p: int, cands: list, caps: bool, starts, ends) -> tuple[int, int, int] | None:
+    """(start, end, entity) of the longest form that matches at p and passes the guards."""
+    for form, eid in cands:
+        e = p + len(form)
+        if (text[p:e].upper() if caps else text[p:e]) != form or (e < len(text) and (text[e].isalnum() or text[e] == "_")):
+            continue
+        if len(form) < 3 or (not caps and _inside_longer_name(text, p, e)):
+            return None
+        k = int(np.searchsorted(starts, e, side="left"))
+        if (k > 0 and ends[k - 1] > p) or (k < len(starts) and starts[k] < e):
+            return None   # overlaps a mention NER found
+        return p, e, eid
+    return None
 
 
 def _index(forms: dict[str, int], *, upper: bool) -> dict[str, list[tuple[str, int]]]:
@@ -100,13 +110,9 @@ def _index(forms: dict[str, int], *, upper: bool) -> dict[str, list[tuple[str, i
     return idx
 
 
-def _caps_line(text: str, p: int) -> bool:
-    """True when the line holding position p has letters, all of them capitals."""
-    a = text.rfind("\n", 0, p) + 1
-    b = text.find("\n", p)
-    line = text[a:b if b >= 0 else len(text)]
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
+def _is_caps(line: str) -> bool:
+    """A line written all in capitals (a headline, a dateline): 4 letters or more, no lower case."""
+    return not any(c.islower() for c in line) and sum(c.isalpha() for c in line) >= 4
 
 
 def _inside_longer_name(text: str, s: int, e: int) -> bool:

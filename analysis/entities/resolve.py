@@ -3,8 +3,9 @@
 Pure functions over the mention table of ``canonical.canonicalize`` (columns article_id,
 name, resolved, key, label, vote):
   * a title is not part of a name ("President Trump", "Mr. Obama" -> "Trump", "Obama");
-  * a full name with a middle name or initial joins the same name without it when the
-    corpus has that ("Donald J. Trump" -> "Donald Trump");
+  * a full name with a middle name or initial joins the same name without it, a short first
+    name the formal one, when the corpus has that ("Donald J. Trump" -> "Donald Trump",
+    "Jim Comey" -> "James Comey");
   * a lone surname joins the full name it refers to: the article decides when it names one
     candidate (``canonical._resolve_article``); elsewhere the corpus decides when one full
     name has at least ``DOMINANCE`` of the articles where the surname was resolved. An
@@ -26,7 +27,16 @@ import pandas as pd
 
 DEMONYMS_FILE = Path(__file__).resolve().parent / "demonyms.csv"
 DOMINANCE = 0.8         # share of the resolved articles the winning full name must have
-MIN_RESOLVED = 3        # resolved articles needed before the corpus decides
+MIN_RESOLVED = 2        # resolved articles needed before the corpus decides
+# Short forms of first names: 'Jim Comey' is 'James Comey' when the corpus writes both.
+NICKNAMES = {"jim": "james", "jimmy": "james", "chuck": "charles", "bill": "william", "bob": "robert",
+             "rob": "robert", "rudy": "rudolph", "mike": "michael", "joe": "joseph", "tom": "thomas",
+             "tony": "anthony", "dick": "richard", "rick": "richard", "ted": "edward", "ed": "edward",
+             "dan": "daniel", "dave": "david", "chris": "christopher", "nick": "nicholas",
+             "steve": "stephen", "matt": "matthew", "pat": "patrick", "ben": "benjamin",
+             "sam": "samuel", "alex": "alexander", "andy": "andrew", "tim": "timothy", "greg": "gregory",
+             "jeff": "jeffrey", "ron": "ronald", "don": "donald", "ash": "ashton", "liz": "elizabeth",
+             "kate": "katherine", "hillary": "hillary", "moammar": "muammar"}
 PLACE_TYPES = ("GPE", "LOC", "FAC")
 # Titles that stand before a surname ('President Trump', 'Mr. Obama'); royal and religious
 # titles stand before a first name ('Prince Harry') and stay part of the name.
@@ -51,21 +61,28 @@ def country_form(key: str, label: str) -> str:
     return COUNTRY_FORMS.get(key, key) if label in ("GPE", "LOC") or key == "america" else key
 
 
-def join_middle_names(keys: pd.Series, labels: pd.Series) -> pd.Series:
-    """A person's key with a middle name or initial joins the key without it when the corpus
-    has that one as a person: 'donald j trump' -> 'donald trump'."""
+def join_name_variants(keys: pd.Series, labels: pd.Series) -> pd.Series:
+    """A person's key joins another person key of the corpus that names the same person more
+    fully or more formally: without its middle name or initial ('donald j trump' -> 'donald
+    trump'), with the full first name of a short one ('jim comey' -> 'james comey')."""
     persons = set(keys[labels == "PERSON"])
     remap = {}
     for k in persons:
         parts = k.split()
         if len(parts) == 3 and (short := f"{parts[0]} {parts[2]}") in persons:
             remap[k] = short
+            parts = short.split()
+        if len(parts) >= 2 and parts[0] in NICKNAMES and NICKNAMES[parts[0]] != parts[0]:
+            formal = " ".join([NICKNAMES[parts[0]], *parts[1:]])
+            if formal in persons:
+                remap[k] = formal
     return keys.map(lambda k: remap.get(k, k)) if remap else keys
 
 
 def join_surnames(df: pd.DataFrame, *, dominance: float = DOMINANCE,
                   min_resolved: int = MIN_RESOLVED) -> tuple[pd.Series, dict[str, str]]:
-    """(new keys, {surname key: why it stays apart}).
+    """(new keys, {surname key: why it stays apart}); df has key, own (the key of the name
+    as written, before the article resolved it), label, vote, article_id.
 
     A one-word key that the model calls a person at least a third of the time joins a full
     person name ending with it: the only one in the corpus; else the one that has at least
@@ -76,8 +93,10 @@ def join_surnames(df: pd.DataFrame, *, dominance: float = DOMINANCE,
     for k in person_keys:
         if " " in k:
             by_last[k.rsplit(" ", 1)[1]].add(k)
+    firsts = Counter(k.split(" ", 1)[0] for k in person_keys if " " in k)
     share = (df["label"] == "PERSON").groupby(df["key"]).mean()
-    singles = {k for k, v in share.items() if " " not in k and v >= 1 / 3 and by_last.get(k)}
+    singles = {k for k, v in share.items() if " " not in k and v >= 1 / 3 and by_last.get(k)
+               and not TITLES.match(k + " X")}
     resolved = _resolved_cases(df, singles)
     remap, ambiguous = {}, {}
     for k in sorted(singles):
@@ -90,16 +109,17 @@ def join_surnames(df: pd.DataFrame, *, dominance: float = DOMINANCE,
         top = cases.most_common(2)
         if total >= min_resolved and top[0][1] >= dominance * total:
             remap[k] = top[0][0]
+        elif firsts.get(k, 0) > len(cands):
+            continue   # a first name ('John', 'Donald'): it starts more person names than it ends
         else:
             ambiguous[k] = _why_apart(k, cases, cands, total)
     return df["key"].map(lambda k: remap.get(k, k)), ambiguous
 
 
 def _resolved_cases(df: pd.DataFrame, singles: set[str]) -> dict[str, Counter]:
-    """{surname key: Counter(full name key -> articles where the article resolved it so)}."""
-    from analysis.entities.canonical import variant_key   # same stage; canonical imports this module
-
-    own = df["name"].map(variant_key)
+    """{surname key: Counter(full name key -> articles where the article resolved it so)};
+    ``own`` is the key of the name as written, ``key`` the key it was resolved to."""
+    own = df["own"]
     hit = own.isin(singles) & (own != df["key"])
     pairs = df.loc[hit, ["article_id", "key"]].assign(surname=own[hit]).drop_duplicates()
     out: dict[str, Counter] = defaultdict(Counter)
@@ -144,18 +164,22 @@ def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[st
                   surnames: set[str] = frozenset()) -> tuple[pd.DataFrame, dict[int, str]]:
     """Entities typed PERSON or ORG whose name the offline gazetteer knows as a populated
     place (a city of 15,000+, a country, a US state) become places, unless the text says
-    otherwise: the name is the surname of a person in the corpus, or a mention has a title
-    before it or a speech verb after it. Returns (entities, {entity_id: note})."""
+    otherwise: the name is the first name or the surname of a person in the corpus, or a
+    mention has a title before it or a speech verb after it. Only a gazetteer entry's own
+    name or spelling variant counts (its alternate names include 'Google' for Topeka). Returns (entities, {entity_id: note})."""
     from analysis.entities.places import candidates   # same stage; loads the gazetteer lazily
 
-    todo = entities[entities["type"].isin(["PERSON", "ORG"]) & ~entities["name"].str.lower().isin(surnames)]
+    persons = entities.loc[entities["type"] == "PERSON", "name"].str.lower().str.split()
+    names_of_people = {p[0] for p in persons if len(p) > 1} | {p[-1] for p in persons if len(p) > 1} | set(surnames)
+    todo = entities[entities["type"].isin(["PERSON", "ORG"]) & ~entities["name"].str.lower().isin(names_of_people)]
     notes: dict[int, str] = {}
     if todo.empty:
         return entities, notes
     by_entity = mentions[mentions["entity_id"].isin(set(todo["entity_id"]))].groupby("entity_id")
     new_type = {}
     for eid, name, etype in zip(todo["entity_id"], todo["name"], todo["type"]):
-        cands = [c for c in candidates([name]) if c["feature"] != "city" or (c.get("population") or 0) >= 15_000]
+        cands = [c for c in candidates([name]) if c["via"] != "alternate name"
+                 and (c["feature"] != "city" or (c.get("population") or 0) >= 15_000)]
         if not cands or len(name) < 4 or name.isupper():
             continue
         ments = by_entity.get_group(eid) if eid in by_entity.groups else mentions.iloc[:0]
