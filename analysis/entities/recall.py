@@ -9,8 +9,8 @@ those names where the model did not tag them:
   * a name is not matched inside a longer name ("Trump" in "Trump Tower" or "Melania
     Trump"): a capitalised word right before or after it stops the match, except a title;
   * guards against common words: a one-word name the corpus also writes in lower case
-    ("Will", "May"), names of fewer than 3 characters outside all-caps lines, entities the
-    model tagged only once, and names that belong to two entities are never matched.
+    ("Will", "May"), names of fewer than 3 characters ("US" is also "us" on an all-caps
+    line), and names that belong to two entities are never matched.
 Each found mention carries found_by = "match" (NER's carry "ner").
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pandas as pd
 
-MIN_NER_MENTIONS = 2
+MIN_NER_MENTIONS = 1
 _WORD = re.compile(r"(?<![\w.'’-])[A-Z][\w.'’-]*")
 _LINE = re.compile(r"[^\n]+")
 _LOWER = re.compile(r"\b[a-z]+\b")
@@ -44,7 +44,7 @@ def name_forms(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[str, 
             form = str(form).strip()
             if len(form) >= 2 and form[:1].isupper() and "\n" not in form:
                 owners[form].add(int(eid))
-    single = {f.lower() for f in owners if re.fullmatch(r"[A-Z][a-z]+", f)}
+    single = {f.lower() for f in owners if re.fullmatch(r"[A-Z][A-Za-z]+", f)}   # 'Will', 'MORE', 'TIME'
     lower, total = Counter(), 0
     for text in texts.values():
         lower.update(w for w in _LOWER.findall(text) if w in single)
@@ -59,41 +59,42 @@ def find_mentions(texts: dict[str, str], forms: dict[str, int], taken: dict[str,
                   ) -> list[tuple[str, int, int, int]]:
     """(article_id, start, end, entity_id) of every further mention; ``taken`` holds the
     spans NER already found in each article (never overlapped). Names of fewer than 3
-    characters are never matched ("US" is "us" on an all-caps line)."""
+    characters are never matched.("US" is "us" on an all-caps line)."""
     by_first = _index(forms, upper=False)
     by_first_upper = _index(forms, upper=True)
     out = []
     for aid, text in texts.items():
-        spans = sorted(taken.get(aid, ()))
-        starts = np.array([s for s, _ in spans], dtype=np.int64)
-        ends = np.array([e for _, e in spans], dtype=np.int64)
+        covered = bytearray(len(text) + 1)      # 1 where NER found a mention
+        for s, e in taken.get(aid, ()):
+            covered[s:e] = b"\x01" * (e - s)
         for line in _LINE.finditer(text):
             caps = _is_caps(line.group())
             table = by_first_upper if caps else by_first
             for m in _WORD.finditer(text, line.start(), line.end()):
+                p = m.start()
+                if covered[p]:
+                    continue
                 word = m.group().rstrip(".'’-")
                 word = word.upper() if caps else word
                 cands = table.get(word)
                 if cands is None and ("'" in word or "’" in word):
                     cands = table.get(_POSSESSIVE.sub("", word))
-                if not cands:
-                    continue
-                hit = _first_match(text, m.start(), cands, caps, starts, ends)
-                if hit:
+                if cands and (hit := _first_match(text, p, cands, caps, covered)):
                     out.append((aid, *hit))
     return out
 
 
-def _first_match(text: str, p: int, cands: list, caps: bool, starts, ends) -> tuple[int, int, int] | None:
+def _first_match(text: str, p: int, cands: list, caps: bool, covered: bytearray) -> tuple[int, int, int] | None:
     """(start, end, entity) of the longest form that matches at p and passes the guards."""
     for form, eid in cands:
         e = p + len(form)
-        if (text[p:e].upper() if caps else text[p:e]) != form or (e < len(text) and (text[e].isalnum() or text[e] == "_")):
+        if not (text[p:e].upper() == form if caps else text.startswith(form, p)):
+            continue
+        if e < len(text) and (text[e].isalnum() or text[e] == "_"):
             continue
         if len(form) < 3 or (not caps and _inside_longer_name(text, p, e)):
             return None
-        k = int(np.searchsorted(starts, e, side="left"))
-        if (k > 0 and ends[k - 1] > p) or (k < len(starts) and starts[k] < e):
+        if covered.find(1, p, e) >= 0:
             return None   # overlaps a mention NER found
         return p, e, eid
     return None

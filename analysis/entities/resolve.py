@@ -50,6 +50,13 @@ COUNTRY_FORMS = {"america": "united states", "states": "united states"}   # 'the
 _SPEECH = re.compile(r"^\W{0,2}\s*(?:said|says|told|added|tweeted|wrote|stated|argued|insisted)\b")
 
 
+def is_title(name: str) -> bool:
+    """A title alone ('Sen', 'Gov.', 'President') is not a name."""
+    name = name.strip()
+    m = TITLES.match(name + " X")
+    return bool(m) and m.end() == len(name) + 1
+
+
 def strip_title(name: str) -> str:
     """'President Trump' -> 'Trump', 'Mr. Obama' -> 'Obama'; a name without a title unchanged."""
     bare = TITLES.sub("", name)
@@ -96,7 +103,7 @@ def join_surnames(df: pd.DataFrame, *, dominance: float = DOMINANCE,
     firsts = Counter(k.split(" ", 1)[0] for k in person_keys if " " in k)
     share = (df["label"] == "PERSON").groupby(df["key"]).mean()
     singles = {k for k, v in share.items() if " " not in k and v >= 1 / 3 and by_last.get(k)
-               and not TITLES.match(k + " X")}
+               and not is_title(k)}
     resolved = _resolved_cases(df, singles)
     remap, ambiguous = {}, {}
     for k in sorted(singles):
@@ -167,7 +174,7 @@ def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[st
     otherwise: the name is the first name or the surname of a person in the corpus, or a
     mention has a title before it or a speech verb after it. Only a gazetteer entry's own
     name or spelling variant counts (its alternate names include 'Google' for Topeka). Returns (entities, {entity_id: note})."""
-    from analysis.entities.places import candidates   # same stage; loads the gazetteer lazily
+    from analysis.entities.gazetteer import candidates   # loads the gazetteer (a pickle) only when needed
 
     persons = entities.loc[entities["type"] == "PERSON", "name"].str.lower().str.split()
     names_of_people = {p[0] for p in persons if len(p) > 1} | {p[-1] for p in persons if len(p) > 1} | set(surnames)
