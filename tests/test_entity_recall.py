@@ -57,3 +57,14 @@ def test_recall_adds_marked_mentions_and_guards_common_words():
     assert list(ents["entity_id"]) == list(range(len(ents)))
     assert set(more["entity"]) <= set(ents["name"])
     assert (more.groupby("entity_id").size().sort_index().tolist() == ents["mentions"].tolist())
+
+
+def test_the_reader_marks_mentions_found_by_matching():
+    from pages._reader import highlight_html
+
+    spans = pd.DataFrame({"start": [0, 10], "end": [5, 15], "entity": ["Kabul", "Kabul"], "type": ["GPE", "GPE"],
+                          "found_by": ["ner", "match"]})
+    out = highlight_html("Kabul and KABUL.", spans)
+    assert out.count("<mark") == 2
+    assert out.count("found by matching") == 1 and out.count("dashed") == 1
+    assert 'title="Kabul (GPE, found by matching)">KABUL</mark>' in out
