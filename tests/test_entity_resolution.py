@@ -103,3 +103,15 @@ def test_gazetteer_types_places_unless_the_text_says_person():
     assert "gazetteer" in ents["Herat"]["note"]
     assert ents["Barack Obama"]["type"] == "PERSON"     # Obama, Japan (pop 29k): a surname, not a town
     assert ents["Chelsea"]["type"] == "PERSON"          # a first name of a person in the corpus
+
+
+def test_seeds_places_and_existing_merges(seeds_store):
+    """The seeds through the real build (spaCy's model): Herat (typed ORG by the model) and
+    Lashkar Gah (PERSON) are places; Stoltenberg, NATO, US and al-Qaeda are one entity each."""
+    ents = seeds_store.store.read("entities")
+    by = {n: r for n, r in zip(ents["name"], ents.to_dict("records"))}
+    assert by["Herat"]["type"] == "GPE" and by["Lashkar Gah"]["type"] == "GPE"
+    assert "gazetteer" in by["Herat"]["note"]
+    assert by["Jens Stoltenberg"]["type"] == "PERSON" and "Stoltenberg" in list(by["Jens Stoltenberg"]["aliases"])
+    assert not any(n in by for n in ("Stoltenberg", "North Atlantic Treaty Organization", "U.S.", "Al Qaeda"))
+    assert by["NATO"]["type"] == "ORG" and by["US"]["type"] == "GPE" and by["al-Qaeda"]["type"] == "ORG"
