@@ -38,9 +38,10 @@ NICKNAMES = {"jim": "james", "jimmy": "james", "chuck": "charles", "bill": "will
              "jeff": "jeffrey", "ron": "ronald", "don": "donald", "ash": "ashton", "liz": "elizabeth",
              "kate": "katherine", "hillary": "hillary", "moammar": "muammar"}
 PLACE_TYPES = ("GPE", "LOC", "FAC")
+ORG_EVIDENCE = 5        # mentions all typed ORG by the model that keep an ORG an organisation
 # Titles that stand before a surname ('President Trump', 'Mr. Obama'); royal and religious
 # titles stand before a first name ('Prince Harry') and stay part of the name.
-_SURNAME_TITLES = (r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|President|President-elect|Sen|Senator|Rep|Representative|Gov|"
+_SURNAME_TITLES = (r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|President|President-elect|Sens|Sen|Senator|Reps|Rep|Representative|Gov|"
                    r"Governor|Secretary|Gen|General|Lt|Col|Maj|Capt|Adm|Sgt|Prime Minister|PM|Minister|"
                    r"Chancellor|Mayor|Judge|Justice|Ambassador|Speaker|Leader|Commander|Chairman)")
 TITLES = re.compile(r"^(?:(?:former|late|then|acting|deputy|vice|ex-)\s+)*" + _SURNAME_TITLES + r"\.?\s+", flags=re.I)
@@ -171,8 +172,9 @@ def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[st
                   surnames: set[str] = frozenset()) -> tuple[pd.DataFrame, dict[int, str]]:
     """Entities typed PERSON or ORG whose name the offline gazetteer knows as a populated
     place (a city of 15,000+, a country, a US state) become places, unless the text says
-    otherwise: the name is the first name or the surname of a person in the corpus, or a
-    mention has a title before it or a speech verb after it. Only a gazetteer entry's own
+    otherwise: the name is the first name or the surname of a person in the corpus, a
+    mention has a title before it or a speech verb after it, or (for an ORG) the model typed
+    all of at least ORG_EVIDENCE mentions ORG. Only a gazetteer entry's own
     name or spelling variant counts (its alternate names include 'Google' for Topeka). Returns (entities, {entity_id: note})."""
     from analysis.entities.gazetteer import candidates   # loads the gazetteer (a pickle) only when needed
 
@@ -190,7 +192,7 @@ def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[st
         if not cands or len(name) < 4 or name.isupper():
             continue
         ments = by_entity.get_group(eid) if eid in by_entity.groups else mentions.iloc[:0]
-        if _says_not_a_place(ments, texts):
+        if _says_not_a_place(ments, texts) or (etype == "ORG" and _always_org(ments)):
             continue
         best = max(cands, key=lambda c: c.get("population") or 0)
         new_type[eid] = "LOC" if best["feature"] == "continent" else "GPE"
@@ -199,6 +201,13 @@ def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[st
     if new_type:
         entities = entities.assign(type=[new_type.get(e, t) for e, t in zip(entities["entity_id"], entities["type"])])
     return entities, notes
+
+
+def _always_org(ments: pd.DataFrame) -> bool:
+    """The model called every one of at least ORG_EVIDENCE mentions an organisation ('Gallup',
+    'Berkeley' for the university): the text says organisation."""
+    labels = ments["label"] if "label" in ments else ments["type"]
+    return len(labels) >= ORG_EVIDENCE and bool((labels == "ORG").all())
 
 
 def _says_not_a_place(ments: pd.DataFrame, texts: dict[str, str]) -> bool:
