@@ -5,6 +5,11 @@ news (CoNLL-2003 format), and the cost of the recall pass.
                                                   [--role tuned|held-out] [--no-doc]
     python benchmarks/entity_quality.py conll FILE [--part NAME] [--role tuned|held-out] [--no-doc]
     python benchmarks/entity_quality.py cost CORPUS [--n 300] [--no-doc]
+    python benchmarks/entity_quality.py sample ARTICLES.jsonl.gz --exclude SUBSET.jsonl.gz --out OUT.jsonl.gz
+
+sample: the held-out corpus of the fragments check: N (1,500) articles drawn with
+random.seed(17) among the articles of ARTICLES with a body whose url is not in SUBSET
+(the corpus the rules were developed on).
 
 fragments: builds the report of CORPUS with the project's command line
 (``python -m analysis report CORPUS --format json``; set NEWS_NER_CACHE to share NER) and
@@ -248,6 +253,23 @@ def cost(args) -> None:
                       f"{machine()} (shared machine).\n\n{table(rows)}\n")
 
 
+def sample(args) -> None:
+    import random
+
+    def lines(path):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            yield from fh
+
+    seen = {json.loads(line).get("url") for line in lines(args.exclude)}
+    pool = [line for line in lines(args.articles)
+            if json.loads(line).get("url") not in seen and (json.loads(line).get("content_original") or "").strip()]
+    random.seed(args.seed)
+    chosen = random.sample(pool, args.n)
+    with gzip.open(args.out, "wt", encoding="utf-8") as fh:
+        fh.writelines(chosen)
+    print(f"{len(chosen)} of {len(pool)} articles -> {args.out}")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -268,8 +290,14 @@ def main(argv=None) -> None:
     k.add_argument("--n", type=int, default=300)
     for p in (f, c, k):
         p.add_argument("--no-doc", action="store_true")
+    s = sub.add_parser("sample")
+    s.add_argument("articles")
+    s.add_argument("--exclude", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--n", type=int, default=1500)
+    s.add_argument("--seed", type=int, default=17)
     args = ap.parse_args(argv)
-    {"fragments": fragments, "conll": conll, "cost": cost}[args.cmd](args)
+    {"fragments": fragments, "conll": conll, "cost": cost, "sample": sample}[args.cmd](args)
 
 
 if __name__ == "__main__":
