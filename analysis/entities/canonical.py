@@ -157,7 +157,8 @@ def canonicalize(raw: pd.DataFrame, texts: dict[str, str], *,
     (action, name, target) with action merge, rename or ignore; they apply last.
     """
     df = raw.assign(name=raw["surface"].map(clean_surface))
-    df = df[~(df["name"].map(is_junk) | df["name"].map(resolve.is_title))].reset_index(drop=True)
+    junk = [is_junk(n) or resolve.is_title(n) for n in df["name"]]   # a title alone ('Sen') is no name
+    df = df[~np.array(junk, dtype=bool)].reset_index(drop=True)
     if df.empty:
         return _empty_mentions(raw), _empty_entities()
     # a title is not part of a name: 'President Trump' is 'Trump' ('General Motors' stays: ORG)
