@@ -34,6 +34,7 @@ JUNK = {"advertisement", "captcha", "comments", "share", "tweet", "email", "prin
 # note: why an entity is as it is (an ambiguous surname, a type from the gazetteer);
 # country: the country a nationality (NORP) refers to
 ENTITY_COLUMNS = ["entity_id", "name", "type", "aliases", "mentions", "articles", "note", "country"]
+USER_TYPED = "typed by the user:"
 TYPE_PRIORITY = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"]
 _EDGE = re.compile(r"^[\W_]+|(?<!\b[A-Z]\.)(?<!\b[A-Z])[\W_]+$")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -185,7 +186,11 @@ def canonicalize(raw: pd.DataFrame, texts: dict[str, str], *,
     df, renames = _apply_rules(df, rules)
     if df.empty:
         return _empty_mentions(raw), _empty_entities()
-    mentions, entities = _build_entities(df.drop(columns=["own"]), renames, notes=ambiguous)
+    notes = dict(ambiguous)
+    if "note" in df:
+        notes.update(df.loc[df["note"] != "", ["key", "note"]].drop_duplicates("key").itertuples(index=False))
+        df = df.drop(columns=["note"])
+    mentions, entities = _build_entities(df.drop(columns=["own"]), renames, notes=notes)
     return _link_and_retype(mentions, entities, texts, surnames=set(ambiguous))
 
 
@@ -213,10 +218,15 @@ def _apply_rules(df: pd.DataFrame, rules) -> tuple[pd.DataFrame, dict[str, str]]
             key_of_name.setdefault(variant_key(n), key)
     find = lambda n: key_of_name.get(variant_key(n), variant_key(n))  # noqa: E731
     merges = {find(name): find(target) for action, name, target in rules if action == "merge"}
+    typed = {find(name): target for action, name, target in rules if action == "type"}
     ignored = {find(name) for action, name, _ in rules if action == "ignore"}
     renames = {find(target): target for action, _, target in rules if action == "merge"}
     renames.update({find(name): target for action, name, target in rules if action == "rename"})
     df["key"] = df["key"].map(lambda k: merges.get(k, k))
+    if typed:   # the user's type wins every vote (and the gazetteer's evidence: USER_TYPED)
+        set_type = df["key"].map(typed)
+        df["vote"] = set_type.fillna(df["vote"])
+        df["note"] = set_type.map(lambda t: f"{USER_TYPED} {t} (aliases.csv)" if isinstance(t, str) else "")
     return df[~df["key"].isin(ignored)].reset_index(drop=True), renames
 
 

@@ -180,7 +180,9 @@ def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[st
 
     persons = entities.loc[entities["type"] == "PERSON", "name"].str.lower().str.split()
     names_of_people = {p[0] for p in persons if len(p) > 1} | {p[-1] for p in persons if len(p) > 1} | set(surnames)
-    todo = entities[entities["type"].isin(["PERSON", "ORG"]) & ~entities["name"].str.lower().isin(names_of_people)]
+    user_typed = entities["note"].fillna("").str.startswith("typed by the user") if "note" in entities else False
+    todo = entities[entities["type"].isin(["PERSON", "ORG"]) & ~entities["name"].str.lower().isin(names_of_people)
+                    & ~user_typed]
     notes: dict[int, str] = {}
     if todo.empty:
         return entities, notes
