@@ -9,7 +9,7 @@ from analysis import config
 from analysis.build import stages
 from analysis.build.pipeline import build, ensure_built
 from analysis.build.store import Store
-from analysis.ingest.sidefiles import MANIFEST, side_file
+from analysis.ingest.sidefiles import ALIASES, MANIFEST, side_file
 
 
 def corpus_paths(argv: list[str] | None = None) -> list[str]:
@@ -43,6 +43,15 @@ def manifest_path(paths: list[str]) -> Path:
         return found
     first = Path(paths[0])
     return (first if first.is_dir() else first.parent) / MANIFEST
+
+
+def aliases_path(paths: list[str]) -> Path:
+    """The corpus's aliases.csv (existing, else beside the first input)."""
+    found = side_file(paths, ALIASES)
+    if found:
+        return found
+    first = Path(paths[0])
+    return (first if first.is_dir() else first.parent) / ALIASES
 
 
 def store_generation(paths: list[str]) -> str:
