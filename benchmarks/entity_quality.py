@@ -6,6 +6,14 @@ news (CoNLL-2003 format), and the cost of the recall pass.
     python benchmarks/entity_quality.py conll FILE [--part NAME] [--role tuned|held-out] [--no-doc]
     python benchmarks/entity_quality.py cost CORPUS [--n 300] [--no-doc]
     python benchmarks/entity_quality.py sample ARTICLES.jsonl.gz --exclude SUBSET.jsonl.gz --out OUT.jsonl.gz
+    python benchmarks/entity_quality.py main HELDOUT.jsonl.gz [--store DIR] [--before-store DIR] [--no-doc]
+
+main: the main entities of 20 articles of the held-out sample (random.seed(1) among its
+articles), labelled by hand from each title and first 600 characters before looking at
+the project's output (MAIN below; "a|b" are two spellings of one entity). An entity is
+found when a mention of that article, its canonical entity or one of that entity's
+aliases is one of the spellings (normalised). --before-store: the same check on a store
+the previous version built from the same file.
 
 sample: the held-out corpus of the fragments check: N (1,500) articles drawn with
 random.seed(17) among the articles of ARTICLES with a body whose url is not in SUBSET
@@ -270,6 +278,68 @@ def sample(args) -> None:
     print(f"{len(chosen)} of {len(pool)} articles -> {args.out}")
 
 
+MAIN = {
+    "gOEdftXs6nzlzjCd": ["G.O.P.|GOP|Republicans", "Congress"],
+    "OTcuhVEJ2ECMHZKZ": ["Howie Carr", "Paul Ryan", "Breitbart News", "Kevin McCarthy"],
+    "sDC0W397Sk3nv318": ["Supreme Court", "Voting Rights Act", "Republicans"],
+    "g6YgM1Ftc39K9gSn": ["Donald Trump", "Paul Ryan", "Republicans"],
+    "G1P6AQdsppS6jJGM": ["Democrats", "Harry Reid", "Congress", "Connecticut"],
+    "hs30dwqm3rzQGuii": ["MSNBC", "Joe Biden", "Tara Reade|Reade", "Mika Brzezinski|Brzezinski", "CNN"],
+    "UN5o8Yya5r1GB9fe": ["Saudi Arabia", "Mecca", "Medina"],
+    "JsrucXJx86Xn4Cbn": ["Donald Trump", "Mike Pence", "White House"],
+    "q3fFtxikRqWbkyxP": ["Dietary Guidelines Advisory Committee"],
+    "Mdh3lDs02Nh1ijHD": ["Donald Trump", "John Kelly"],
+    "XjYnlSbtwi1sDj5i": ["Scott Walker", "Koch brothers|Koch|Kochs", "Wisconsin"],
+    "6cXljJIOd2aR0eIt": ["Vatican", "Elton John", "Pope Francis|Francis", "Rome"],
+    "GYmyRZ7lwYxxKeoQ": ["Donald Trump", "Joe Biden"],
+    "y2URAD5yuUEeTKNx": ["Barack Obama", "Democrats", "Elizabeth Warren", "Bernie Sanders", "Julián Castro|Julian Castro"],
+    "fbzhi7yqsJKk9x1x": ["Donald Trump", "Kim Jong Un", "North Korea", "China"],
+    "cUkpV33RMzAcad4R": ["Hillary Clinton", "Clinton Foundation", "CPAC"],
+    "ItmViVaFxSiJruLO": ["Kofi Annan", "United Nations|U.N.|UN", "Ghana"],
+    "WQUlhTZ9D5R3FUIf": ["GOP|Republicans|House Republicans", "Paul Ryan", "CNN"],
+    "em3dDqcdfHEK9Epn": ["James Comey", "Donald Trump", "ABC", "FBI"],
+    "F57uPx6r4Iq4yuSu": ["Planned Parenthood", "StemExpress", "Center for Medical Progress",
+                         "Los Angeles Superior Court"],
+}
+
+
+def main_found(store: Path) -> tuple[int, int, list[str]]:
+    """(found, labelled, the missed ones as 'article: name') of MAIN in a built store."""
+    ments = read_table(store, "mentions")
+    ents = read_table(store, "entities")
+    aliases = {e: [n, *list(a if a is not None else [])] for e, n, a in zip(ents["entity_id"], ents["name"], ents["aliases"])}
+    found, total, missed = 0, 0, []
+    for aid, labels in MAIN.items():
+        m = ments[ments["article_id"] == aid]
+        names = {norm(x) for x in m["surface"]} | {norm(x) for e in set(m["entity_id"]) for x in aliases.get(e, [])}
+        for label in labels:
+            total += 1
+            if any(norm(alt) in names for alt in label.split("|")):
+                found += 1
+            else:
+                missed.append(f"{aid}: {label}")
+    return found, total, missed
+
+
+def main_entities(args) -> None:
+    store = Path(args.store) if args.store else Path(tempfile.mkdtemp(prefix="entity-main-")) / "store"
+    if not args.store:
+        run_report(args.corpus, store)
+    rows = []
+    for label, st in (("previous version", args.before_store), ("this version", store)):
+        if st:
+            f, t, missed = main_found(Path(st))
+            rows.append({"build": label, "found": f, "labelled": t, "share": f"{f / t:.0%}",
+                         "missed": "; ".join(x.split(": ", 1)[1] for x in missed)})
+    print(table(rows))
+    if not args.no_doc:
+        write_section("entity main", "## Entities: the main entities of an article, found\n\n"
+                      f"{len(MAIN)} articles of the held-out sample ({Path(args.corpus[0]).name}; "
+                      "random.seed(1)), their main entities labelled by hand from the title and the first "
+                      "600 characters before looking at the output (benchmarks/entity_quality.py, MAIN). "
+                      f"Held out: not used to develop the rules. {machine()}.\n\n{table(rows)}\n")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -290,6 +360,11 @@ def main(argv=None) -> None:
     k.add_argument("--n", type=int, default=300)
     for p in (f, c, k):
         p.add_argument("--no-doc", action="store_true")
+    mn = sub.add_parser("main")
+    mn.add_argument("corpus", nargs=1)
+    mn.add_argument("--store")
+    mn.add_argument("--before-store")
+    mn.add_argument("--no-doc", action="store_true")
     s = sub.add_parser("sample")
     s.add_argument("articles")
     s.add_argument("--exclude", required=True)
@@ -297,7 +372,7 @@ def main(argv=None) -> None:
     s.add_argument("--n", type=int, default=1500)
     s.add_argument("--seed", type=int, default=17)
     args = ap.parse_args(argv)
-    {"fragments": fragments, "conll": conll, "cost": cost, "sample": sample}[args.cmd](args)
+    {"fragments": fragments, "conll": conll, "cost": cost, "sample": sample, "main": main_entities}[args.cmd](args)
 
 
 if __name__ == "__main__":
