@@ -5,7 +5,7 @@
   export  the same, then write every dashboard chart for the given filters to a folder
           (PNG, SVG, self-contained HTML, CSV, and filters.txt), no browser window needed
   entities  edit the entities: merge, rename, set a type, ignore, or undo the last edit
-          (a rule in aliases.csv beside the corpus), then build (NER from the cache)
+          (a rule in aliases.csv beside the corpus); the built store follows without NER
 """
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ import json
 import os
 import sys
 
+from analysis import config
 from analysis.build import stages
+from analysis.build.entity_edits import apply_entity_rules
+from analysis.build.store import Store
 from analysis.build.pipeline import build
 from analysis.build.report import build_report
 from analysis.export import export_view
@@ -81,8 +84,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--search", default="", help="text the title or body contains")
     n = sub.add_parser("entities", help="merge, rename, type or ignore an entity (aliases.csv), or undo",
                        description="Write one rule into aliases.csv beside the corpus (locked, atomic) or "
-                                   "take the last one out (--undo), then build the store again: NER results "
-                                   "come from the cache, so only the corpus analyses run again.")
+                                   "take the last one out (--undo); then the store's entities are made again "
+                                   "from its NER mentions, and the analyses that read them run again (no NER, "
+                                   "no topics). A corpus not built yet is built.")
     _common(n)
     edit = n.add_mutually_exclusive_group(required=True)
     edit.add_argument("--merge", nargs=2, metavar=("NAME", "INTO"), help="NAME is the same entity as INTO")
@@ -139,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "entities":
         print(edit_entities(args), file=sys.stderr)
+        store = Store(args.store or config.default_store(args.paths))
+        if store.has("mentions") and store.has("entities"):   # built: no NER, no topics (entity_edits)
+            t = apply_entity_rules(args.paths, store)
+            print(f"the store follows aliases.csv ({t['total']:.1f} s) -> {store.root}", file=sys.stderr)
+            return 0
     result = _run_build(args)
     n = result.store.meta().get("articles", 0)
     if os.environ.get("NEWS_TIMINGS"):   # benchmarks: seconds per stage, one JSON line on stderr
@@ -150,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             raise SystemExit(str(exc))
         print(f"{len(written)} files written to {args.out}", file=sys.stderr)
-    elif args.command in ("build", "entities"):
+    elif args.command in ("build", "entities"):   # entities: the store was not built yet
         t = result.timings
         print(f"{n} articles ({result.analysed} analysed now, the rest from cache), "
               f"{len(result.errors)} errors, {t['total']:.1f} s -> {result.store.root}", file=sys.stderr)

@@ -2,7 +2,7 @@
 co-occurrence network, and keyword in context."""
 import streamlit as st
 
-from analysis.build.corpus import aliases_path, rebuild
+from analysis.build.corpus import aliases_path, apply_entity_edit
 from analysis.entities.edits import edit_rules
 from analysis.ingest.sidefiles import ENTITY_TYPES, append_alias, remove_last_alias
 from analysis.views.charts import top_entities
@@ -46,18 +46,18 @@ def _apply(rules: list[tuple[str, str, str]], undo: bool = False) -> None:
     except OSError as exc:
         st.error(_charts.md_escape(f"Cannot write {target}: {exc.strerror or exc}."))
         return
-    with st.spinner("Rebuilding the store (entities from the cache)…"):
-        rebuild(paths)
+    with st.spinner("Updating the entities of the store (no NER)…"):
+        seconds = apply_entity_edit(paths)["total"]
     what = ("Undid " + ",".join(done) if done else "Nothing to undo") if undo else \
         "Saved " + "; ".join(",".join(r) for r in rules)
-    st.session_state["_entity_flash"] = f"{what} ({target})."
+    st.session_state["_entity_flash"] = f"{what} ({target}); the store followed in {seconds:.1f} s."
     st.rerun()
 
 
 st.header("Edit entities")
 st.caption(_charts.md_escape(f"Each change is a rule in {aliases_path(st.session_state['_paths'])} (merge, rename, "
-                             "type, ignore); the store is rebuilt with the entities from the cache, and the "
-                             "last change can be undone."))
+                             "type, ignore); the store's entities follow without NER (the topics keep their "
+                             "entity names until the next full build), and the last change can be undone."))
 with st.form("entity_editor"):
     chosen = st.multiselect("Entities (a merge joins the others into the first)", names, key="edit_entities")
     action = st.radio("Change", ["merge", "rename", "type", "ignore"], horizontal=True, key="edit_action",
