@@ -7,6 +7,11 @@ news (CoNLL-2003 format), and the cost of the recall pass.
     python benchmarks/entity_quality.py cost CORPUS [--n 300] [--no-doc]
     python benchmarks/entity_quality.py sample ARTICLES.jsonl.gz --exclude SUBSET.jsonl.gz --out OUT.jsonl.gz
     python benchmarks/entity_quality.py main HELDOUT.jsonl.gz [--store DIR] [--before-store DIR] [--no-doc]
+    python benchmarks/entity_quality.py edit CORPUS --store DIR --merge NAME INTO [--no-doc]
+
+edit: the time an entity edit takes on a built store (analysis.build.entity_edits): the
+merge as a rule in an aliases.csv of a scratch folder that links to CORPUS, applied, then
+undone and applied again (the store ends as it began).
 
 main: the main entities of 20 articles of the held-out sample (random.seed(1) among its
 articles), labelled by hand from each title and first 600 characters before looking at
@@ -340,6 +345,33 @@ def main_entities(args) -> None:
                       f"Held out: not used to develop the rules. {machine()}.\n\n{table(rows)}\n")
 
 
+def edit(args) -> None:
+    from analysis.build.entity_edits import apply_entity_rules
+    from analysis.build.store import Store
+    from analysis.ingest.sidefiles import append_alias, remove_last_alias
+
+    folder = Path(tempfile.mkdtemp(prefix="entity-edit-"))
+    corpus = folder / Path(args.corpus[0]).name
+    corpus.symlink_to(Path(args.corpus[0]).resolve())
+    store = Store(args.store)
+    n = store.meta().get("articles", 0)
+    append_alias(folder / "aliases.csv", "merge", *args.merge)
+    done = apply_entity_rules([str(corpus)], store)
+    names = set(store.read("entities")["name"])
+    remove_last_alias(folder / "aliases.csv")
+    undone = apply_entity_rules([str(corpus)], store)
+    rows = [{"edit": f"merge {args.merge[0]} into {args.merge[1]}", "articles": n,
+             "entities s": round(done["entities"], 1), "analyses s": round(done["analyses"], 1),
+             "total s": round(done["total"], 1), "undo total s": round(undone["total"], 1),
+             "merged": args.merge[0] not in names}]
+    print(table(rows))
+    if not args.no_doc:
+        write_section("entity edit", "## Entities: the time of an edit (merge, then undo)\n\n"
+                      f"The store of {Path(args.corpus[0]).name} as built; the rule goes into aliases.csv, the "
+                      "entities are made again from the NER cache and the analyses that read them run again "
+                      f"(no NER, no topics). {machine()} (shared machine).\n\n{table(rows)}\n")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -365,6 +397,11 @@ def main(argv=None) -> None:
     mn.add_argument("--store")
     mn.add_argument("--before-store")
     mn.add_argument("--no-doc", action="store_true")
+    ed = sub.add_parser("edit")
+    ed.add_argument("corpus", nargs=1)
+    ed.add_argument("--store", required=True)
+    ed.add_argument("--merge", nargs=2, required=True)
+    ed.add_argument("--no-doc", action="store_true")
     s = sub.add_parser("sample")
     s.add_argument("articles")
     s.add_argument("--exclude", required=True)
@@ -372,7 +409,8 @@ def main(argv=None) -> None:
     s.add_argument("--n", type=int, default=1500)
     s.add_argument("--seed", type=int, default=17)
     args = ap.parse_args(argv)
-    {"fragments": fragments, "conll": conll, "cost": cost, "sample": sample, "main": main_entities}[args.cmd](args)
+    {"fragments": fragments, "conll": conll, "cost": cost, "sample": sample, "main": main_entities,
+     "edit": edit}[args.cmd](args)
 
 
 if __name__ == "__main__":
