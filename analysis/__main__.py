@@ -1,9 +1,11 @@
-"""The command line: python -m analysis {build,report,export} PATH...
+"""The command line: python -m analysis {build,report,export,entities} PATH...
 
   build   read the articles, analyse what is new, write the store the dashboard reads
   report  the same, then print the report (JSON or a short text summary)
   export  the same, then write every dashboard chart for the given filters to a folder
           (PNG, SVG, self-contained HTML, CSV, and filters.txt), no browser window needed
+  entities  edit the entities: merge, rename, set a type, ignore, or undo the last edit
+          (a rule in aliases.csv beside the corpus); the built store follows without NER
 """
 from __future__ import annotations
 
@@ -13,10 +15,14 @@ import json
 import os
 import sys
 
+from analysis import config
 from analysis.build import stages
+from analysis.build.entity_edits import apply_entity_rules
+from analysis.build.store import Store
 from analysis.build.pipeline import build
 from analysis.build.report import build_report
 from analysis.export import export_view
+from analysis.ingest.sidefiles import ALIASES, ENTITY_TYPES, append_alias, remove_last_alias, side_file
 from analysis.views.filters import Filters
 
 
@@ -76,7 +82,37 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--passage-topic", action="append", type=int, default=[],
                    help="articles with a passage in this topic; repeatable")
     e.add_argument("--search", default="", help="text the title or body contains")
+    n = sub.add_parser("entities", help="merge, rename, type or ignore an entity (aliases.csv), or undo",
+                       description="Write one rule into aliases.csv beside the corpus (locked, atomic) or "
+                                   "take the last one out (--undo); then the store's entities are made again "
+                                   "from its NER mentions, and the analyses that read them run again (no NER, "
+                                   "no topics). A corpus not built yet is built.")
+    _common(n)
+    edit = n.add_mutually_exclusive_group(required=True)
+    edit.add_argument("--merge", nargs=2, metavar=("NAME", "INTO"), help="NAME is the same entity as INTO")
+    edit.add_argument("--rename", nargs=2, metavar=("NAME", "NEW"), help="show the entity NAME as NEW")
+    edit.add_argument("--set-type", nargs=2, metavar=("NAME", "TYPE"), help=f"one of {', '.join(sorted(ENTITY_TYPES))}")
+    edit.add_argument("--ignore", metavar="NAME", help="not an entity")
+    edit.add_argument("--undo", action="store_true", help="take the last rule out of aliases.csv")
     return p
+
+
+def edit_entities(args) -> str:
+    """Write the rule the arguments ask for (or undo the last one); returns what was done."""
+    from pathlib import Path
+
+    first = Path(args.paths[0])
+    path = side_file(args.paths, ALIASES) or (first if first.is_dir() else first.parent) / ALIASES
+    if args.undo:
+        rule = remove_last_alias(path)
+        return f"undone: {','.join(rule)} ({path})" if rule else f"no rule to undo in {path}"
+    if args.set_type and args.set_type[1].upper() not in ENTITY_TYPES:
+        raise SystemExit(f"--set-type takes one of {', '.join(sorted(ENTITY_TYPES))}, not '{args.set_type[1]}'")
+    action, name, target = (("merge", *args.merge) if args.merge else ("rename", *args.rename) if args.rename
+                            else ("type", args.set_type[0], args.set_type[1].upper()) if args.set_type
+                            else ("ignore", args.ignore, ""))
+    append_alias(path, action, name, target)
+    return f"added: {action},{name},{target} ({path})"
 
 
 def _export_filters(args):
@@ -105,6 +141,13 @@ def _run_build(args):
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "entities":
+        print(edit_entities(args), file=sys.stderr)
+        store = Store(args.store or config.default_store(args.paths))
+        if store.has("mentions") and store.has("entities"):   # built: no NER, no topics (entity_edits)
+            t = apply_entity_rules(args.paths, store)
+            print(f"the store follows aliases.csv ({t['total']:.1f} s) -> {store.root}", file=sys.stderr)
+            return 0
     result = _run_build(args)
     n = result.store.meta().get("articles", 0)
     if os.environ.get("NEWS_TIMINGS"):   # benchmarks: seconds per stage, one JSON line on stderr
@@ -116,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             raise SystemExit(str(exc))
         print(f"{len(written)} files written to {args.out}", file=sys.stderr)
-    elif args.command == "build":
+    elif args.command in ("build", "entities"):   # entities: the store was not built yet
         t = result.timings
         print(f"{n} articles ({result.analysed} analysed now, the rest from cache), "
               f"{len(result.errors)} errors, {t['total']:.1f} s -> {result.store.root}", file=sys.stderr)

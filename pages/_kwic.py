@@ -34,7 +34,8 @@ def kwic_lines(v: View, term: str) -> pd.DataFrame:
     ents = v.corpus.entities
     ids = ents.loc[ents["name"].str.lower() == term.lower(), "entity_id"].tolist()
     if ids:
-        spans = v.corpus.mentions_of(v.ids, entity_ids=ids, columns=("article_id", "start", "end"), limit=MAX_LINES)
+        cols = ("article_id", "start", "end") + (("found_by",) if "found_by" in v.corpus.mention_columns else ())
+        spans = v.corpus.mentions_of(v.ids, entity_ids=ids, columns=cols, limit=MAX_LINES)
         texts = v.corpus.texts(spans["article_id"].unique().tolist())
     else:
         texts = v.corpus.texts(v.ids[:MAX_ARTICLES] if len(v.ids) <= MAX_ARTICLES else _candidates(v, term))
@@ -43,7 +44,11 @@ def kwic_lines(v: View, term: str) -> pd.DataFrame:
     meta = v.corpus.articles.set_index("id")
     out["outlet"] = meta["outlet"].reindex(out["article_id"]).to_numpy()
     out["date"] = meta["published"].reindex(out["article_id"]).fillna("unknown").to_numpy()
-    return out[["outlet", "date", "left", "match", "right", "article_id"]]
+    cols = ["outlet", "date", "left", "match", "right", "article_id"]
+    if ids and "found_by" in spans and len(out) == len(spans):
+        out["found by"] = spans["found_by"].map({"ner": "model", "match": "matching"}).to_numpy()
+        cols.append("found by")
+    return out[cols]
 
 
 def _candidates(v: View, term: str) -> list[str]:

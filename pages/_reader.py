@@ -10,17 +10,21 @@ from analysis.figures.base import OTHER_COLOR, TYPE_COLORS
 
 
 def highlight_html(text: str, spans: pd.DataFrame) -> str:
-    """Text as HTML: mentions (start, end, entity, type) wrapped in <mark>, the rest escaped,
-    passages (blank lines) as paragraphs."""
+    """Text as HTML: mentions (start, end, entity, type; found_by optional) wrapped in <mark>, the
+    rest escaped, passages (blank lines) as paragraphs. A mention found by matching (not by
+    the model) is underlined dashed and says so in its tooltip."""
     out, pos = [], 0
-    for s, e, name, etype in spans.sort_values("start")[["start", "end", "entity", "type"]].itertuples(index=False):
+    spans = spans.sort_values("start")
+    matched = (spans["found_by"] == "match").tolist() if "found_by" in spans else [False] * len(spans)
+    for (s, e, name, etype), by_match in zip(spans[["start", "end", "entity", "type"]].itertuples(index=False), matched):
         s, e = int(s), int(e)
         if s < pos or e > len(text):
             continue  # overlapping or out of range: leave as plain text
         out.append(html.escape(text[pos:s]))
         color = TYPE_COLORS.get(str(etype), OTHER_COLOR)
-        out.append(f'<mark style="background:{color}33;border-bottom:2px solid {color};padding:0 2px" '
-                   f'title="{html.escape(str(name))} ({html.escape(str(etype))})">{html.escape(text[s:e])}</mark>')
+        line, how = ("dashed", ", found by matching") if by_match else ("solid", "")
+        out.append(f'<mark style="background:{color}33;border-bottom:2px {line} {color};padding:0 2px" '
+                   f'title="{html.escape(str(name))} ({html.escape(str(etype))}{how})">{html.escape(text[s:e])}</mark>')
         pos = e
     out.append(html.escape(text[pos:]))
     body = "".join(out)

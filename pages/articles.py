@@ -76,7 +76,8 @@ if v.ids:
              zip(v.selected["id"], v.selected["title"], v.selected["outlet"], v.selected["file"])}
     aid = st.selectbox("Article", list(label)[:5000], format_func=label.get, key="reader_article")
     row = v.corpus.texts([aid]).iloc[0]
-    spans = v.corpus.mentions_of([aid], columns=("start", "end", "entity", "type"))
+    spans = v.corpus.mentions_of([aid], columns=("start", "end", "entity", "type")
+                                 + (("found_by",) if "found_by" in v.corpus.mention_columns else ()))
     meta = v.corpus.articles.iloc[int(v.corpus.pos[aid])]
     # st.html, not st.markdown: a title is text, never markdown ([x](javascript:...), **, ![]())
     st.html(f"<h4>{html.escape(row['title'] if isinstance(row['title'], str) else str(meta['file']))}</h4>")
@@ -84,6 +85,8 @@ if v.ids:
                       f"date: {meta['published'] if isinstance(meta['published'], str) else 'unknown'} "
                       f"(how: {meta['published_how']}) · file: {meta['file']}"))
     st.html(_reader.legend_html(sorted(spans["type"].unique().tolist())))
+    if "found_by" in spans and (spans["found_by"] == "match").any():
+        st.caption("Dashed underline: a further mention of a known entity, found by matching its names.")
     st.html('<div style="max-width:48rem;line-height:1.6">' + _reader.highlight_html(row["text"], spans) + "</div>")
     removed = list(row["removed"]) if row["removed"] is not None else []
     with st.expander(f"Removed page furniture ({len(removed)} line(s))"):

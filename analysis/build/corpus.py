@@ -7,9 +7,10 @@ from pathlib import Path
 
 from analysis import config
 from analysis.build import stages
+from analysis.build.entity_edits import apply_entity_rules
 from analysis.build.pipeline import build, ensure_built
 from analysis.build.store import Store
-from analysis.ingest.sidefiles import MANIFEST, side_file
+from analysis.ingest.sidefiles import ALIASES, MANIFEST, side_file
 
 
 def corpus_paths(argv: list[str] | None = None) -> list[str]:
@@ -45,6 +46,15 @@ def manifest_path(paths: list[str]) -> Path:
     return (first if first.is_dir() else first.parent) / MANIFEST
 
 
+def aliases_path(paths: list[str]) -> Path:
+    """The corpus's aliases.csv (existing, else beside the first input)."""
+    found = side_file(paths, ALIASES)
+    if found:
+        return found
+    first = Path(paths[0])
+    return (first if first.is_dir() else first.parent) / ALIASES
+
+
 def store_generation(paths: list[str]) -> str:
     """The store's current generation (changes with every build): the cache key of a Corpus."""
     try:
@@ -56,6 +66,11 @@ def store_generation(paths: list[str]) -> str:
 def ensure_store(paths: list[str]) -> tuple[Store, list[str]]:
     """Build the corpus's store if its files (uploads included) changed; the store and notes."""
     return ensure_built(corpus_inputs(paths), store_dir=config.default_store(paths))
+
+
+def apply_entity_edit(paths: list[str]) -> dict[str, float]:
+    """After an edit of aliases.csv: the store's entities follow it without NER (entity_edits)."""
+    return apply_entity_rules(corpus_inputs(paths), Store(config.default_store(paths)))
 
 
 def rebuild(paths: list[str]) -> tuple[Store, list[str]]:

@@ -18,6 +18,7 @@ from analysis import config
 from analysis.build import stages
 from analysis.build.processes import Forked
 from analysis.entities.canonical import canonicalize
+from analysis.entities.recall import recall_mentions, recount
 from analysis.ingest.articles import article_entity_counts, build_passages, make_article, map_ner, unique_ids
 from analysis.entities.ner import model_name, run_ner
 from analysis.ingest.readers import iter_documents
@@ -249,6 +250,8 @@ def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str
     del ner   # the cache rows (millions at 37k): mapped into raw and sentences
     texts = dict(zip(articles["id"], articles["text"]))
     mentions, entities = canonicalize(raw, texts, rules=list(rules))
+    # the further mentions of the entities the corpus knows, found by matching (found_by "match")
+    entities, mentions = recount(entities, recall_mentions(mentions, entities, sentences, texts))
     return {"articles": articles, "passages": passages, "sentences": sentences,
             "mentions": mentions, "entities": entities,
             "article_entities": article_entity_counts(articles, mentions)}

@@ -39,9 +39,18 @@ def entities_report(entities: pd.DataFrame, mentions: pd.DataFrame) -> list[dict
     by_article: dict = {}
     for (eid, aid), n in zip(counts.index.tolist(), counts.tolist()):
         by_article.setdefault(eid, {})[aid] = int(n)
-    return [{"name": row["name"], "type": row["type"], "aliases": list(row["aliases"]),
-             "mentions": int(row["mentions"]), "by_article": by_article.get(row["entity_id"], {})}
-            for row in entities.to_dict("records")]
+    matched = (mentions.loc[mentions["found_by"] == "match"].groupby("entity_id").size()
+               if "found_by" in mentions else pd.Series(dtype="int64"))
+    out = []
+    for row in entities.to_dict("records"):
+        item = {"name": row["name"], "type": row["type"], "aliases": list(row["aliases"]),
+                "mentions": int(row["mentions"]), "found_by_matching": int(matched.get(row["entity_id"], 0)),
+                "by_article": by_article.get(row["entity_id"], {})}
+        for extra in ("note", "country"):       # why it is as it is; a nationality's country
+            if isinstance(row.get(extra), str) and row[extra]:
+                item[extra] = row[extra]
+        out.append(item)
+    return out
 
 
 def build_report(store: Store) -> dict:

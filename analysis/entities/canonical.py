@@ -3,8 +3,11 @@
 Pure functions over the raw mention table (article_id, start, end, surface, label):
   1. junk is dropped (model fragments such as "n't", page furniture words);
   2. within an article a surname joins the full name, an acronym its expansion;
-  3. across the corpus spelling variants join ("U.S." / "US" / "the United States");
-  4. each entity gets one type by vote; the user's aliases file applies on top.
+  3. across the corpus spelling variants join ("U.S." / "US" / "the United States"), and
+     second names join the thing they name (entities/resolve.py: titles, middle names,
+     lone surnames, country forms);
+  4. each entity gets one type by vote, with the gazetteer as evidence for places; a
+     nationality is linked to its country; the user's aliases file applies on top.
 """
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from collections import Counter, defaultdict
 import numpy as np
 import pandas as pd
 
+from analysis.entities import resolve
+
 # Spelling variants that no string rule can join.
 BUILTIN_ALIASES = {
     "us": "united states", "usa": "united states", "united states of america": "united states",
@@ -26,6 +31,10 @@ BUILTIN_ALIASES = {
 # Words that are page furniture or model fragments, never entities.
 JUNK = {"advertisement", "captcha", "comments", "share", "tweet", "email", "print", "reply",
         "facebook twitter", "read more", "photo", "getty images", "subscribe", "newsletter"}
+# note: why an entity is as it is (an ambiguous surname, a type from the gazetteer);
+# country: the country a nationality (NORP) refers to
+ENTITY_COLUMNS = ["entity_id", "name", "type", "aliases", "mentions", "articles", "note", "country"]
+USER_TYPED = "typed by the user:"
 TYPE_PRIORITY = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"]
 _EDGE = re.compile(r"^[\W_]+|(?<!\b[A-Z]\.)(?<!\b[A-Z])[\W_]+$")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -116,20 +125,6 @@ def _display_name(forms: pd.Series, etype: str) -> str:
     return max(counts, key=lambda f: (counts[f], len(f), f))
 
 
-def _join_surnames(df: pd.DataFrame) -> pd.Series:
-    """Across the corpus, a lone surname joins the only full name ending with it,
-    when the model calls it a person at least a third of the time."""
-    persons = df.loc[df["label"] == "PERSON", "key"]
-    full = {k for k in persons.unique() if " " in k}
-    by_last = defaultdict(set)
-    for k in full:
-        by_last[k.split()[-1]].add(k)
-    share = (df["label"] == "PERSON").groupby(df["key"]).mean()
-    remap = {k: next(iter(by_last[k])) for k, v in share.items()
-             if " " not in k and len(by_last.get(k, ())) == 1 and v >= 1 / 3}
-    return df["key"].map(lambda k: remap.get(k, k))
-
-
 def _join_plurals(df: pd.DataFrame) -> pd.Series:
     """'Afghans' joins 'Afghan' when both are nationalities (NORP) in the corpus."""
     norp = set(df.loc[df["label"] == "NORP", "key"])
@@ -163,21 +158,27 @@ def canonicalize(raw: pd.DataFrame, texts: dict[str, str], *,
     (action, name, target) with action merge, rename or ignore; they apply last.
     """
     df = raw.assign(name=raw["surface"].map(clean_surface))
-    df = df[~df["name"].map(is_junk)].reset_index(drop=True)
+    junk = [is_junk(n) or resolve.is_title(n) for n in df["name"]]   # a title alone ('Sen') is no name
+    df = df[~np.array(junk, dtype=bool)].reset_index(drop=True)
     if df.empty:
         return _empty_mentions(raw), _empty_entities()
+    # a title is not part of a name: 'President Trump' is 'Trump' ('General Motors' stays: ORG)
+    person = (df["label"] == "PERSON").to_numpy()
+    df.loc[person, "name"] = df.loc[person, "name"].map(resolve.strip_title)
     df = df.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
     resolved = []
     for aid, group in df.groupby("article_id", sort=False):
         resolved.extend(_resolve_article(group, texts.get(aid, "")))
     df["resolved"] = resolved
-    df["key"] = df["resolved"].map(variant_key)
+    df["key"] = [resolve.country_form(variant_key(r), lab) for r, lab in zip(df["resolved"], df["label"])]
+    df["own"] = df["name"].map(variant_key)
     # a surname that joined a person's full name votes PERSON, whatever the model said
     surname = [n != r and r.split()[-1] == n for n, r in zip(df["name"], df["resolved"])]
     df["vote"] = df["label"].mask(surname, "PERSON")
     links = _corpus_acronyms(df, texts)
     df["key"] = df["key"].map(lambda k: links.get(k, k))
-    joined = _join_surnames(df)
+    df["key"] = resolve.join_name_variants(df["key"], df["vote"])
+    joined, ambiguous = resolve.join_surnames(df)
     df["vote"] = df["vote"].where(joined == df["key"], "PERSON")
     df["key"] = joined
     df["key"] = _join_plurals(df)
@@ -185,7 +186,26 @@ def canonicalize(raw: pd.DataFrame, texts: dict[str, str], *,
     df, renames = _apply_rules(df, rules)
     if df.empty:
         return _empty_mentions(raw), _empty_entities()
-    return _build_entities(df, renames)
+    notes = dict(ambiguous)
+    if "note" in df:
+        notes.update(df.loc[df["note"] != "", ["key", "note"]].drop_duplicates("key").itertuples(index=False))
+        df = df.drop(columns=["note"])
+    mentions, entities = _build_entities(df.drop(columns=["own"]), renames, notes=notes)
+    return _link_and_retype(mentions, entities, texts, surnames=set(ambiguous))
+
+
+def _link_and_retype(mentions: pd.DataFrame, entities: pd.DataFrame, texts: dict[str, str], *,
+                     surnames: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nationalities linked to their country; names the gazetteer knows as populated places
+    typed as places unless the text says otherwise (resolve.retype_places)."""
+    norp = (entities["type"] == "NORP").to_numpy()
+    entities["country"] = [resolve.nationality_country(n) if is_norp else None
+                           for n, is_norp in zip(entities["name"], norp)]
+    entities, notes = resolve.retype_places(entities, mentions, texts, surnames=surnames)
+    if notes:
+        entities["note"] = [notes.get(e) or n for e, n in zip(entities["entity_id"], entities["note"])]
+        mentions["type"] = mentions["entity_id"].map(entities.set_index("entity_id")["type"])
+    return mentions, entities
 
 
 def _apply_rules(df: pd.DataFrame, rules) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -198,10 +218,15 @@ def _apply_rules(df: pd.DataFrame, rules) -> tuple[pd.DataFrame, dict[str, str]]
             key_of_name.setdefault(variant_key(n), key)
     find = lambda n: key_of_name.get(variant_key(n), variant_key(n))  # noqa: E731
     merges = {find(name): find(target) for action, name, target in rules if action == "merge"}
+    typed = {find(name): target for action, name, target in rules if action == "type"}
     ignored = {find(name) for action, name, _ in rules if action == "ignore"}
     renames = {find(target): target for action, _, target in rules if action == "merge"}
     renames.update({find(name): target for action, name, target in rules if action == "rename"})
     df["key"] = df["key"].map(lambda k: merges.get(k, k))
+    if typed:   # the user's type wins every vote (and the gazetteer's evidence: USER_TYPED)
+        set_type = df["key"].map(typed)
+        df["vote"] = set_type.fillna(df["vote"])
+        df["note"] = set_type.map(lambda t: f"{USER_TYPED} {t} (aliases.csv)" if isinstance(t, str) else "")
     return df[~df["key"].isin(ignored)].reset_index(drop=True), renames
 
 
@@ -214,7 +239,8 @@ def _corpus_acronyms(df: pd.DataFrame, texts: dict[str, str]) -> dict[str, str]:
     return links
 
 
-def _build_entities(df: pd.DataFrame, renames: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _build_entities(df: pd.DataFrame, renames: dict[str, str], *,
+                    notes: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per key: its type by vote (_vote), display name (_display_name), aliases,
     mentions and articles; computed on whole columns (a loop over a million keys took minutes)."""
     pos = np.arange(len(df))
@@ -241,6 +267,7 @@ def _build_entities(df: pd.DataFrame, renames: dict[str, str]) -> tuple[pd.DataF
     ents["name"] = [renames.get(k) or display[k] for k in ents["key"]] if renames else display.reindex(ents["key"]).to_numpy(object)
     ents["type"] = etype.reindex(ents["key"]).to_numpy(object)
     ents["aliases"] = aliases.to_numpy(object)
+    ents["note"] = ents["key"].map(notes or {}).fillna("").to_numpy(object)
     grouped = df.groupby("key", sort=True)["article_id"]
     ents["mentions"] = grouped.size().reindex(ents["key"]).to_numpy("int64")
     ents["articles"] = grouped.nunique().reindex(ents["key"]).to_numpy("int64")
@@ -252,7 +279,7 @@ def _build_entities(df: pd.DataFrame, renames: dict[str, str]) -> tuple[pd.DataF
     df["entity"] = df["key"].map(lookup["name"])
     df["type"] = df["key"].map(lookup["type"])
     mentions = df.drop(columns=["name", "resolved", "key", "vote"]).reset_index(drop=True)
-    entities = ents[["entity_id", "name", "type", "aliases", "mentions", "articles"]].reset_index(drop=True)
+    entities = ents[ENTITY_COLUMNS[:-1]].reset_index(drop=True)
     return mentions, entities
 
 
@@ -262,5 +289,4 @@ def _empty_mentions(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty_entities() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in
-                         ["entity_id", "name", "type", "aliases", "mentions", "articles"]})
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in ENTITY_COLUMNS})

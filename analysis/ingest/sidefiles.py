@@ -18,7 +18,8 @@ from analysis.ingest.records import ReadError
 MANIFEST = "manifest.csv"
 ALIASES = "aliases.csv"
 MANIFEST_FIELDS = ["file", "title", "source", "date", "url"]
-ALIAS_ACTIONS = {"merge", "rename", "ignore", "place"}  # place: fix a place's resolution
+ALIAS_ACTIONS = {"merge", "rename", "ignore", "place", "type"}  # place: fix a place's resolution; type: set it
+ENTITY_TYPES = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 
 
 def side_file(paths: list[str], name: str) -> Path | None:
@@ -55,11 +56,13 @@ def read_aliases(path: Path | None) -> tuple[list[tuple[str, str, str]], list[Re
         action = (row.get("action") or "").strip().lower()
         name, target = (row.get("name") or "").strip(), (row.get("target") or "").strip()
         if action not in ALIAS_ACTIONS:
-            errors.append(ReadError(f"{path.name}:{line}", f"unknown action '{action}' (use merge, rename, ignore or place)"))
+            errors.append(ReadError(f"{path.name}:{line}", f"unknown action '{action}' (use merge, rename, ignore, type or place)"))
+        elif action == "type" and target.upper() not in ENTITY_TYPES:
+            errors.append(ReadError(f"{path.name}:{line}", f"unknown type '{target}' (use {', '.join(sorted(ENTITY_TYPES))})"))
         elif not name or (action != "ignore" and not target):
             errors.append(ReadError(f"{path.name}:{line}", f"'{action}' needs a name" + ("" if action == "ignore" else " and a target")))
         else:
-            rules.append((action, name, target))
+            rules.append((action, name, target.upper() if action == "type" else target))
     return rules, errors
 
 
@@ -142,3 +145,18 @@ def append_alias(path: Path, action: str, name: str, target: str = "") -> None:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerow([action, name, target])
         write_atomic(path, (old + buf.getvalue()).encode("utf-8"))
+
+
+def remove_last_alias(path: Path) -> list[str] | None:
+    """Undo: take the last rule out of aliases.csv (locked, atomic); returns it, or None when
+    the file has no rule."""
+    with locked(path):
+        if not path.exists():
+            return None
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        for i in range(len(lines) - 1, 0, -1):          # line 0 is the header
+            if lines[i].strip():
+                rule = next(csv.reader([lines[i]]))
+                write_atomic(path, "".join(lines[:i] + lines[i + 1:]).encode("utf-8"))
+                return rule
+        return None

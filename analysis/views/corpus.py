@@ -159,6 +159,26 @@ class Corpus:
         return self.sql(query, [list(map(int, entity_ids))] if entity_ids is not None else None, sel=sel)
 
     @functools.cached_property
+    def mention_columns(self) -> frozenset:
+        """The columns of the mentions table (a store built before the recall pass has no found_by)."""
+        import pyarrow.parquet as pq   # the schema only: no table read
+
+        return frozenset(pq.read_schema(self.path("mentions")).names)
+
+    @functools.cached_property
+    def entity_notes(self) -> pd.DataFrame:
+        """entity, type, mentions, note of the entities that say why they are as they are (an
+        ambiguous surname kept apart, a type taken from the gazetteer); most mentioned first."""
+        import pyarrow.parquet as pq
+
+        cols = ["name", "type", "mentions", "note"]
+        if "note" not in pq.read_schema(self.path("entities")).names:
+            return pd.DataFrame(columns=["entity", "type", "mentions", "note"])
+        ents = pd.read_parquet(self.path("entities"), columns=cols)
+        ents = ents[ents["note"].fillna("").str.len() > 0].rename(columns={"name": "entity"})
+        return ents.sort_values(["mentions", "entity"], ascending=[False, True]).reset_index(drop=True)
+
+    @functools.cached_property
     def pairs(self) -> pd.DataFrame:
         """(art, a, b, n): sentences of each article that mention both entities (a < b).
         Computed once, on the first look at the network; then filtered in memory."""

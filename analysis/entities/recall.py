@@ -1,0 +1,185 @@
+"""Recall: the further mentions of entities the corpus already knows, found by matching.
+
+NER tags a name in one sentence and misses it in the next, and misses most names in
+ALL-CAPS headlines and datelines ("PARIS 1996-12-06"). After canonicalisation every
+entity has its names (the display name and the aliases the model found); this pass finds
+those names where the model did not tag them:
+  * word-bounded and case-aware: "Kabul" matches "Kabul", never "kabul"; on a line written
+    all in capitals the capitalised form matches too ("KABUL");
+  * a name is not matched inside a longer name ("Trump" in "Trump Tower" or "Melania
+    Trump"): a capitalised word right before or after it stops the match, except a title;
+  * guards against common words: a one-word name the corpus also writes in lower case
+    ("Will", "May"), names of fewer than 3 characters ("US" is also "us" on an all-caps
+    line), and names that belong to two entities are never matched.
+Each found mention carries found_by = "match" (NER's carry "ner").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+import pandas as pd
+
+MIN_NER_MENTIONS = 1
+_WORD = re.compile(r"(?<![\w.'’-])[A-Z][\w.'’-]*")
+_LINE = re.compile(r"[^\n]+")
+_LOWER = re.compile(r"\b[a-z]+\b")
+_CAP_BEFORE = re.compile(r"(?<![.!?:;\n])\b([A-Z][\w.'’-]*)[ \t]+$")
+_CAP_AFTER = re.compile(r"^[ \t]+[A-Z]")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_NOT_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "When", "After", "Before", "As", "If", "For",
+              "With", "By", "From", "Of", "To", "That", "This", "While", "Since", "Under", "Over", "Both"}
+_TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|President|Sen|Senator|Rep|Gov|Governor|Secretary|Gen|General|Minister|"
+                    r"Mayor|Judge|Justice|Ambassador|Speaker|King|Queen|Prince|Princess|Sheikh|Mullah)\.?$")
+
+
+def name_forms(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[str, str], *,
+               min_mentions: int = MIN_NER_MENTIONS, sample_chars: int = 20_000_000) -> dict[str, int]:
+    """{written form: entity_id} of the names that are safe to match (see the module doc)."""
+    known = entities[entities["mentions"] >= min_mentions]
+    owners: dict[str, set] = defaultdict(set)
+    for eid, name, aliases in zip(known["entity_id"], known["name"], known["aliases"]):
+        for form in [name, *list(aliases if aliases is not None else [])]:
+            form = str(form).strip()
+            if len(form) >= 2 and form[:1].isupper() and "\n" not in form:
+                owners[form].add(int(eid))
+    single = {f.lower() for f in owners if re.fullmatch(r"[A-Z][A-Za-z]+", f)}   # 'Will', 'MORE', 'TIME'
+    lower, total = Counter(), 0
+    for text in texts.values():
+        lower.update(w for w in _LOWER.findall(text) if w in single)
+        total += len(text)
+        if total > sample_chars:
+            break
+    return {f: next(iter(ids)) for f, ids in owners.items()
+            if len(ids) == 1 and not (f.lower() in single and lower[f.lower()] > 0)}
+
+
+def find_mentions(texts: dict[str, str], forms: dict[str, int], taken: dict[str, list[tuple[int, int]]]
+                  ) -> list[tuple[str, int, int, int]]:
+    """(article_id, start, end, entity_id) of every further mention; ``taken`` holds the
+    spans NER already found in each article (never overlapped). Names of fewer than 3
+    characters are never matched.("US" is "us" on an all-caps line)."""
+    by_first = _index(forms, upper=False)
+    by_first_upper = _index(forms, upper=True)
+    out = []
+    for aid, text in texts.items():
+        covered = bytearray(len(text) + 1)      # 1 where NER found a mention
+        for s, e in taken.get(aid, ()):
+            covered[s:e] = b"\x01" * (e - s)
+        for line in _LINE.finditer(text):
+            caps = _is_caps(line.group())
+            table = by_first_upper if caps else by_first
+            for m in _WORD.finditer(text, line.start(), line.end()):
+                p = m.start()
+                if covered[p]:
+                    continue
+                word = m.group().rstrip(".'’-")
+                word = word.upper() if caps else word
+                cands = table.get(word)
+                if cands is None and ("'" in word or "’" in word):
+                    cands = table.get(_POSSESSIVE.sub("", word))
+                if cands and (hit := _first_match(text, p, cands, caps, covered)):
+                    out.append((aid, *hit))
+    return out
+
+
+def _first_match(text: str, p: int, cands: list, caps: bool, covered: bytearray) -> tuple[int, int, int] | None:
+    """(start, end, entity) of the longest form that matches at p and passes the guards."""
+    for form, eid in cands:
+        e = p + len(form)
+        if not (text[p:e].upper() == form if caps else text.startswith(form, p)):
+            continue
+        if e < len(text) and (text[e].isalnum() or text[e] == "_"):
+            continue
+        if len(form) < 3 or (not caps and _inside_longer_name(text, p, e)):
+            return None
+        if covered.find(1, p, e) >= 0:
+            return None   # overlaps a mention NER found
+        return p, e, eid
+    return None
+
+
+def _index(forms: dict[str, int], *, upper: bool) -> dict[str, list[tuple[str, int]]]:
+    """First word -> [(form, entity)], longest form first (so "New York Times" beats "New York")."""
+    idx: dict[str, list] = defaultdict(list)
+    for form, eid in forms.items():
+        f = form.upper() if upper else form
+        idx[re.split(r"[\s]", f, maxsplit=1)[0].rstrip(".'’-")].append((f, eid))
+    for v in idx.values():
+        v.sort(key=lambda fe: (-len(fe[0]), fe[0]))
+    return idx
+
+
+def _is_caps(line: str) -> bool:
+    """A line written all in capitals (a headline, a dateline): 4 letters or more, no lower case."""
+    return not any(c.islower() for c in line) and sum(c.isalpha() for c in line) >= 4
+
+
+def _inside_longer_name(text: str, s: int, e: int) -> bool:
+    before = _CAP_BEFORE.search(text[max(0, s - 40):s])
+    if before and not _TITLE.match(before.group(1)) and before.group(1) not in _NOT_NAMES:
+        return True
+    return bool(_CAP_AFTER.match(text[e:e + 3]))
+
+
+def recall_mentions(mentions: pd.DataFrame, entities: pd.DataFrame, sentences: pd.DataFrame,
+                    texts: dict[str, str], *, min_mentions: int = MIN_NER_MENTIONS) -> pd.DataFrame:
+    """The canonical mentions plus those found by matching (found_by "match"), in article
+    and offset order, with their passage and sentence; entities' counts are not touched
+    (``recount``)."""
+    mentions = mentions.assign(found_by="ner") if "found_by" not in mentions else mentions
+    if entities.empty:
+        return mentions
+    forms = name_forms(entities, mentions, texts, min_mentions=min_mentions)
+    taken: dict[str, list] = defaultdict(list)
+    for aid, s, e in zip(mentions["article_id"], mentions["start"].tolist(), mentions["end"].tolist()):
+        taken[aid].append((s, e))
+    found = find_mentions(texts, forms, taken)
+    if not found:
+        return mentions
+    new = pd.DataFrame(found, columns=["article_id", "start", "end", "entity_id"])
+    ents = entities.set_index("entity_id")
+    new["surface"] = [texts[a][s:e] for a, s, e in zip(new["article_id"], new["start"], new["end"])]
+    new["entity"] = new["entity_id"].map(ents["name"])
+    new["type"] = new["entity_id"].map(ents["type"])
+    new["label"] = new["type"]
+    new = new.join(_sentence_of(new, sentences))
+    new["found_by"] = "match"
+    new = new[[c for c in mentions.columns if c in new.columns]]
+    for c in mentions.columns:
+        if c in new:
+            new[c] = new[c].astype(mentions[c].dtype)
+    out = pd.concat([mentions, new], ignore_index=True)
+    return out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _sentence_of(new: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """passage, sentence, sent_start, sent_end of each found mention (from the sentences table)."""
+    cols = {"passage": [], "sentence": [], "sent_start": [], "sent_end": []}
+    by_article = {aid: g for aid, g in sentences.groupby("article_id", sort=False)} if len(sentences) else {}
+    for aid, s in zip(new["article_id"], new["start"]):
+        g = by_article.get(aid)
+        if g is None or g.empty:
+            for v, c in zip((0, 0, s, s), cols):
+                cols[c].append(v)
+            continue
+        st = g["start"].to_numpy()
+        k = max(int(np.searchsorted(st, s, side="right")) - 1, 0)
+        row = g.iloc[k]
+        for c, v in zip(cols, (row["passage"], row["sentence"], row["start"], row["end"])):
+            cols[c].append(int(v))
+    return pd.DataFrame(cols, index=new.index)
+
+
+def recount(entities: pd.DataFrame, mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Entities' mentions and articles counted again (with the found mentions), re-ranked and
+    renumbered most mentioned first; the mentions' entity ids follow."""
+    g = mentions.groupby("entity_id")["article_id"]
+    ents = entities.assign(mentions=entities["entity_id"].map(g.size()).fillna(0).astype("int64"),
+                           articles=entities["entity_id"].map(g.nunique()).fillna(0).astype("int64"))
+    ents = ents.sort_values(["mentions", "name"], ascending=[False, True], kind="stable")
+    new_id = dict(zip(ents["entity_id"], range(len(ents))))
+    ents = ents.assign(entity_id=range(len(ents))).reset_index(drop=True)
+    mentions = mentions.assign(entity_id=mentions["entity_id"].map(new_id).astype("int64"))
+    return ents, mentions

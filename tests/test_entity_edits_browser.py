@@ -1,0 +1,59 @@
+"""The edit-undo cycle on the Entities page, in the running dashboard (headless Chromium):
+a merge goes into aliases.csv beside the corpus and into the store; undo takes it out."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.build.store import Store
+from tests.browser_util import running_dashboard, wait_ready
+from tests.conftest import SEEDS
+
+pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("corpus") / "seeds"
+    shutil.copytree(SEEDS, corpus)
+    data = tmp_path_factory.mktemp("data")
+    env = {"NEWS_DATA": str(data), "NEWS_CORPUS": str(corpus)}
+    with running_dashboard(env, timeout=240) as url:
+        yield url, corpus, data
+
+
+def store_entities(data: Path) -> set[str]:
+    (meta,) = (data / "store").glob("*/meta.json")
+    return set(Store(meta.parent).read("entities")["name"])
+
+
+def choose(page, name: str) -> None:
+    page.locator("[data-testid='stForm'] [data-testid='stMultiSelect']").click()
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def test_merge_then_undo_on_the_entities_page(dashboard, browser):
+    url, corpus, data = dashboard
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(f"{url}/entities")
+    wait_ready(page)
+    page.get_by_role("button", name="Apply the change").wait_for(timeout=120_000)
+    assert {"Kabul", "Kandahar"} <= store_entities(data)
+
+    choose(page, "Kabul")
+    choose(page, "Kandahar")
+    page.get_by_role("button", name="Apply the change").click()
+    page.get_by_text("Saved merge,Kandahar,Kabul").wait_for(timeout=240_000)
+    assert (corpus / "aliases.csv").read_text() == "action,name,target\nmerge,Kandahar,Kabul\n"
+    assert "Kandahar" not in store_entities(data) and "Kabul" in store_entities(data)
+
+    wait_ready(page)
+    page.get_by_role("button", name="Undo the last change").click()
+    page.get_by_text("Undid merge,Kandahar,Kabul").wait_for(timeout=240_000)
+    assert (corpus / "aliases.csv").read_text() == "action,name,target\n"
+    assert {"Kabul", "Kandahar"} <= store_entities(data)
+    assert page.locator("[data-testid='stException']").count() == 0
