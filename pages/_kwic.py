@@ -1,7 +1,6 @@
 """Keyword in context for an entity (its mentions) or any term (a whole-word match)."""
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 import streamlit as st

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.entities.gazetteer import candidates
+
 DEMONYMS_FILE = Path(__file__).resolve().parent / "demonyms.csv"
 DOMINANCE = 0.8         # share of the resolved articles the winning full name must have
 MIN_RESOLVED = 2        # resolved articles needed before the corpus decides
@@ -176,7 +178,6 @@ def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[st
     mention has a title before it or a speech verb after it, or (for an ORG) the model typed
     all of at least ORG_EVIDENCE mentions ORG. Only a gazetteer entry's own
     name or spelling variant counts (its alternate names include 'Google' for Topeka). Returns (entities, {entity_id: note})."""
-    from analysis.entities.gazetteer import candidates   # loads the gazetteer (a pickle) only when needed
 
     persons = entities.loc[entities["type"] == "PERSON", "name"].str.lower().str.split()
     names_of_people = {p[0] for p in persons if len(p) > 1} | {p[-1] for p in persons if len(p) > 1} | set(surnames)
