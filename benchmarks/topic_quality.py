@@ -44,50 +44,47 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import topic_measures as M  # noqa: E402
 from benchmarks._doc import write_section  # noqa: E402
 
-try:   # the layout after issue 15
-    from analysis.topics.fit import fit_topics, top_terms, topic_term_scores  # noqa: E402
-    from analysis.topics.vectors import fit_vectors  # noqa: E402
-except ImportError:
-    from analysis.topics import fit_topics, top_terms, topic_term_scores  # noqa: E402
-    from analysis.vectors import fit_vectors  # noqa: E402
+from analysis.topics.fit import fit_topics, top_terms, topic_term_scores  # noqa: E402
+from analysis.topics.vectors import fit_vectors  # noqa: E402
 
 NO_PASSAGES = pd.DataFrame(columns=["article_id", "passage", "text"])
 NO_MENTIONS = pd.DataFrame(columns=["article_id", "passage", "entity", "type"])
 
 
 def project(df: pd.DataFrame, k: int | None):
-    """(labels in df's order, ranked terms per topic, fit_topics result)."""
+    """(labels in df's order, ranked terms per topic, fit_topics result, seconds of fit_topics)."""
     articles = pd.DataFrame({"id": df["id"], "source": df["source"], "month": None,
                              "title": df["title"], "text": df["text"]})
-    result = fit_topics(articles, NO_PASSAGES, NO_MENTIONS, level="articles", n_topics=k)
+    result, sec = M.timed(fit_topics, articles, NO_PASSAGES, NO_MENTIONS, level="articles", n_topics=k)
     pred = result["assignments"].set_index("article_id").loc[df["id"], "topic"].to_numpy()
-    return pred, project_ranking(result, df, pred), result
+    return pred, project_ranking(result, df, pred), result, sec
 
 
 def project_ranking(result: dict, df: pd.DataFrame, pred: np.ndarray) -> list[list[str]]:
-    """Each topic's terms as the project ranks them, beyond the N_TERMS it keeps: its
-    ranked_terms when fit_topics returns them, else its term scores recomputed."""
-    if "ranked_terms" in result:
-        return [list(t) for t in result["ranked_terms"]]
+    """Each topic's terms as the project ranks them, beyond the N_TERMS it keeps: its term
+    scores recomputed (not timed) with its own functions; the first terms are checked
+    against the ones fit_topics returned."""
     vec = fit_vectors(M.documents(df))
-    scores = topic_term_scores(vec.tfidf, pred)
-    return [top_terms(s, vec.terms, n=200) for s in scores]
+    ranked = [top_terms(s, vec.terms, n=200) for s in topic_term_scores(vec.tfidf, pred)]
+    for shown, mine in zip(result["topics"]["terms"], ranked):
+        assert list(shown) == mine[:len(shown)], (list(shown), mine[:len(shown)])
+    return ranked
 
 
 def same_whatever_the_order(df: pd.DataFrame, k: int, pred: np.ndarray) -> bool:
     rev = df.iloc[::-1].reset_index(drop=True)
-    pred_rev, _, _ = project(rev, k)
+    pred_rev = project(rev, k)[0]
     return bool((pd.Series(pred_rev, index=rev["id"]).loc[df["id"]].to_numpy() == pred).all())
 
 
 def run_methods(df: pd.DataFrame, k: int, *, own_k: bool = True) -> list[dict]:
     texts = M.documents(df)
     runs = []
-    (pred, ranked, result), sec = M.timed(project, df, k)
+    pred, ranked, result, sec = project(df, k)
     runs.append({"method": "project: fit_topics (articles)", "K": k, "pred": pred, "ranked": ranked, "sec": sec})
     print(f"project {sec:.1f}s", flush=True)
     if own_k:
-        (pred, ranked, result), sec = M.timed(project, df, None)
+        pred, ranked, result, sec = project(df, None)
         runs.append({"method": f"project, own K ({result['info']['criterion']})", "K": result["info"]["k"],
                      "pred": pred, "ranked": ranked, "sec": sec})
         print(f"project own K={result['info']['k']} {sec:.1f}s", flush=True)
@@ -162,7 +159,9 @@ def time_all(corpus: str) -> dict:
     out = {}
     for n in (2000, 0):
         df = M.sample(full, n)
-        _, sec = M.timed(project, df, None)
+        articles = pd.DataFrame({"id": df["id"], "source": df["source"], "month": None,
+                                 "title": df["title"], "text": df["text"]})
+        _, sec = M.timed(fit_topics, articles, NO_PASSAGES, NO_MENTIONS, level="articles")
         out[len(df)] = sec
         print(f"fit_topics own K on {len(df)}: {sec:.1f}s", flush=True)
     return out
@@ -190,7 +189,7 @@ def render(table: pd.DataFrame, runs: list[dict], df: pd.DataFrame, k: int, args
              "(25 for diversity) ranked terms that are one word of that vocabulary. Diversity@n: distinct "
              "words among all topics' top n / (n K). NMI, ARI: each document's topic against the human label.",
              "- Peers as scikit-learn's examples build them (benchmarks/topic_measures.py). The project runs "
-             "without NER (no entity tokens). Fit time: wall clock from the raw texts.",
+             "without NER (no entity tokens). Fit time: wall clock from the raw texts (the project's: fit_topics alone).",
              f"- The project's topics with the articles in reverse order: {'the same' if stable else 'DIFFERENT'}.",
              "- Reference points: BERTopic reports NPMI 0.167 on BBC News (arXiv 2203.05794, OCTIS protocol).",
              "", _markdown(table), ""]
