@@ -98,3 +98,38 @@ def test_an_edit_whose_topic_is_gone_is_reported_not_guessed(tmp_path):
     assert notes == ["rename of the topic 'inflation;prices;bank;rates': no such topic after the rebuild"]
     assert "Economy" not in topics["label"].tolist()
     assert match_topic(["inflation", "prices"], res["topics"]) is None
+
+
+def _report(folder, store, *extra):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+    cmd = [sys.executable, "-m", "analysis", "report", str(folder), "--store", str(store), "--quiet",
+           "--topics", "3", *extra]
+    done = subprocess.run(cmd, cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_command_line_rename_and_merge_survive_a_rebuild(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for theme, texts in THEMES.items():
+        for i, text in enumerate(texts):
+            (folder / f"{theme}{i}.txt").write_text(f"{theme.title()} news {i}\n\n{text}\n")
+    first = _report(folder, tmp_path / "store")
+    topic = {a["file"].split(".")[0]: a["topic"] for a in first["articles"]}
+    _report(folder, tmp_path / "store", "--rename-topic", str(topic["football0"]), "Sport",
+            "--merge-topics", str(topic["quake0"]), str(topic["vote0"]))
+    assert (folder / "topics.csv").read_text().count("\n") == 3          # header + two edits
+
+    (folder / "football9.txt").write_text("Football news 9\n\nThe striker scored a late goal in the league match.\n")
+    after = _report(folder, tmp_path / "store")                          # a rebuild: 13 articles, refitted
+    topic = {a["file"].split(".")[0]: a["topic"] for a in after["articles"]}
+    labels = {t["id"]: t["label"] for t in after["topics"]}
+    assert len(after["topics"]) == 2 and "topic_notes" not in after
+    assert labels[topic["football0"]] == "Sport" and topic["football9"] == topic["football0"]
+    assert topic["quake0"] == topic["vote0"]
