@@ -180,14 +180,17 @@ def render(table: pd.DataFrame, runs: list[dict], df: pd.DataFrame, k: int, args
              f"- Command: `python benchmarks/topic_quality.py {Path(args.corpus).name}"
              f"{'' if public else ' --half ' + args.half} --sample {args.sample}{' --k ' + str(args.k) if args.k else ''}"
              f"{' --time-all' if args.time_all else ''}`",
-             f"- Documents: {len(df):,} (a uniform sample, numpy seed 0, over the ids sorted), title + body; "
+             f"- Documents: {len(df):,} ("
+             + ("all of them" if args.sample <= 0 or args.sample >= len(df) and public else
+                "a uniform sample, numpy seed 0, over the ids sorted") + "), title + body; "
              + ("" if public else f"{df['label'].nunique()} human topic labels among them; ")
              + f"{df['source'].nunique()} outlets. K = {k} for every method"
              + (" (the number of human labels in the sample)." if not public and not args.k else "."),
              "- NPMI: gensim CoherenceModel(coherence='c_npmi', topn=10, window_size=10) over the documents "
              "tokenised (lowercase words, scikit-learn's English stop words removed); each method's first 10 "
              "(25 for diversity) ranked terms that are one word of that vocabulary. Diversity@n: distinct "
-             "words among all topics' top n / (n K). NMI, ARI: each document's topic against the human label.",
+             "words among all topics' top n / (n K)."
+             + ("" if public else " NMI, ARI: each document's topic against the human label."),
              "- Peers as scikit-learn's examples build them (benchmarks/topic_measures.py). The project runs "
              "without NER (no entity tokens). Fit time: wall clock from the raw texts (the project's: fit_topics alone).",
              f"- The project's topics with the articles in reverse order: {'the same' if stable else 'DIFFERENT'}.",
