@@ -1,7 +1,8 @@
 """The command line: python -m analysis {build,report,export,entities} PATH...
 
   build   read the articles, analyse what is new, write the store the dashboard reads
-  report  the same, then print the report (JSON or a short text summary)
+  report  the same, then print the report (JSON or a short text summary); --rename-topic
+          and --merge-topics keep topic edits in topics.csv beside the corpus
   export  the same, then write every dashboard chart for the given filters to a folder
           (PNG, SVG, self-contained HTML, CSV, and filters.txt), no browser window needed
   entities  edit the entities: merge, rename, set a type, ignore, or undo the last edit
@@ -14,6 +15,7 @@ import datetime as dt
 import json
 import os
 import sys
+from pathlib import Path
 
 from analysis import config
 from analysis.build import stages
@@ -23,6 +25,7 @@ from analysis.build.pipeline import build
 from analysis.build.report import build_report
 from analysis.export import export_view
 from analysis.ingest.sidefiles import ALIASES, ENTITY_TYPES, append_alias, remove_last_alias, side_file
+from analysis.topics.edits import TOPIC_EDITS, append_topic_edit, read_topic_edits, topic_key
 from analysis.views.filters import Filters
 
 
@@ -66,6 +69,10 @@ def parser() -> argparse.ArgumentParser:
                                    "articles with provenance, entities, topics, errors.")
     _common(r)
     r.add_argument("--format", choices=["json", "text"], default="json")
+    r.add_argument("--rename-topic", nargs=2, action="append", default=[], metavar=("N", "NAME"),
+                   help="name article topic N (its number in this build) in topics.csv; repeatable")
+    r.add_argument("--merge-topics", nargs=2, action="append", default=[], metavar=("N", "INTO"),
+                   help="merge article topic N into topic INTO, kept in topics.csv; repeatable")
     e = sub.add_parser("export", help="build, then write every chart of the dashboard to files",
                        description="Build the store as 'build' does, then write every chart of the "
                                    "dashboard for the filters given here (the same filters as the "
@@ -164,13 +171,40 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} articles ({result.analysed} analysed now, the rest from cache), "
               f"{len(result.errors)} errors, {t['total']:.1f} s -> {result.store.root}", file=sys.stderr)
     else:
-        report = build_report(result.store)
+        report = build_report(result.store, topic_edits=_topic_edits(args, result.store))
         if args.format == "json":
             json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
             print()
         else:
             _print_text(report)
     return 0 if n > 0 else 1
+
+
+def _topic_edits(args, store) -> list[dict]:
+    """Write this command's renames and merges to topics.csv beside the corpus (a topic
+    named by its top terms, so that the edit follows it across rebuilds); all its edits."""
+    path = side_file(args.paths, TOPIC_EDITS) or _beside(args.paths[0]) / TOPIC_EDITS
+    if args.rename_topic or args.merge_topics:
+        if not store.has("topics_articles"):
+            raise SystemExit("no article topics in this build: nothing to rename or merge")
+        terms = {int(r.topic): list(r.terms) for r in store.read("topics_articles").itertuples()}
+        def of(n):   # noqa: E306
+            if not n.isdigit() or int(n) not in terms:
+                raise SystemExit(f"no article topic {n} (topics are 0 to {len(terms) - 1})")
+            return terms[int(n)]
+        for n, name in args.rename_topic:
+            append_topic_edit(path, "rename", "articles", of(n), name)
+        for n, into in args.merge_topics:
+            append_topic_edit(path, "merge", "articles", of(n), topic_key(of(into)))
+    edits, errors = read_topic_edits(path if path.exists() else None)
+    for err in errors:
+        print(f"error: {err}", file=sys.stderr)
+    return edits
+
+
+def _beside(path: str) -> Path:
+    p = Path(path)
+    return p if p.is_dir() else p.parent
 
 
 def _print_text(report: dict) -> None:

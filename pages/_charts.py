@@ -47,7 +47,8 @@ def cached_charts(builder, v: View, *args, **kw) -> list:
     """builder(v, *args, **kw), kept for the last 64 (corpus generation, filters, arguments):
     a page switch or a return to an earlier filter is not recomputed. Charts are read-only
     once built (the page only lays them out and exports them)."""
-    key = (builder.__module__, builder.__qualname__, id(v.corpus), v.corpus.generation, v.filters, args,
+    key = (builder.__module__, builder.__qualname__, id(v.corpus), v.corpus.generation,
+           getattr(v.corpus, "edits_stamp", 0), v.filters, args,
            tuple(sorted(kw.items())))
     try:
         hash(key)

@@ -2,6 +2,7 @@
 texts; of whole articles or of their passages (paragraphs)."""
 import streamlit as st
 
+from analysis.topics.edits import append_topic_edit, topic_key
 from analysis.views.topics import LEVELS, default_level, topics_charts
 from pages import _charts
 
@@ -25,3 +26,26 @@ if t is not None and "representative" in t.columns:
             reps = row.representative
             for rep in (list(reps) if reps is not None else [])[:3]:
                 st.text(str(rep.get("text", ""))[:600])
+
+for note in v.corpus.topic_notes(level):
+    st.warning(f"topics.csv: {note}")
+path = v.corpus.topic_edits_file
+if t is not None and len(t) and path is not None:
+    with st.expander("Rename or merge topics (kept in topics.csv beside the articles; no refit)"):
+        names = {int(r.topic): f"{r.topic}: {r.label}" for r in t.sort_values("topic").itertuples()}
+        terms = {int(r.topic): list(r.terms) for r in t.itertuples()}
+        with st.form(f"rename_{level}"):
+            which = st.selectbox("Topic", list(names), format_func=names.get, key=f"rename_topic_{level}")
+            new = st.text_input("New name", key=f"rename_name_{level}")
+            if st.form_submit_button("Rename") and new.strip():
+                append_topic_edit(path, "rename", level, terms[which], new.strip())
+                v.corpus.refresh_topic_edits()
+                st.rerun()
+        if len(names) > 1:
+            with st.form(f"merge_{level}"):
+                src = st.selectbox("Merge topic", list(names), format_func=names.get, key=f"merge_src_{level}")
+                dst = st.selectbox("into topic", list(names), index=1, format_func=names.get, key=f"merge_dst_{level}")
+                if st.form_submit_button("Merge") and src != dst:
+                    append_topic_edit(path, "merge", level, terms[src], topic_key(terms[dst]))
+                    v.corpus.refresh_topic_edits()
+                    st.rerun()

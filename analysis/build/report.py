@@ -9,6 +9,7 @@ from analysis.clusters.entities import entity_clusters_report
 from analysis.compare.sources import REPORT_TABLES, sources_report
 from analysis.entities.places import add_places_to_report
 from analysis.stories.find import stories_report
+from analysis.topics.edits import apply_topic_edits
 
 
 def _prov(row, key: str) -> dict:
@@ -53,26 +54,31 @@ def entities_report(entities: pd.DataFrame, mentions: pd.DataFrame) -> list[dict
     return out
 
 
-def build_report(store: Store) -> dict:
-    """Everything the report prints, read from the store."""
+def build_report(store: Store, *, topic_edits: list[dict] = ()) -> dict:
+    """Everything the report prints, read from the store; topic_edits (topics.csv's rows)
+    applied to the article topics."""
     meta = store.meta()
     articles = store.read("articles")
     report = {"articles": articles_report(articles),
               "entities": entities_report(store.read("entities"), store.read("mentions")),
               "topics": [], "errors": meta.get("errors", [])}
-    add_to_report(store, report)
+    add_to_report(store, report, topic_edits=topic_edits)
     return report
 
 
-def add_to_report(store: Store, report: dict) -> None:
+def add_to_report(store: Store, report: dict, *, topic_edits: list[dict] = ()) -> None:
     """Topics, a topic per article, entity clusters, places, the outlet comparison and
     stories (article ids are the store's ids: a record's given "id", see corpus.article_id)."""
     if store.has("topics_articles"):
-        topics = store.read("topics_articles")
+        topics, assignments = store.read("topics_articles"), store.read("article_topics")
+        if topic_edits:
+            topics, assignments, notes = apply_topic_edits(topics, assignments, list(topic_edits), level="articles")
+            if notes:
+                report["topic_notes"] = notes
         report["topics"] = [{"id": int(r.topic), "label": r.label, "terms": list(r.terms),
                              "articles": list(r.articles), "passages": int(r.passages)}
                             for r in topics.itertuples()]
-        assigned = dict(zip(*store.read("article_topics")[["article_id", "topic"]].T.values))
+        assigned = dict(zip(*assignments[["article_id", "topic"]].T.values))
         for art in report["articles"]:
             topic = assigned.get(art["id"])
             art["topic"] = None if topic is None else int(topic)

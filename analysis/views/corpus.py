@@ -18,6 +18,8 @@ import pandas as pd
 from analysis.views.filters import UNKNOWN, ArticleIndex
 from analysis.build.store import Store
 from analysis.entities.places import MENTION_COLUMNS, place_mentions
+from analysis.ingest.sidefiles import side_file
+from analysis.topics.edits import TOPIC_EDITS, apply_topic_edits, read_topic_edits
 # the upload rules live in analysis.uploads (pure, unit-tested); re-exported for the pages
 
 ARTICLE_COLUMNS = ["id", "file", "title", "title_how", "title_evidence", "source", "source_how",
@@ -39,6 +41,10 @@ def plain_strings(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+_TOPIC_TABLES = {"articles": ("topics_articles", "article_topics"),
+                 "passages": ("topics_passages", "passage_topics")}
+
+
 class Corpus:
     """One built store, ready for the dashboard."""
 
@@ -54,9 +60,24 @@ class Corpus:
         self.entities = plain_strings(pd.read_parquet(self.path("entities"),
                                                       columns=["entity_id", "name", "type", "mentions", "articles"]))
         self.article_entities = self._article_entities()
+        first = Path(self.paths[0]) if self.paths else None
+        self.topic_edits_file = side_file(self.paths, TOPIC_EDITS) or (
+            None if first is None else (first if first.is_dir() else first.parent) / TOPIC_EDITS)
+        self.refresh_topic_edits()
+
+    def refresh_topic_edits(self) -> None:
+        """Re-read topics.csv (after an edit): the topic tables and the topic filter follow,
+        with no refit. edits_stamp changes, so cached charts are rebuilt."""
+        path = self.topic_edits_file
+        self.edits_stamp = path.stat().st_mtime_ns if path is not None and path.exists() else 0
+        self.__dict__.pop("passage_topics", None)
         self.article_topics = self._article_topics()
         self.index = ArticleIndex(self.articles, self.article_entities, self.article_topics,
                                   passage_topics=lambda: self.passage_topics, search=self.search)
+
+    def topic_notes(self, level: str) -> list[str]:
+        """The kept topic edits of this level that found no topic, and topics.csv's bad lines."""
+        return self._edited_topics(level, self.edits_stamp)[2]
 
     @functools.cached_property
     def passage_topics(self) -> pd.DataFrame | None:
@@ -121,9 +142,28 @@ class Corpus:
         finally:
             cur.close()
 
-    @functools.lru_cache(maxsize=32)
     def table(self, name: str) -> pd.DataFrame | None:
-        """An optional analysis table (topics, sources, ...) or None when not computed."""
+        """An optional analysis table (topics, sources, ...) or None when not computed; the
+        topic tables with topics.csv's renames and merges applied."""
+        for level, (topics, assigned) in _TOPIC_TABLES.items():
+            if name in (topics, assigned):
+                return self._edited_topics(level, self.edits_stamp)[0 if name == topics else 1]
+        return self._stored(name)
+
+    @functools.lru_cache(maxsize=8)
+    def _edited_topics(self, level: str, stamp: int) -> tuple:
+        """(topics, assignments, notes) of a level with topics.csv applied (stamp: its mtime)."""
+        topics_name, assigned_name = _TOPIC_TABLES[level]
+        topics, assigned = self._stored(topics_name), self._stored(assigned_name)
+        if not stamp or topics is None or assigned is None:
+            return topics, assigned, []
+        edits, errors = read_topic_edits(self.topic_edits_file)
+        topics, assigned, notes = apply_topic_edits(topics, assigned, edits, level=level)
+        return topics, assigned, notes + [str(e) for e in errors]
+
+    @functools.lru_cache(maxsize=32)
+    def _stored(self, name: str) -> pd.DataFrame | None:
+        """A table as the build wrote it."""
         if not self.path(name).exists():
             return None
         try:
