@@ -14,7 +14,8 @@ import streamlit as st
 
 from analysis.build.corpus import corpus_paths, ensure_store, store_generation
 from analysis.views.charts import View
-from analysis.views.corpus import Corpus, outlet_order
+from analysis.views.corpus import Corpus
+from analysis.views.tables import outlet_order
 from analysis.views.filters import UNKNOWN, Choices, Filters, describe, follow
 from pages._charts import reset_filters
 

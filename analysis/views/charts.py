@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.figures import base as F
-from analysis.views.corpus import Corpus, outlet_order
+from analysis.views.corpus import Corpus
+from analysis.views.tables import outlet_order
 from analysis.views.filters import UNKNOWN, Filters, selection_mask
 
 

@@ -15,30 +15,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analysis.views.filters import UNKNOWN, ArticleIndex
+from analysis.views.filters import ArticleIndex
 from analysis.build.store import Store
 from analysis.entities.places import MENTION_COLUMNS, place_mentions
+from analysis.views.tables import dense_rank, load_articles, plain_strings
 from analysis.ingest.sidefiles import side_file
 from analysis.topics.edits import TOPIC_EDITS, apply_topic_edits, read_topic_edits
-# the upload rules live in analysis.uploads (pure, unit-tested); re-exported for the pages
 
-ARTICLE_COLUMNS = ["id", "file", "title", "title_how", "title_evidence", "source", "source_how",
-                   "source_evidence", "published", "published_how", "published_evidence",
-                   "month", "url", "n_words"]
 OPTIONAL_TABLES = ["topics_articles", "topics_passages", "article_topics", "passage_topics",
                    "doc_map", "distinctive_terms", "distinctive_entities", "entity_shares",
                    "similar", "duplicates", "tone_sources", "tone_entities", "quotes",
                    "entity_clusters", "entity_cluster_assignments", "entity_cooccurrence", "entity_communities"]
-
-
-def plain_strings(df: pd.DataFrame) -> pd.DataFrame:
-    """String columns as Python objects. pandas 3 reads Parquet text as Arrow-backed "str";
-    every isin, take and iteration on it converts element by element, which was most of a
-    page's rerun time. The tables are small and read once, so object columns cost nothing."""
-    for c in df.columns:
-        if isinstance(df[c].dtype, pd.StringDtype):
-            df[c] = df[c].astype(object)
-    return df
 
 
 _TOPIC_TABLES = {"articles": ("topics_articles", "article_topics"),
@@ -297,7 +284,7 @@ class Corpus:
         ents = self.entities
         size = int(ents["entity_id"].max()) + 1 if len(ents) else 0
         ids = ents["entity_id"].to_numpy().astype(np.int64)
-        rank_codes, names_sorted = _dense_rank(ents["name"].fillna("").to_numpy(dtype=object))
+        rank_codes, names_sorted = dense_rank(ents["name"].fillna("").to_numpy(dtype=object))
         type_codes, types_sorted = pd.factorize(ents["type"].fillna("").to_numpy(dtype=object), sort=True)
         out = {"name": np.full(size, None, dtype=object), "type": np.full(size, None, dtype=object),
                "rank": np.zeros(size, dtype=np.int64), "known": np.zeros(size, dtype=bool),
@@ -330,35 +317,3 @@ class Corpus:
 
     def outlet_of(self, ids) -> pd.Series:
         return self.articles["outlet"].to_numpy()[self.pos.reindex(ids).to_numpy()]
-
-
-def _dense_rank(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, sorted unique names): each name's rank among the distinct names, in Python's
-    string order (UTF-8 byte order, the same). Arrow's C++ rank: a third of the time of
-    pandas' sorted factorize on 160,000 entity names."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not len(names):
-        return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
-    codes = pc.rank(pa.array(names, type=pa.string()), sort_keys="ascending", tiebreaker="dense").to_numpy() - 1
-    codes = codes.astype(np.int64)
-    uniques = np.empty(int(codes.max()) + 1, dtype=object)
-    uniques[codes] = names
-    return codes, uniques
-
-
-def load_articles(path: Path) -> pd.DataFrame:
-    """The articles table without its text, with 'outlet' (UNKNOWN filled) and 'date'."""
-    arts = plain_strings(pd.read_parquet(path, columns=ARTICLE_COLUMNS))
-    arts["outlet"] = arts["source"].fillna(UNKNOWN).astype(str)
-    arts["date"] = pd.to_datetime(arts["published"], errors="coerce", format="%Y-%m-%d")
-    arts["month"] = arts["date"].dt.strftime("%Y-%m")
-    return arts
-
-
-def outlet_order(articles: pd.DataFrame) -> list[str]:
-    """Outlets by article count (descending), then name; UNKNOWN last."""
-    counts = articles["outlet"].value_counts()
-    ranked = sorted(counts.items(), key=lambda kv: (kv[0] == UNKNOWN, -kv[1], kv[0].lower()))
-    return [k for k, _ in ranked]

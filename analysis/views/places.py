@@ -12,7 +12,7 @@ from analysis.figures import base as F
 from analysis.figures.maps import (countries_figure, places_animation_figure,
                                    places_map_figure, zoom_bounds)
 from analysis.views.charts import NOT_YET, Chart, Missing
-from analysis.views.corpus import plain_strings
+from analysis.views.tables import plain_strings
 
 
 def bubbles_table(pm: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.figures import base as F
-from analysis.views.corpus import plain_strings
+from analysis.views.tables import plain_strings
 from analysis.views.charts import NOT_YET, Chart, Missing, View, topic_sizes
 
 MAX_POINTS = 20_000
