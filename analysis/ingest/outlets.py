@@ -1,7 +1,7 @@
 """The outlet table: one spelling per outlet, its variants, its domains, wire or not.
 
-The table ships as ``outlets.csv`` beside this module (well-known publishers and news
-agencies); a user extends or corrects it with an ``outlets.csv`` beside the corpus (same
+The table ships as ``outlets.csv`` beside this module (well-known publishers, news
+agencies, syndicates, media groups and photo agencies, by ``kind``); a user extends or corrects it with an ``outlets.csv`` beside the corpus (same
 columns: name, kind, variants, domains; variants and domains separated by "|"). A user
 row with the same name replaces the shipped one.
 
@@ -20,6 +20,7 @@ from pathlib import Path
 
 TABLE = Path(__file__).with_name("outlets.csv")
 USER_FILE = "outlets.csv"
+KINDS = ("outlet", "wire", "syndicate", "group", "photo")
 
 # Section qualifiers publishers and aggregators append to an outlet's name.
 _QUALIFIER = re.compile(
@@ -33,13 +34,14 @@ _TLD = re.compile(r"\.(?:com|org|net|co\.uk|co|news|tv)$", re.I)
 @dataclass(frozen=True)
 class Outlet:
     name: str
-    kind: str                      # "wire" (a news agency) or "outlet"
+    kind: str    # "outlet", "wire" (a news agency), "syndicate", "group" (owns outlets), "photo" (agency)
     variants: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
 
     @property
     def is_wire(self) -> bool:
-        return self.kind == "wire"
+        """Its copy runs in other outlets' pages (a news agency or a syndicate)."""
+        return self.kind in ("wire", "syndicate")
 
 
 def name_key(name: str) -> str:
@@ -73,6 +75,16 @@ class OutletTable:
 
     def by_name(self, name: str) -> Outlet | None:
         return self._names.get(name_key(name))
+
+    def by_leading_name(self, name: str) -> Outlet | None:
+        """The outlet whose name starts ``name`` ("Reuters Health", "China Daily European
+        Weekly"), the longest first."""
+        words = name.split()
+        for k in range(len(words), 0, -1):
+            found = self.by_name(" ".join(words[:k]))
+            if found:
+                return found
+        return None
 
     def by_domain(self, address: str) -> Outlet | None:
         host = host_of(address)
@@ -116,7 +128,8 @@ def read_outlets(path: str | Path) -> list[Outlet]:
         if not r.get("name"):
             continue
         split = lambda v: tuple(x.strip() for x in v.split("|") if x.strip())  # noqa: E731
-        out.append(Outlet(r["name"], "wire" if r.get("kind", "").lower() == "wire" else "outlet",
+        kind = r.get("kind", "").lower()
+        out.append(Outlet(r["name"], kind if kind in KINDS else "outlet",
                           split(r.get("variants", "")), split(r.get("domains", ""))))
     return out
 
