@@ -120,7 +120,7 @@ def _clean_name(name: str) -> str:
     name = re.split(r"\.[ ]", name)[0]        # "Newsmax. All rights reserved"
     name = re.sub(r"^(?:the|by)[ ]+(?=[A-Z])", lambda m: m.group(0) if m.group(0).startswith("The") else "", name)
     name = _CORP_SUFFIX.sub("", name.strip(" .,;:-–—|'’\"")).strip(" .,;:")
-    return re.sub(r"[ ]+(?:Writer|Staff Writer|Correspondent|Reporter|Staff|Wire|Contributor)$", "", name)
+    return re.sub(r"[ ]+(?:Writer|Staff Writer|Correspondent|Reporter|Staff|Contributor)$", "", name)
 
 
 def _known(name: str, table: OutletTable) -> Outlet | None:
@@ -345,3 +345,55 @@ def decide_outlet(cues: list[Cue]) -> tuple[str | None, str]:
     if len(by["wire"]) > 1:
         return None, f"conflicting wire cues - {note}"
     return None, f"no publisher cue; {note}" if note else ""
+
+
+# ---------------------------------------------------------------- dates
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2}|[a-z]{3})[/-](\d{1,2})(?=[/-]|\.html?|$)", re.I)
+_FULL_DATE = re.compile(rf"\b(?P<mon>{_MON})[ ]+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?[ ]+(?P<year>(?:19|20)\d\d)\b|"
+                        rf"\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?(?P<mon2>{_MON}),?[ ]+(?P<year2>(?:19|20)\d\d)\b")
+YEAR_WINDOW_DAYS = 45
+
+
+def date_in_url(url: str) -> tuple[dt.date | None, str]:
+    """The day in an article URL's path ("/2016/09/20/", "/2014/may/17/"), else None."""
+    m = _URL_DATE.search(url or "")
+    if not m:
+        return None, ""
+    y, mon, d = m.groups()
+    month = int(mon) if mon.isdigit() else (_MONTHS.index(mon.lower()) + 1 if mon.lower() in _MONTHS else 0)
+    date = _date(int(y), month, int(d)) if 1 <= month <= 12 else None
+    return date, m.group(0)
+
+
+def _full_dates(text: str) -> list[dt.date]:
+    out = []
+    for m in _FULL_DATE.finditer(text):
+        mon, day, year = (m["mon"], m["day"], m["year"]) if m["mon"] else (m["mon2"], m["day2"], m["year2"])
+        if (date := _date(int(year), _month(mon), int(day))) is not None:
+            out.append(date)
+    return out
+
+
+def date_from_cues(cues: list[Cue], raw: str) -> tuple[dt.date | None, str]:
+    """(date, evidence) from a cue that carries one: a credit line's date, a dateline's
+    day with its year written, or a dateline's day whose year the text supports (a full
+    date in the text at most YEAR_WINDOW_DAYS before it). Else (None, why)."""
+    for c in cues:
+        if c.date is not None:
+            return c.date, f"{c.kind} '{c.snippet}'"
+    for c in cues:
+        if c.day is None:
+            continue
+        month, day = c.day
+        years = set()
+        for d in _full_dates(raw):
+            for y in (d.year, d.year + 1):
+                cand = _date(y, month, day)
+                if cand is not None and 0 <= (cand - d).days <= YEAR_WINDOW_DAYS:
+                    years.add(y)
+        if len(years) == 1:
+            y = years.pop()
+            return _date(y, month, day), f"{c.kind} '{c.snippet}', the year from a date in the text"
+        why = "no date in the text gives its year" if not years else f"the text supports years {sorted(years)}"
+        return None, f"{c.kind} '{c.snippet}' names the day, but {why}"
+    return None, ""
