@@ -46,11 +46,14 @@ _SYNDICATED = re.compile(r"\b(?:originally|first)[ ]+(?:appeared|published|ran|p
                          r"(?:[ ]+(?:on|and|in)\b|[,;:]|\.?$)|^Republished[ ]+(?:with permission[ ]+)?from[ ]+"
                          r"(?:the[ ]+)?(?P<name2>[A-Z][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4})", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.I)
-_ROLE = r"(?:writer|editor|reporter|correspondent|columnist|producer|intern|contributor|anchor|host|bureau chief)s?"
-_BIO = re.compile(rf"\b(?:is|was|are)[ ]+(?:an?[ ]+|the[ ]+)?(?:[\w-]+[ ]+){{0,4}}{_ROLE}\b[^.;]{{0,40}}?\b(?:at|for|of|with)[ ]+"
-                  rf"(?P<name>{_NAME})|\b(?:is|was)[ ]+(?P<name2>{_NAME})['’]s?[ ]+(?:[\w-]+[ ]+){{0,3}}{_ROLE}\b")
-_SELF_PROMO = re.compile(rf"\b(?:subscribe|sign up|support|for more|download|listen|follow)\b[^.]{{0,80}}?"
-                         rf"\b(?P<name>{_NAME})")
+# staff roles; a columnist's bio names the home paper of a syndicated column, so not "columnist"
+_ROLE = r"(?:writer|editor|reporter|correspondent|producer|intern|anchor|host|bureau chief)s?"
+_BIO = re.compile(rf"\b(?:is|was|are)[ ]+(?:an?[ ]+|the[ ]+)?(?:[\w-]+[ ]+){{0,4}}{_ROLE}\b[^.;]{{0,40}}?\b(?:at|for|of|with|to)[ ]+"
+                  rf"(?:the[ ]+)?(?P<name>{_NAME})|\b(?:is|was)[ ]+(?:an?[ ]+)?(?P<name2>{_NAME})['’]?s?[ ]+(?:[\w-]+[ ]+){{0,2}}{_ROLE}\b")
+_SELF_PROMO = re.compile(r"(?:^|[.!?:][ ]+)(?:subscribe|sign up|support|for more|download|listen|follow|get)\b"
+                         r"(?P<rest>.*)$", re.I)
+_CONTRIB_OF = re.compile(rf"^[A-Z][\w.'’-]+(?:[ ]+[A-Z][\w.'’-]+){{0,3}}[ ]+of[ ]+(?:the[ ]+)?(?P<name>{_NAME1})[ ]+"
+                         r"contributed\b[^.]{0,40}\.?$")
 _DISCLAIMER = re.compile(rf"\b(?:do|does)[ ]+not[ ]+(?:necessarily[ ]+)?(?:reflect|represent)[ ]+the[ ]+"
                          rf"(?:[\w-]+[ ]+){{0,3}}(?:views?|opinions?|positions?|policy)[ ]+of[ ]+(?P<rest>.+)$|"
                          rf"^Content[ ]+(?:created|produced)[ ]+by[ ]+(?:the[ ]+)?(?P<name>{_NAME1})", re.I)
@@ -76,9 +79,10 @@ _BYLINE = re.compile(rf"^By[ ]+(?P<who>[A-Z][\w.'’-]+(?:[ ]+[A-Z][\w.'’-]+){
                      rf"(?:[ ]*(?:,|and|&)[ ]*[A-Z][\w.'’-]+(?:[ ]+[A-Z][\w.'’-]+){{0,3}})*)"
                      rf"[ ]*(?:,|\||—|–|-|/|[ ]for[ ])[ ]*(?P<name>{_NAME})$")
 _TITLE_SUFFIX = re.compile(rf"[ ]+[|–—-][ ]+(?P<name>{_NAME})$")
-_SELF_DESCRIBED = re.compile(rf"^(?P<name>{_NAME}) is (?:the|a|an) (?:[\w-]+ ){{0,4}}(?:news agency|newspaper|"
+_SELF_DESCRIBED = re.compile(rf"^(?P<name>{_NAME}) is (?:the|a|an) (?:[\w,-]+ ){{0,4}}(?:news agency|newspaper|"
                              r"news site|news website|news outlet|broadcaster|news channel|tv channel|"
-                             r"magazine|news organi[sz]ation|media outlet)\b")
+                             r"magazine|news organi[sz]ation|media outlet|newsroom|news service|"
+                             r"wire service|publication|news network)\b")
 _WEBSITE = re.compile(rf"^(?P<name>{_NAME})['’]s (?:official )?website\b")
 _DOMAIN = re.compile(r"(?<![\w@./-])(?:https?://)?(?:www\d?\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\."
                      r"(?:com|org|net|co\.uk|co|ir|af|cn|ru|in|pk|de|fr|tv|news|io))\b", re.I)
@@ -118,6 +122,7 @@ def _month(name: str) -> int:
 
 def _clean_name(name: str) -> str:
     name = re.split(r"\.[ ]", name)[0]        # "Newsmax. All rights reserved"
+    name = re.sub(r"['’]s?$", "", name.strip())  # "Slate’s", "Mother Jones'"
     name = re.sub(r"^(?:the|by)[ ]+(?=[A-Z])", lambda m: m.group(0) if m.group(0).startswith("The") else "", name)
     name = _CORP_SUFFIX.sub("", name.strip(" .,;:-–—|'’\"")).strip(" .,;:")
     return re.sub(r"[ ]+(?:Writer|Staff Writer|Correspondent|Reporter|Staff|Contributor)$", "", name)
@@ -204,6 +209,8 @@ def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
         elif m := _CREDIT_PAGE.match(line):
             date = _date(int(m["y"]), int(m["m"]), int(m["d"]))
             out += filter(None, [_cue(m["name"], "credit line", line, table, strict=False, date=date)])
+        elif m := _CONTRIB_OF.match(line):        # Kasie Hunt of NBC News contributed: its staff
+            out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True)])
         elif m := _CONTRIB_STAFF.search(line):     # Fox News' Jane Doe contributed: its staff
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True)])
         elif m := _CONTRIB_OUTLET.match(line):    # The Associated Press contributed: another outlet
@@ -231,8 +238,9 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
         out += [c for c in _mentioned(m["rest"], table, "disclaimer") if c]
     elif m:                                                # "Content created by X"
         out += filter(None, [_cue(m["name"], "distribution notice", line, table, strict=True)])
-    promo = ((_SELF_PROMO, "self-promotion"),) if len(line) <= 250 else ()
-    for pattern, kind in ((_BIO, "author bio"), (_DISCLOSURE, "disclosure")) + promo:
+    if len(line) <= 250 and (m := _SELF_PROMO.search(line)):   # "For more of Slate's news coverage"
+        out += [c for c in _mentioned(m["rest"], table, "self-promotion") if c]
+    for pattern, kind in ((_BIO, "author bio"), (_DISCLOSURE, "disclosure")):
         for m in pattern.finditer(line):
             name = m["name"] or m.groupdict().get("name2")
             known = _known(_clean_name(name), table) if name else None
