@@ -109,3 +109,13 @@ def test_dates_from_conventions():
     assert date_in_url("http://www.washingtontimes.com/news/2014/may/17/mccain/")[0] == dt.date(2014, 5, 17)
     assert date_in_url("https://www.cnn.com/2019/06/04/politics/x/index.html")[0] == dt.date(2019, 6, 4)
     assert date_in_url("https://example.com/2019/06/")[0] is None
+
+
+def test_the_seeds_read_as_before():
+    from pathlib import Path
+
+    seeds = {p.name[:3]: p.read_text(encoding="utf-8") for p in (Path(__file__).parent.parent / "seeds").glob("*.txt")}
+    assert outlet(seeds["003"])[0] == "Khaama Press"
+    value, evidence = outlet(seeds["004"])
+    assert value == "Press TV" and "www.presstv.ir" in evidence
+    assert outlet(seeds["000"])[0] is None      # its "(photo credit: REUTERS)" is not the outlet
