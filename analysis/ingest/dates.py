@@ -37,7 +37,7 @@ _WEEKDAY_REF = re.compile(
     r"\b(?:on|last|this|late|early|since|from|until|by)\s+(monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s\b",
     re.I)
-_STATED = re.compile(r"^\s*(published|posted|updated|last updated|date)\s*(on|:)?\s*(?P<rest>.{6,60})$", re.I)
+_STATED = re.compile(r"^\s*(published|first published|posted|date published|publication date|date|updated|last updated)\s*(on|:)?\s*(?P<rest>.{6,60})$", re.I)
 
 
 @dataclass(frozen=True)

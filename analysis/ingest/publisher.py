@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from analysis.ingest.outlets import Outlet, OutletTable, load_outlets
+from analysis.ingest.outlets import Outlet, OutletTable, load_outlets, name_key
 
 LEAD_LINES = 6       # title, caption lines and the first paragraph
 TAIL_LINES = 6
@@ -114,6 +114,7 @@ class Cue:
     date: dt.date | None = None        # a full date the cue carries (a credit line)
     day: tuple[int, int] | None = None  # (month, day) of a dateline without a year
     rule: str = ""                     # how the spelling was made one (outlet table)
+    also: str = ""                     # what agrees with it (the outlet's own domain line)
 
 
 def _month(name: str) -> int:
@@ -322,11 +323,24 @@ def find_cues(raw: str, *, table: OutletTable | None = None) -> list[Cue]:
     lead, tail = lines[:LEAD_LINES], lines[-TAIL_LINES:]
     edge = list(dict.fromkeys(lead + tail))      # a short article's lines are both
     cues = _lead_cues(lead, table) + _edge_cues(edge, table) + _tail_cues(tail, table)
-    return list(dict.fromkeys(cues))
+    return [_with_own_domain(c, edge) for c in dict.fromkeys(cues)]
+
+
+def _with_own_domain(cue: Cue, lines: list[str]) -> Cue:
+    """A self-description backed by a domain line of the same name ("www.presstv.ir" for
+    Press TV) says so: the two agree."""
+    if cue.kind != "self-description":
+        return cue
+    key = name_key(cue.name)
+    for line in lines:
+        for m in _DOMAIN.finditer(line):
+            if name_key(m["host"].split(".")[-2] if "." in m["host"] else m["host"]) == key:
+                return replace(cue, also=m.group(0))
+    return cue
 
 
 def _describe(c: Cue) -> str:
-    return f"{c.kind} '{c.snippet}'" + (f" ({c.rule})" if c.rule else "")
+    return f"{c.kind} '{c.snippet}'" + (f" (and {c.also})" if c.also else "") + (f" ({c.rule})" if c.rule else "")
 
 
 def decide_outlet(cues: list[Cue]) -> tuple[str | None, str]:
