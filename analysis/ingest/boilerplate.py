@@ -2,7 +2,7 @@
 many articles of one outlet are the site's template, not reporting ("Sign up for Daily
 Newsletters Manage Newsletters", "Copyright © 2019 The Washington Times, LLC.").
 
-Pure functions over article records (dicts with id, source, text, removed): the lines
+Pure functions over article records (dicts with source, text, removed, n_words, hash): the lines
 are taken out of the text and kept in ``removed`` with the reason ("in 412 CNN
 articles"). Run once over the whole corpus, before the content hash is taken.
 """
@@ -12,14 +12,12 @@ import math
 import re
 from collections import Counter, defaultdict
 
-try:
-    from analysis.ingest.clean import normalise
-except ImportError:  # before the issue-15 layout lands  # TODO(i16): drop after the rebase
-    from analysis.clean import normalise
+from analysis.ingest.clean import normalise
+from analysis.ingest.records import content_hash
 
 MIN_ARTICLES = 5         # a line recurs in at least this many articles of the outlet ...
 MIN_SHARE = 0.02         # ... and in at least this share of them
-MAX_WORDS = 60           # a longer line is a paragraph (a syndicated copy), never furniture
+MAX_WORDS = 40           # a longer line is a paragraph (a syndicated copy), never furniture
 MAX_SHARE_REMOVED = 0.5  # never take more than half of an article's lines: that is a duplicate
 PASSAGE_SEP = "\n\n"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'(])")
@@ -74,6 +72,7 @@ def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
         art["text"] = PASSAGE_SEP.join(kept)
         art["removed"] = list(art.get("removed") or []) + gone
         art["n_words"] = len(art["text"].split())
+        art["hash"] = content_hash(art["text"])
         removed_per[group] += len(gone)
     return dict(removed_per)
 
