@@ -1,7 +1,7 @@
 """The outlet table: one spelling per outlet, its variants, its domains, wire or not.
 
 The table ships as ``outlets.csv`` beside this module (well-known publishers, news
-agencies, syndicates, media groups and photo agencies, by ``kind``); a user extends or corrects it with an ``outlets.csv`` beside the corpus (same
+agencies, syndicates, media groups, photo agencies and platforms, by ``kind``); a user extends or corrects it with an ``outlets.csv`` beside the corpus (same
 columns: name, kind, variants, domains; variants and domains separated by "|"). A user
 row with the same name replaces the shipped one.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 TABLE = Path(__file__).with_name("outlets.csv")
 USER_FILE = "outlets.csv"
-KINDS = ("outlet", "wire", "syndicate", "group", "photo")
+KINDS = ("outlet", "wire", "syndicate", "group", "photo", "platform")
 
 # Section qualifiers publishers and aggregators append to an outlet's name.
 _QUALIFIER = re.compile(
@@ -34,9 +34,15 @@ _TLD = re.compile(r"\.(?:com|org|net|co\.uk|co|news|tv)$", re.I)
 @dataclass(frozen=True)
 class Outlet:
     name: str
-    kind: str    # "outlet", "wire" (a news agency), "syndicate", "group" (owns outlets), "photo" (agency)
+    kind: str    # "outlet", "wire" (a news agency), "syndicate", "group" (owns outlets),
+    #              "photo" (agency), "platform" (social network, podcast or document host)
     variants: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+
+    @property
+    def never_outlet(self) -> bool:
+        """A media group, a photo agency or a platform is never an article's outlet."""
+        return self.kind in ("group", "photo", "platform")
 
     @property
     def is_wire(self) -> bool:
@@ -81,6 +87,8 @@ class OutletTable:
         Weekly"), the longest first."""
         words = name.split()
         for k in range(len(words), 0, -1):
+            if k < len(words) and words[k].islower():     # "The Times" of "The Times of Israel"
+                continue
             found = self.by_name(" ".join(words[:k]))
             if found:
                 return found

@@ -24,6 +24,7 @@ from analysis.ingest.outlets import Outlet, OutletTable, load_outlets, name_key
 LEAD_LINES = 6       # title, caption lines and the first paragraph
 TAIL_LINES = 6
 DOMAIN_LINE_CHARS = 160
+PROMO_LINE_CHARS = 160
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -44,7 +45,9 @@ _NOT_A_TAG = re.compile(r"(?i)\b(?:photo|photos|video|file|image|images|updated?
 _SYNDICATED = re.compile(r"\b(?:originally|first)[ ]+(?:appeared|published|ran|posted)[ ]+(?:on|in|at|by)[ ]+"
                          r"(?:the[ ]+)?(?P<name>[A-Za-z0-9][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4}?)"
                          r"(?:[ ]+(?:on|and|in)\b|[,;:]|\.?$)|^Republished[ ]+(?:with permission[ ]+)?from[ ]+"
-                         r"(?:the[ ]+)?(?P<name2>[A-Z][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4})", re.I)
+                         r"(?:the[ ]+)?(?P<name2>[A-Z][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4})|"
+                         r"\b(?:in[ ]+(?:partnership|collaboration)[ ]+with|collaboration[ ]+between|produced[ ]+by)[ ]+"
+                         r"(?:the[ ]+)?(?P<name3>[A-Z][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4})", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.I)
 # staff roles; a columnist's bio names the home paper of a syndicated column, so not "columnist"
 _ROLE = r"(?:writer|editor|reporter|correspondent|producer|intern|anchor|host|bureau chief)s?"
@@ -60,6 +63,10 @@ _DISCLAIMER = re.compile(rf"\b(?:do|does)[ ]+not[ ]+(?:necessarily[ ]+)?(?:refle
 _DISCLOSURE = re.compile(rf"\bparent(?:[ ]+company|[ ]+corporation)?[ ]+of[ ]+(?P<name>{_NAME})|"
                          rf"(?P<name2>{_NAME})['’]s?[ ]+parent\b")
 _CONTRIBUTING = re.compile(rf"^Contributing(?:[ ]+reporting)?[ ]*:[ ]*(?:The[ ]+)?(?P<name>{_NAME})\.?$")
+# A document embed's caption names the outlet that uploaded it, known to the table or not.
+# (Subscription prompts and staff bios naming an outlet the table does not know were
+# tried too: on the tune half they named more wrong outlets than right ones.)
+_EMBED = re.compile(rf"\bby[ ]+(?P<name>{_NAME1})[ ]+on[ ]+Scribd\b")
 _EDITOR_NOTE = re.compile(r"^Editor['’]?s['’]?[ ]+note[ ]*:", re.I)
 _BRAND = re.compile(r"\b[A-Z]{2,}\b|[a-z][A-Z]|\.(?:com|org|net)\b")
 _SOURCE_LINE = re.compile(r"^\(?[ ]*Source[ ]*[:：][ ]*[-–—]*[ ]*(?P<name>[^()]{2,80}?)[ ]*\)?\.?$", re.I)
@@ -123,7 +130,7 @@ def _month(name: str) -> int:
 
 def _clean_name(name: str) -> str:
     name = re.split(r"\.[ ]", name)[0]        # "Newsmax. All rights reserved"
-    name = re.sub(r"['’]s?$", "", name.strip())  # "Slate’s", "Mother Jones'"
+    name = re.sub(r"['’]s?(?:[ ].*)?$", "", name.strip())  # "Slate’s", "Mother Jones'", "X's Daily Edition"
     name = re.sub(r"^(?:the|by)[ ]+(?=[A-Z])", lambda m: m.group(0) if m.group(0).startswith("The") else "", name)
     name = _CORP_SUFFIX.sub("", name.strip(" .,;:-–—|'’\"")).strip(" .,;:")
     return re.sub(r"[ ]+(?:Writer|Staff Writer|Correspondent|Reporter|Staff|Contributor)$", "", name)
@@ -144,7 +151,7 @@ def _cue(name: str, kind: str, snippet: str, table: OutletTable, *, strict: bool
     known = _known(name, table)
     if known is None and strict and not _CORPORATE.search(name):
         return None
-    if known is not None and known.kind in ("photo", "group"):
+    if known is not None and known.never_outlet:
         return None
     canon, rule = table.canonical(known.name if known else name)
     if known is not None and known.name != name:
@@ -218,14 +225,12 @@ def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True,
                                       role="contributor")])
         elif m := _SYNDICATED.search(line):       # originally appeared on abcnews.go.com
-            out += filter(None, [_cue(_domain_name(m["name"] or m["name2"], table), "syndication line", line, table,
+            out += filter(None, [_cue(_domain_name(m["name"] or m["name2"] or m["name3"], table), "syndication line", line, table,
                                       strict=True, role="syndicated")])
         elif m := _WEBSITE.search(line):
             out += filter(None, [_cue(m["name"], "self-description", line, table, strict=False)])
         elif m := _CONTRIBUTING.match(line):
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True, role="contributor")])
-        else:
-            out += _known_cues(line, table)
     return out
 
 
@@ -236,22 +241,34 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
     ("parent company of CNBC")."""
     out = []
     if (m := _DISCLAIMER.search(line)) and m["rest"]:      # "... the views of The Epoch Times."
-        out += [c for c in _mentioned(m["rest"], table, "disclaimer") if c]
+        out += [c for c in _mentioned(m["rest"], table, "disclaimer", snippet=line) if c]
     elif m:                                                # "Content created by X"
         out += filter(None, [_cue(m["name"], "distribution notice", line, table, strict=True)])
-    if len(line) <= 250 and (m := _SELF_PROMO.search(line)):   # "For more of Slate's news coverage"
-        out += [c for c in _mentioned(m["rest"], table, "self-promotion") if c]
+    if len(line) <= PROMO_LINE_CHARS and (m := _SELF_PROMO.search(line)):   # "For more of Slate's news coverage"
+        out += [c for c in _mentioned(m["rest"][:60], table, "self-promotion", snippet=line) if c]
     for pattern, kind in ((_BIO, "author bio"), (_DISCLOSURE, "disclosure")):
         for m in pattern.finditer(line):
             name = m["name"] or m.groupdict().get("name2")
             known = _known(_clean_name(name), table) if name else None
             if known is not None and known.kind == "outlet":
                 out += filter(None, [_cue(name, kind, line, table, strict=True)])
+    for m in _EMBED.finditer(line):
+        if _brand_shaped(m["name"]):
+            out += filter(None, [_cue(m["name"], "document embed", line, table, strict=False)])
     for m in _EMAIL.finditer(line):
         known = table.by_domain(m["host"])
         if known is not None and known.kind in ("outlet", "wire"):
             out += filter(None, [_cue(known.name, "staff e-mail", line, table, strict=True)])
     return out
+
+
+def _brand_shaped(name: str) -> bool:
+    """A proper name of two to four words, every word capitalised but "of" and "&" (one
+    word is too often a fragment: "the Register"), or a domain ("WND.com")."""
+    words = _clean_name(name).split()
+    if len(words) == 1:
+        return bool(re.search(r"\.(?:com|org|net)$", words[0]))
+    return len(words) <= 4 and all(w[0].isupper() or w in ("of", "&") for w in words) and words[-1][0].isupper()
 
 
 def _edge_cues(lines: list[str], table: OutletTable) -> list[Cue]:
@@ -267,11 +284,12 @@ def _edge_cues(lines: list[str], table: OutletTable) -> list[Cue]:
         elif cue := _name_line(line, table):
             out.append(cue)
         elif not _SYNDICATED.search(line):
-            out += _copyright_cues(line, table) + _domain_cues(line, table)
+            out += _copyright_cues(line, table) + _domain_cues(line, table) + _known_cues(line, table)
     return out
 
 
-def _mentioned(line: str, table: OutletTable, kind: str = "editor's note") -> list[Cue | None]:
+def _mentioned(line: str, table: OutletTable, kind: str = "editor's note", *,
+               snippet: str | None = None) -> list[Cue | None]:
     """Outlets of the table named where the page speaks for itself (an editor's note, a
     disclaimer)."""
     found = {}
@@ -279,7 +297,7 @@ def _mentioned(line: str, table: OutletTable, kind: str = "editor's note") -> li
         known = _known(_clean_name(m.group(0)), table)
         if known is not None and known.kind == "outlet":
             found.setdefault(known.name, m.group(0))
-    return [_cue(n, kind, line, table, strict=True) for n in found.values()]
+    return [_cue(n, kind, snippet or line, table, strict=True) for n in found.values()]
 
 
 def _domain_name(name: str, table: OutletTable) -> str:
@@ -304,7 +322,7 @@ def _domain_cues(line: str, table: OutletTable) -> list[Cue]:
         return out
     for m in _DOMAIN.finditer(line):
         known = table.by_domain(m["host"])
-        if known is not None and known.kind not in ("photo", "group"):
+        if known is not None and not known.never_outlet:
             out += filter(None, [_cue(known.name, "own domain", line, table, strict=True)])
     return out
 
