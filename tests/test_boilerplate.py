@@ -38,3 +38,28 @@ def test_too_few_articles_no_furniture():
     arts = corpus()[:4]      # 4 < MIN_ARTICLES
     assert remove_boilerplate(arts) == {}
     assert FURNITURE in arts[0]["text"]
+
+
+def test_template_lines_known_by_their_first_words():
+    arts = []
+    for i in range(6):
+        arts.append({"id": f"c{i}", "source": "Cable Example", "removed": [],
+                     "text": f"JUST WATCHED Video number {i} about the vote Replay More Videos\n\n"
+                             f"The senator spoke on day {i} and the vote passed."})
+        arts.append({"id": f"o{i}", "source": "Other Paper", "removed": [],
+                     "text": f"The senator spoke on day {i}.\n\nA second line of story {i}."})
+    remove_boilerplate(arts)
+    assert arts[0]["text"] == "The senator spoke on day 0 and the vote passed."
+    assert arts[0]["removed"] == ["in 6 Cable Example articles (a line starting 'just watched'): "
+                                  "JUST WATCHED Video number 0 about the vote Replay More Videos"]
+    assert arts[1]["removed"] == []   # lines that end like sentences are text
+
+
+def test_summary_per_outlet_for_the_sources_page():
+    from analysis.ingest.boilerplate import boilerplate_summary
+
+    arts = corpus()
+    remove_boilerplate(arts)
+    rows = boilerplate_summary([a["source"] for a in arts], [a["removed"] for a in arts])
+    assert rows == [{"outlet": "Daily Example", "articles": 6, "lines removed": 12,
+                     "most frequent": f"6× {FURNITURE}; 6× Click here for reprint permission."}]

@@ -19,7 +19,7 @@ from analysis.build import stages
 from analysis.build.processes import Forked
 from analysis.entities.canonical import canonicalize
 from analysis.entities.recall import recall_mentions, recount
-from analysis.ingest.boilerplate import remove_boilerplate
+from analysis.ingest.boilerplate import boilerplate_summary, remove_boilerplate
 from analysis.ingest.outlets import USER_FILE as OUTLETS, load_outlets
 from analysis.ingest.articles import article_entity_counts, build_passages, make_article, map_ner, unique_ids
 from analysis.entities.ner import model_name, run_ner
@@ -154,14 +154,15 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
     if extras is not None:
         tables.update(extras(tables, n_topics=n_topics, rules=rules, jobs=n_process))
     timings["analysis"] = time.perf_counter() - t0 - timings["read"] - timings["ner"]
-    store.commit(tables, _meta(paths, model, len(tables["articles"]), result.errors, result.analysed, signature, files))
+    store.commit(tables, _meta(paths, model, tables["articles"], result.errors, result.analysed, signature, files))
     timings["total"] = time.perf_counter() - t0
     return result
 
 
-def _meta(paths, model, n_articles, errors, analysed, signature, files) -> dict:
+def _meta(paths, model, articles, errors, analysed, signature, files) -> dict:
     return {"paths": [str(Path(p).resolve()) for p in paths], "model": model,
-            "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "articles": n_articles,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "articles": len(articles),
+            "boilerplate": boilerplate_summary(articles["source"], articles["removed"]),
             "errors": [{"file": e.file, "error": e.error} for e in errors if not e.skipped],
             "skipped": [{"file": e.file, "reason": e.error} for e in errors if e.skipped],
             "analysed_this_run": analysed,
@@ -201,7 +202,7 @@ def _build_staged(paths, store, *, t0, files, signature, errors, manifest, rules
         for part in parts.values():
             part.unlink()
     result.timings["analysis"] = time.perf_counter() - t0 - result.timings["read"] - result.timings["ner"]
-    store.commit({}, _meta(paths, model, len(tables["articles"]), result.errors, result.analysed, signature, files),
+    store.commit({}, _meta(paths, model, tables["articles"], result.errors, result.analysed, signature, files),
                  staged=staging, staged_names=names)
     result.timings["total"] = time.perf_counter() - t0
     return result
