@@ -119,3 +119,15 @@ def test_the_seeds_read_as_before():
     value, evidence = outlet(seeds["004"])
     assert value == "Press TV" and "www.presstv.ir" in evidence
     assert outlet(seeds["000"])[0] is None      # its "(photo credit: REUTERS)" is not the outlet
+
+
+def test_outlets_csv_beside_the_corpus_extends_the_table(tmp_path):
+    from analysis.build.pipeline import read_articles
+
+    (tmp_path / "a.txt").write_text("Governor speaks\n\nLAGOS (NW) - The governor spoke.\n\n" + BODY, encoding="utf-8")
+    (tmp_path / "outlets.csv").write_text("name,kind,variants,domains\nNaija Wire,wire,NW,naijawire.ng\n",
+                                          encoding="utf-8")
+    articles, errors = read_articles([str(tmp_path)])
+    assert errors == []
+    art = articles.iloc[0]
+    assert art["source"] == "Naija Wire" and art["source_evidence"].startswith("wire copy from Naija Wire")
