@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from analysis.ingest.outlets import TABLE, OutletTable, load_outlets, read_outlets
-from analysis.ingest.publisher import date_from_cues, date_in_url, decide_outlet, find_cues
+from analysis.ingest.dates import date_in_url
+from analysis.ingest.publisher import date_from_cues, decide_outlet, find_cues
 
 BODY = "The council met for three hours and agreed a plan.\n\nMinisters said more talks would follow."
 

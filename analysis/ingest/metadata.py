@@ -11,7 +11,7 @@ import re
 from analysis.ingest import dates as D
 from analysis.ingest.clean import furniture_reason, normalise
 from analysis.ingest.outlets import OutletTable, load_outlets
-from analysis.ingest.publisher import date_from_cues, date_in_url, decide_outlet, find_cues
+from analysis.ingest.publisher import date_from_cues, decide_outlet, find_cues
 from analysis.ingest.records import Inferred
 
 # ---------------------------------------------------------------- outlets
@@ -86,7 +86,7 @@ def infer_date(raw: str, fields: dict, origin: dict, *, table: OutletTable | Non
     date, why = date_from_cues(find_cues(raw, table=table), raw)
     if date:
         return Inferred(date.isoformat(), "text", why)
-    url_date, part = date_in_url(fields.get("url", ""))
+    url_date, part = D.date_in_url(fields.get("url", ""))
     if url_date:
         return Inferred(url_date.isoformat(), "text", f"the day in the article's URL: '{part}'")
     header, body = _split_header_date(lines)

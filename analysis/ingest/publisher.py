@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+from analysis.ingest import dates as D
 from analysis.ingest.outlets import Outlet, OutletTable, load_outlets, name_key
 
 LEAD_LINES = 6       # title, caption lines and the first paragraph
@@ -26,7 +27,6 @@ TAIL_LINES = 6
 DOMAIN_LINE_CHARS = 160
 PROMO_LINE_CHARS = 160
 
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _WORD = r"[A-Z][\w&'’.-]*"
 _NAME = rf"{_WORD}(?:[ ]+(?:{_WORD}|of|the|and|&|de|du|for)){{0,5}}"
@@ -125,7 +125,7 @@ class Cue:
 
 
 def _month(name: str) -> int:
-    return _MONTHS.index(name.lower()[:3]) + 1
+    return D.MONTHS[name.lower().rstrip(".")[:3]]
 
 
 def _clean_name(name: str) -> str:
@@ -388,30 +388,7 @@ def decide_outlet(cues: list[Cue]) -> tuple[str | None, str]:
 
 
 # ---------------------------------------------------------------- dates
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2}|[a-z]{3})[/-](\d{1,2})(?=[/-]|\.html?|$)", re.I)
-_FULL_DATE = re.compile(rf"\b(?P<mon>{_MON})[ ]+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?[ ]+(?P<year>(?:19|20)\d\d)\b|"
-                        rf"\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?[ ]+(?:of[ ]+)?(?P<mon2>{_MON}),?[ ]+(?P<year2>(?:19|20)\d\d)\b")
 YEAR_WINDOW_DAYS = 45
-
-
-def date_in_url(url: str) -> tuple[dt.date | None, str]:
-    """The day in an article URL's path ("/2016/09/20/", "/2014/may/17/"), else None."""
-    m = _URL_DATE.search(url or "")
-    if not m:
-        return None, ""
-    y, mon, d = m.groups()
-    month = int(mon) if mon.isdigit() else (_MONTHS.index(mon.lower()) + 1 if mon.lower() in _MONTHS else 0)
-    date = _date(int(y), month, int(d)) if 1 <= month <= 12 else None
-    return date, m.group(0)
-
-
-def _full_dates(text: str) -> list[dt.date]:
-    out = []
-    for m in _FULL_DATE.finditer(text):
-        mon, day, year = (m["mon"], m["day"], m["year"]) if m["mon"] else (m["mon2"], m["day2"], m["year2"])
-        if (date := _date(int(year), _month(mon), int(day))) is not None:
-            out.append(date)
-    return out
 
 
 def date_from_cues(cues: list[Cue], raw: str) -> tuple[dt.date | None, str]:
@@ -424,16 +401,9 @@ def date_from_cues(cues: list[Cue], raw: str) -> tuple[dt.date | None, str]:
     for c in cues:
         if c.day is None:
             continue
-        month, day = c.day
-        years = set()
-        for d in _full_dates(raw):
-            for y in (d.year, d.year + 1):
-                cand = _date(y, month, day)
-                if cand is not None and 0 <= (cand - d).days <= YEAR_WINDOW_DAYS:
-                    years.add(y)
+        years = D.years_for_day(*c.day, raw, window_days=YEAR_WINDOW_DAYS)
         if len(years) == 1:
-            y = years.pop()
-            return _date(y, month, day), f"{c.kind} '{c.snippet}', the year from a date in the text"
-        why = "no date in the text gives its year" if not years else f"the text supports years {sorted(years)}"
+            return _date(years[0], *c.day), f"{c.kind} '{c.snippet}', the year from a date in the text"
+        why = "no date in the text gives its year" if not years else f"the text supports years {years}"
         return None, f"{c.kind} '{c.snippet}' names the day, but {why}"
     return None, ""
