@@ -133,11 +133,11 @@ def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
         lines = art["text"].split(PASSAGE_SEP)
         kept, gone = [], []
         for line in lines:
-            m = _marker(line)
-            if m in starts:
+            line_kept, why = _strip_line(line, units, label)
+            m = _marker(line) if line_kept == line else None
+            if m in starts:          # a template line: the exact-line reason says more, so it comes first
                 gone.append(f"in {starts[m]} {label} (a line starting '{m}'): {line}")
                 continue
-            line_kept, why = _strip_line(line, units, label)
             gone += why
             if line_kept:
                 kept.append(line_kept)
