@@ -63,3 +63,14 @@ def test_summary_per_outlet_for_the_sources_page():
     rows = boilerplate_summary([a["source"] for a in arts], [a["removed"] for a in arts])
     assert rows == [{"outlet": "Daily Example", "articles": 6, "lines removed": 12,
                      "most frequent": f"6× {FURNITURE}; 6× Click here for reprint permission."}]
+
+
+def test_a_template_line_goes_whole_even_when_a_sentence_of_it_recurs():
+    arts = []
+    for i in range(6):
+        arts.append({"id": f"c{i}", "source": "Cable Example", "removed": [],
+                     "text": f"JUST WATCHED Video {i} on the vote. Replay More Videos and more clips\n\nThe vote {i} passed."})
+        arts.append({"id": f"o{i}", "source": "Other Paper", "removed": [], "text": f"The vote {i} passed.\n\nEnd {i}."})
+    remove_boilerplate(arts)
+    assert arts[0]["text"] == "The vote 0 passed."
+    assert arts[0]["removed"][0].startswith("in 6 Cable Example articles (a line starting 'just watched'): JUST WATCHED")

@@ -134,8 +134,8 @@ def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
         kept, gone = [], []
         for line in lines:
             line_kept, why = _strip_line(line, units, label)
-            m = _marker(line) if line_kept == line else None
-            if m in starts:          # a template line: the exact-line reason says more, so it comes first
+            m = _marker(line) if line_kept else None   # a line that recurs whole keeps that reason
+            if m in starts:
                 gone.append(f"in {starts[m]} {label} (a line starting '{m}'): {line}")
                 continue
             gone += why
