@@ -109,10 +109,13 @@ def main(argv=None) -> None:
         return
     md = ["## Corpus-level boilerplate (`benchmarks/boilerplate_quality.py`)\n",
           f"{machine()}. {len(records):,} AllSides articles read by the ingest stage in {t_read:.0f} s; "
-          f"boilerplate found and removed in {t_boiler:.1f} s (a line or sentence of at most "
-          f"{B.MAX_WORDS} words in at least {B.MIN_ARTICLES} articles and {B.MIN_SHARE:.0%} of one "
-          f"outlet's articles; never more than half of an article's lines). Thresholds set before the "
-          "first run, not tuned on this corpus.\n",
+          f"boilerplate found and removed in {t_boiler:.1f} s (a line of at most {B.MAX_WORDS} words or "
+          f"a sentence of at most {B.MAX_SENTENCE_WORDS} in at least {B.MIN_ARTICLES} articles and "
+          f"{B.MIN_SHARE:.0%} of one outlet's articles; a line of at most {B.TEMPLATE_MAX_WORDS} words "
+          f"whose first {B.MARKER_WORDS} words start lines that often, {B.MIN_SPECIFICITY:.0f} times more "
+          "often than in the other outlets, and do not end like sentences (shown as 'first words …'); "
+          "never more than half of an article's lines). Thresholds set before the first run on this "
+          "corpus; the template rule was added after it, looking at these ten outlets.\n",
           "What it removes, the ten biggest outlets:\n", table(rows), "",
           f"Top {TOP_TERMS} distinctive terms (log-odds, the Sources page's table), before (the ingest "
           "stage without this issue's furniture rules: slideshow and contributor lines, corpus-level "
