@@ -66,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
     _common(b)
     r = sub.add_parser("report", help="build, then print the report",
                        description="Build the store as 'build' does, then print the report: "
-                                   "articles with provenance, entities, topics, errors.")
+                                   "articles with provenance, entities, topics, errors, skipped files.")
     _common(r)
     r.add_argument("--format", choices=["json", "text"], default="json")
     r.add_argument("--rename-topic", nargs=2, action="append", default=[], metavar=("N", "NAME"),
@@ -140,7 +140,7 @@ def _run_build(args):
                    n_topics=args.topics, extras=stages.run, scheduler=args.scheduler,
                    naive=args.naive_baseline)
     for err in result.errors:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"{'skipped' if err.skipped else 'error'}: {err.file}: {err.error}", file=sys.stderr)
     for msg in result.messages:
         print(f"note: {msg}", file=sys.stderr)
     return result
@@ -169,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command in ("build", "entities"):   # entities: the store was not built yet
         t = result.timings
         print(f"{n} articles ({result.analysed} analysed now, the rest from cache), "
-              f"{len(result.errors)} errors, {t['total']:.1f} s -> {result.store.root}", file=sys.stderr)
+              f"{sum(not e.skipped for e in result.errors)} errors, {sum(e.skipped for e in result.errors)} "
+              f"files skipped, {t['total']:.1f} s -> {result.store.root}", file=sys.stderr)
     else:
         report = build_report(result.store, topic_edits=_topic_edits(args, result.store))
         if args.format == "json":
@@ -214,6 +215,8 @@ def _print_text(report: dict) -> None:
     print("top entities: " + ", ".join(f"{e['name']} ({e['mentions']})" for e in report["entities"][:15]))
     for e in report["errors"]:
         print(f"error: {e['file']}: {e['error']}")
+    for e in report.get("skipped", []):
+        print(f"skipped: {e['file']}: {e['reason']}")
 
 
 if __name__ == "__main__":

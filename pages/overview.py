@@ -15,4 +15,8 @@ c4.metric("Files that could not be read", f"{len(errors):,}")
 if errors:
     with st.expander(f"{len(errors)} file(s) could not be read"):
         st.dataframe(errors, hide_index=True)
+skipped = v.corpus.meta.get("skipped", [])
+if skipped:
+    with st.expander(f"{len(skipped)} file(s) skipped (not articles)"):
+        st.dataframe(skipped, hide_index=True)
 _charts.charts(_charts.cached_charts(overview_charts, v), page="overview")

@@ -37,3 +37,21 @@ def test_furniture_removed_and_kept_with_reason():
 def test_subheadings_and_quotes_are_kept():
     text = 'Germany reducing embassy staff\n"We will leave," he said.\nTaliban warns'
     assert clean_text(text).lines == text.split("\n")
+
+
+def test_a_flattened_slideshow_is_furniture_a_refrain_is_not():
+    from analysis.ingest.clean import furniture_reason
+    slides = " ".join(f"Photos: Donald Trump's rise Picture {i} of the rally. Hide Caption {i} of 5" for i in range(1, 6))
+    assert furniture_reason(slides) == "slideshow ('photos donald trump s rise' 5 times)"
+    refrain = " ".join(f"I have a dream that one day {x}." for x in ("the nation", "the hills", "the state", "my children"))
+    assert furniture_reason(refrain) is None
+
+
+def test_contributor_lines_are_furniture_a_sentence_about_reporting_is_not():
+    from analysis.ingest.clean import furniture_reason
+    for line in ["The Associated Press contributed to this report.",
+                 "Fox News’ Jason Donner and Paul Steinhauser contributed to this report.",
+                 "Contributing: Nicholas Wu in Washington", "Reporting by Steve Holland; Editing by Peter Cooney"]:
+        assert furniture_reason(line) == "contributor line", line
+    for line in ["Reporting by the team showed that the war was long.", "He contributed to the report on climate, she said."]:
+        assert furniture_reason(line) is None, line

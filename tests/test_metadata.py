@@ -52,7 +52,7 @@ def test_title_first_line_headline_or_unknown():
     assert t.value is None and t.how == "unknown"
 
 
-def test_weekday_resolved_only_against_agreeing_date():
+def test_weekday_only_in_the_lead_and_on_the_latest_date():
     # 13 August 2021 was a Friday
     d = infer_date("Photo taken on August 13, 2021.\n\nThe city fell on Friday, officials said.", {}, {})
     assert (d.value, d.how) == ("2021-08-13", "text")
@@ -62,6 +62,21 @@ def test_weekday_resolved_only_against_agreeing_date():
     assert d.value is None and d.how == "unknown"
     d = infer_date("Ministers met on Friday. Last Sunday there were no troops.", {}, {})
     assert d.value is None
+    # a later date in the text: the Friday is an earlier event, not the day of publication
+    d = infer_date("Photo taken on August 13, 2021.\n\nThe city fell on Friday.\n\nTalks are due on August 30, 2021.",
+                   {}, {})
+    assert d.value is None
+
+
+def test_dates_publishers_write():
+    d = infer_date("Title\n\nMOSCOW, March 25. /TASS/. Talks begun on March 20, 2019 went on.", {}, {})
+    assert (d.value, d.how) == ("2019-03-25", "text") and "the year from a date in the text" in d.evidence
+    d = infer_date("Title\n\nBody.\n\n(China Daily European Weekly 12/30/2016 page1)", {}, {})
+    assert d.value == "2016-12-30" and "credit line" in d.evidence
+    d = infer_date("Title\n\nBody.", {"url": "https://www.cnn.com/2019/06/04/politics/x/index.html"}, {})
+    assert d.value == "2019-06-04" and "'/2019/06/04'" in d.evidence
+    d = infer_date("Headline\nUpdated: March 4, 2020\nPublished: March 3, 2020\nBody.", {}, {})
+    assert d.value == "2020-03-03"       # the publication before an update
 
 
 def test_header_date_contradicted_by_content_is_not_published():

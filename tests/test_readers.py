@@ -177,12 +177,17 @@ def test_folder_order_is_sorted_by_relative_path(tmp_path):
 
 
 def test_side_hidden_and_unknown_files_skipped_in_folders(tmp_path):
-    for name in ["manifest.csv", "aliases.csv", "aliases.json", "aliases.yaml", "README.md",
+    for name in ["manifest.csv", "aliases.csv", "outlets.csv", "aliases.json", "aliases.yaml", "README.md",
                  "README.txt", "LICENSE", "LICENSE.txt", ".hidden.txt", ".git/x.txt",
                  "photo.jpg", "notes.docx", "sub/README.md", "sub/keep.txt", "keep.txt"]:
         write(tmp_path, name, "text,title\nsome words,t\n")
     docs, errors = read_documents([tmp_path])
-    assert errors == [] and [d.file for d in docs] == ["keep.txt", "sub/keep.txt"]
+    assert [d.file for d in docs] == ["keep.txt", "sub/keep.txt"]
+    # side files are not listed; the rest is, each with its reason, none as an error
+    assert {e.file: e.error for e in errors} == {
+        ".git": "hidden folder (its name starts with '.')", ".hidden.txt": "hidden file (its name starts with '.')",
+        "photo.jpg": "unsupported file type .jpg", "notes.docx": "unsupported file type .docx"}
+    assert all(e.skipped for e in errors)
 
 
 def test_explicit_files_unknown_type_and_missing_path(tmp_path):
@@ -326,9 +331,13 @@ def test_record_files_in_other_encodings(tmp_path, name, encoding):
     assert [(d.text, d.fields["title"]) for d in docs] == [(SMART, "Café")]
 
 
-def test_utf16_without_bom_is_binary(tmp_path):
-    write(tmp_path, "u.txt", "plain words".encode("utf-16-le"))
-    assert errors_of(iter_documents([tmp_path])) == {"u.txt": "binary file (not text)"}
+def test_utf16_without_bom_is_decoded(tmp_path):
+    write(tmp_path, "le.txt", "plain words, café".encode("utf-16-le"))
+    write(tmp_path, "be.txt", "plain words, café".encode("utf-16-be"))
+    write(tmp_path, "bin.txt", bytes(range(256)) * 4)          # zeros, but not text
+    docs, errors = read_documents([tmp_path])
+    assert {d.file: d.text for d in docs} == {"le.txt": "plain words, café", "be.txt": "plain words, café"}
+    assert errors_of(errors) == {"bin.txt": "binary file (not text)"}
 
 
 # -- inputs are never modified -----------------------------------------------------

@@ -19,6 +19,8 @@ from analysis.build import stages
 from analysis.build.processes import Forked
 from analysis.entities.canonical import canonicalize
 from analysis.entities.recall import recall_mentions, recount
+from analysis.ingest.boilerplate import boilerplate_summary, remove_boilerplate
+from analysis.ingest.outlets import USER_FILE as OUTLETS, load_outlets
 from analysis.ingest.articles import article_entity_counts, build_passages, make_article, map_ner, unique_ids
 from analysis.entities.ner import model_name, run_ner
 from analysis.ingest.readers import iter_documents
@@ -45,14 +47,18 @@ class BuildResult:
 
 def read_articles(paths: list[str], *, mapping=None, max_bytes=config.MAX_FILE_BYTES,
                   manifest=None) -> tuple[pd.DataFrame, list[ReadError]]:
-    """Read and clean every article; bad files become errors, good ones records."""
+    """Read and clean every article; bad files become errors, good ones records. The
+    outlet table is the shipped one extended by an outlets.csv beside the corpus; lines
+    recurring across many articles of an outlet are removed as furniture (with the reason)."""
+    outlets = load_outlets(str(side_file(paths, OUTLETS) or "") or None)
     records, errors = [], []
     for item in iter_documents(paths, mapping=mapping, max_bytes=max_bytes):
         if isinstance(item, ReadError):
             errors.append(item)
             continue
-        rec = make_article(item, manifest=manifest)
+        rec = make_article(item, manifest=manifest, outlets=outlets)
         (errors if isinstance(rec, ReadError) else records).append(rec)
+    remove_boilerplate(records)
     articles = pd.DataFrame(records, columns=_ARTICLE_COLUMNS)
     articles["id"] = unique_ids(articles["id"].tolist())
     return articles, errors
@@ -148,15 +154,18 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
     if extras is not None:
         tables.update(extras(tables, n_topics=n_topics, rules=rules, jobs=n_process))
     timings["analysis"] = time.perf_counter() - t0 - timings["read"] - timings["ner"]
-    store.commit(tables, _meta(paths, model, len(tables["articles"]), result.errors, result.analysed, signature, files))
+    store.commit(tables, _meta(paths, model, tables["articles"], result.errors, result.analysed, signature, files))
     timings["total"] = time.perf_counter() - t0
     return result
 
 
-def _meta(paths, model, n_articles, errors, analysed, signature, files) -> dict:
+def _meta(paths, model, articles, errors, analysed, signature, files) -> dict:
     return {"paths": [str(Path(p).resolve()) for p in paths], "model": model,
-            "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "articles": n_articles,
-            "errors": [vars(e) for e in errors], "analysed_this_run": analysed,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "articles": len(articles),
+            "boilerplate": boilerplate_summary(articles["source"], articles["removed"]),
+            "errors": [{"file": e.file, "error": e.error} for e in errors if not e.skipped],
+            "skipped": [{"file": e.file, "reason": e.error} for e in errors if e.skipped],
+            "analysed_this_run": analysed,
             "signature": signature, "input_files": files}
 
 
@@ -193,7 +202,7 @@ def _build_staged(paths, store, *, t0, files, signature, errors, manifest, rules
         for part in parts.values():
             part.unlink()
     result.timings["analysis"] = time.perf_counter() - t0 - result.timings["read"] - result.timings["ner"]
-    store.commit({}, _meta(paths, model, len(tables["articles"]), result.errors, result.analysed, signature, files),
+    store.commit({}, _meta(paths, model, tables["articles"], result.errors, result.analysed, signature, files),
                  staged=staging, staged_names=names)
     result.timings["total"] = time.perf_counter() - t0
     return result

@@ -61,7 +61,7 @@ def build_report(store: Store, *, topic_edits: list[dict] = ()) -> dict:
     articles = store.read("articles")
     report = {"articles": articles_report(articles),
               "entities": entities_report(store.read("entities"), store.read("mentions")),
-              "topics": [], "errors": meta.get("errors", [])}
+              "topics": [], "errors": meta.get("errors", []), "skipped": meta.get("skipped", [])}
     add_to_report(store, report, topic_edits=topic_edits)
     return report
 

@@ -14,17 +14,18 @@ import pandas as pd
 from analysis.ingest.clean import clean_text
 from analysis.ingest.dates import parse_given_date
 from analysis.ingest.metadata import canonical_outlet, infer_date, infer_source, infer_title
+from analysis.ingest.outlets import OutletTable
 from analysis.ingest.records import Inferred, RawDoc, ReadError, content_hash
 
 PASSAGE_SEP = "\n\n"
 
 
-def _manifest_value(row: dict, key: str, line_ref: str) -> Inferred | None:
+def _manifest_value(row: dict, key: str, line_ref: str, table: OutletTable | None = None) -> Inferred | None:
     value = row.get(key)
     if not value:
         return None
     if key == "source":
-        value = canonical_outlet(value)
+        value = canonical_outlet(value, table)
     if key == "date":
         date, problem = parse_given_date(value)
         return Inferred(date.isoformat(), "manifest", line_ref) if date else \
@@ -41,13 +42,15 @@ def article_id(doc: RawDoc) -> str:
     return re.sub(r"(\.[A-Za-z0-9]{1,5})?(\.gz)?$", "", str(PurePosixPath(doc.file)))
 
 
-def make_article(doc: RawDoc, *, manifest: dict | None = None) -> dict | ReadError:
-    """One article record: cleaned text, removed furniture, metadata with provenance."""
+def make_article(doc: RawDoc, *, manifest: dict | None = None, outlets: OutletTable | None = None) -> dict | ReadError:
+    """One article record: cleaned text, removed furniture, metadata with provenance.
+    ``outlets``: the outlet table (default: the shipped one)."""
     row = (manifest or {}).get(doc.file) or (manifest or {}).get(article_id(doc)) or {}
     ref = "manifest.csv"
     title = _manifest_value(row, "title", ref) or infer_title(doc.text, doc.fields, doc.origin)
-    source = _manifest_value(row, "source", ref) or infer_source(doc.text, doc.fields, doc.origin)
-    published = _manifest_value(row, "date", ref) or infer_date(doc.text, doc.fields, doc.origin)
+    source = _manifest_value(row, "source", ref, outlets) or \
+        infer_source(doc.text, doc.fields, doc.origin, table=outlets)
+    published = _manifest_value(row, "date", ref) or infer_date(doc.text, doc.fields, doc.origin, table=outlets)
     cleaned = clean_text(doc.text, outlet_names=(source.value,) if source.value else (), title=title.value)
     text = PASSAGE_SEP.join(cleaned.lines)
     if not text.strip():

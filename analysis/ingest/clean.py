@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 # A line that is, in full, one of these is furniture (matched case-insensitively
@@ -30,6 +31,10 @@ _FURNITURE_LINES = [
     (r"follow us\b.*", "share prompt"),
     (r".*\bcan (also )?be accessed at\b.*", "site notice"),
     (r"(all rights reserved|copyright\b|©).*", "copyright notice"),
+    (r"[^.]{0,200}\bcontributed( reporting)? (to )?(this|the) (report|story|article)( from [^.]{1,40})?\.?|"
+     r"(additional )?(contributing|reporting)( by)?:.{0,200}|"
+     r"(additional )?reporting by [^.;]{1,150}(; ?(additional reporting|editing|writing) by [^.;]{1,100})+\.?",
+     "contributor line"),
     (r"(we use cookies|this (web)?site uses cookies|accept (all )?cookies)\b.*", "cookie notice"),
     (r"(loading\.*|javascript (is )?(disabled|required)|please enable javascript.*)", "site notice"),
     (r"\(?(photo|image|picture|video)?\s?(credit|courtesy|source)s?\s?:.*\)?", "photo credit"),
@@ -87,7 +92,26 @@ def furniture_reason(line: str, *, outlet_names: tuple[str, ...] = ()) -> str | 
         return "date line"
     if _names_outlet(s, outlet_names):
         return "outlet name"
-    return None
+    return _carousel(s)
+
+
+CAROUSEL_REPEATS = 4     # a phrase of CAROUSEL_WORDS words this often in one line: a slideshow
+CAROUSEL_WORDS = 5
+
+
+_SLIDE_COUNTER = re.compile(r"\b\d{1,3} (?:of|/) \d{1,3}\b")
+
+
+def _carousel(line: str) -> str | None:
+    """A slideshow flattened into one line repeats its title and counts its slides ("Photos:
+    Donald Trump's rise ... Hide Caption 1 of 24 Photos: Donald Trump's rise ... 2 of 24").
+    A refrain without slide counters ("I have a dream that ...") is a speech."""
+    words = normalise(line).split()
+    if len(words) < CAROUSEL_WORDS * CAROUSEL_REPEATS or len(_SLIDE_COUNTER.findall(line)) < CAROUSEL_REPEATS - 1:
+        return None
+    grams = Counter(tuple(words[i:i + CAROUSEL_WORDS]) for i in range(len(words) - CAROUSEL_WORDS + 1))
+    phrase, n = grams.most_common(1)[0]
+    return f"slideshow ('{' '.join(phrase)}' {n} times)" if n >= CAROUSEL_REPEATS else None
 
 
 def _names_outlet(line: str, outlet_names: tuple[str, ...]) -> bool:

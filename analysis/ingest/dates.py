@@ -37,7 +37,7 @@ _WEEKDAY_REF = re.compile(
     r"\b(?:on|last|this|late|early|since|from|until|by)\s+(monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s\b",
     re.I)
-_STATED = re.compile(r"^\s*(published|posted|updated|last updated|date)\s*(on|:)?\s*(?P<rest>.{6,60})$", re.I)
+_STATED = re.compile(r"^\s*(published|first published|posted|date published|publication date|date|updated|last updated)\s*(on|:)?\s*(?P<rest>.{6,60})$", re.I)
 
 
 @dataclass(frozen=True)
@@ -131,3 +131,29 @@ def parse_given_date(value: str) -> tuple[dt.date | None, str]:
     if dates:
         return dates[0].date, ""
     return None, f"date '{v}' is not a recognised date"
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2}|[a-z]{3})[/-](\d{1,2})(?=[/-]|\.html?|$)", re.I)
+
+
+def date_in_url(url: str) -> tuple[dt.date | None, str]:
+    """The day in an article URL's path ("/2016/09/20/", "/2014/may/17/") and that part."""
+    m = _URL_DATE.search(url or "")
+    if not m:
+        return None, ""
+    y, mon, d = m.groups()
+    month = int(mon) if mon.isdigit() else MONTHS.get(mon.lower(), 0)
+    date = _mk(int(y), month, int(d)) if 1 <= month <= 12 else None
+    return date, m.group(0)
+
+
+def years_for_day(month: int, day: int, text: str, *, window_days: int) -> list[int]:
+    """The years Y for which (Y, month, day) falls at most window_days after a full date
+    written in the text: the text's support for a dateline's day without a year."""
+    years = set()
+    for found in find_dates(text):
+        for y in (found.date.year, found.date.year + 1):
+            cand = _mk(y, month, day)
+            if cand is not None and 0 <= (cand - found.date).days <= window_days:
+                years.add(y)
+    return sorted(years)

@@ -52,12 +52,28 @@ def decode_bytes(data: bytes) -> str:
         bom_len = 3 if enc == "utf-8" else 4 if enc.startswith("utf-32") else 2
         text = _strict(data[bom_len:], enc)
     elif b"\x00" in data:
-        raise FileProblem("binary file (not text)")
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise FileProblem("binary file (not text)")
     else:
         text = _utf8_or_8bit(data)
     if _looks_binary(text):
         raise FileProblem("binary file (not text)")
     return normalise_newlines(text)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: zero bytes on one side of most ASCII
+    characters. The side with the zeros says the byte order."""
+    even, odd = data[0::2], data[1::2]
+    zeros_even, zeros_odd = even.count(0) / max(len(even), 1), odd.count(0) / max(len(odd), 1)
+    if max(zeros_even, zeros_odd) < 0.3 or min(zeros_even, zeros_odd) > 0.05 or len(data) % 2:
+        return None
+    try:
+        text = data.decode("utf-16-le" if zeros_odd > zeros_even else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    return None if _looks_binary(text) else text
 
 
 def normalise_newlines(text: str) -> str:

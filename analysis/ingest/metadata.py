@@ -10,70 +10,38 @@ import re
 
 from analysis.ingest import dates as D
 from analysis.ingest.clean import furniture_reason, normalise
+from analysis.ingest.outlets import OutletTable, load_outlets
+from analysis.ingest.publisher import date_from_cues, decide_outlet, find_cues
 from analysis.ingest.records import Inferred
 
 # ---------------------------------------------------------------- outlets
-_SECTION_SUFFIX = re.compile(
-    r"\s*(?:-\s*(?:news|opinion|editorial|opinion/editorial|uk)|"
-    r"\((?:news|opinion|online|web news|online news|blog)\))\s*$", re.I)
-
-
-def canonical_outlet(name: str) -> str:
-    """One spelling per outlet: drop section qualifiers ("CNN (Web News)" -> "CNN",
-    "New York Times - Opinion" -> "New York Times", "Fox Online News" -> "Fox News")."""
-    s = re.sub(r"\s+", " ", name).strip()
-    prev = None
-    while prev != s:
-        prev, s = s, _SECTION_SUFFIX.sub("", s).strip()
-    s = re.sub(r"\bOnline News$", "News", s)
-    s = re.sub(r"^www\.", "", s)
-    return s or name.strip()
-
-
-_NAME = r"((?:[A-Z][\w.&'-]*|of|the|and)(?:[ \t]+(?:[A-Z][\w.&'-]*|of|the|and)){0,4})"
-_SELF_REFS = [
-    (re.compile(rf"\b{_NAME}['’]s (?:official )?website\b"), "names its website"),
-    (re.compile(rf"^{_NAME} is (?:the|a|an) (?:leading |largest |independent |\w+ ){{0,3}}"
-                r"(?:news agency|newspaper|news site|news website|news outlet|broadcaster|"
-                r"news channel|tv channel|magazine|news organi[sz]ation)\b", re.M), "describes itself"),
-    (re.compile(rf"(?:©|copyright)\s*(?:\d{{4}}\s*)?{_NAME}", re.I), "copyright line"),
-]
-_WIRE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}\((Reuters|AP|AFP|Xinhua|Anadolu|UPI)\)\s*[-–—]", re.M)
-_WIRE_NAMES = {"AP": "Associated Press"}
+LEAD_LINES = 6      # title, captions and the first paragraph
 _DATELINE = re.compile(r"^(?:[A-Z]{3,}\.\s+)?([A-Z][a-z]+(?: [A-Z][a-z]+)?):\s+[A-Z]", re.M)
 _CREDIT = re.compile(r"\((?:photo|image)(?: credit)?\s*(?::|by)\s*([^)]{1,40})\)", re.I)
 
 
-def _domains(text: str) -> dict[str, str]:
-    """{stem: domain} for the www. addresses written in the text."""
-    found = re.findall(r"\bwww\.(([a-z0-9-]+)\.[a-z.]{2,6})\b", text, re.I)
-    return {stem.lower().replace("-", ""): dom.lower() for dom, stem in found}
+def canonical_outlet(name: str, table: OutletTable | None = None) -> str:
+    """One spelling per outlet ("CNN (Web News)" -> "CNN", "Fox Online News" -> "Fox News")."""
+    return (table or load_outlets()).canonical(name)[0]
 
 
-def infer_source(raw: str, fields: dict, origin: dict) -> Inferred:
-    """The outlet: a given field, else the page naming itself, else unknown."""
+def infer_source(raw: str, fields: dict, origin: dict, *, table: OutletTable | None = None) -> Inferred:
+    """The outlet: a given field (in the table's spelling, the rule in the evidence), else
+    the conventions publishers name themselves by (analysis.ingest.publisher), else unknown."""
+    table = table or load_outlets()
     if fields.get("source"):
         given = fields["source"]
-        name = canonical_outlet(given)
+        name, rule = table.canonical(given)
         ev = origin.get("source", "given field")
-        return Inferred(name, "given", ev if name == given else f"{ev}: '{given}'")
-    for pattern, why in _SELF_REFS:
-        for m in pattern.finditer(raw):
-            name = m.group(1).strip()
-            if len(name) > 2 and name.lower() not in {"the", "this", "our"}:
-                dom = _domains(raw).get(re.sub(r"[^a-z0-9]", "", name.lower()))
-                ev = _snippet(raw, m.start(), m.end())
-                return Inferred(canonical_outlet(name), "text",
-                                f"the page {why}: '{ev}'" + (f" (and www.{dom})" if dom else ""))
-    m = _WIRE.search(raw[:400])
-    if m:
-        wire = _WIRE_NAMES.get(m.group(1), m.group(1))
-        return Inferred(wire, "text", f"wire dateline: '{m.group(0).strip()}'")
-    return Inferred(None, "unknown", _why_no_source(raw))
+        return Inferred(name, "given", f"{ev}: {rule}" if rule else (ev if name == given else f"{ev}: '{given}'"))
+    name, evidence = decide_outlet(find_cues(raw, table=table))
+    if name:
+        return Inferred(name, "text", evidence)
+    return Inferred(None, "unknown", "; ".join(filter(None, [evidence, _why_no_source(raw)])))
 
 
 def _why_no_source(raw: str) -> str:
-    notes = ["no outlet field, and the text does not name its outlet"]
+    notes = ["no outlet field, and no line where publishers name themselves names one"]
     credits = sorted({c.strip() for c in _CREDIT.findall(raw)})
     if credits:
         notes.append(f"{', '.join(credits)} appears only as a photo credit")
@@ -81,11 +49,6 @@ def _why_no_source(raw: str) -> str:
     if m:
         notes.append(f"'{m.group(1)}:' is a dateline (a place), not an outlet")
     return "; ".join(notes)
-
-
-def _snippet(text: str, start: int, end: int, pad: int = 0) -> str:
-    s = text[max(0, start - pad):end + pad]
-    return re.sub(r"\s+", " ", s).strip()[:160]
 
 
 # ---------------------------------------------------------------- titles
@@ -105,32 +68,39 @@ def infer_title(raw: str, fields: dict, origin: dict) -> Inferred:
 
 
 # ---------------------------------------------------------------- dates
-def infer_date(raw: str, fields: dict, origin: dict) -> Inferred:
-    """A given date; else a stated date line; else an absolute date that a weekday
-    reference in the text agrees with; else a page-header date the content does
-    not contradict; else unknown."""
+def infer_date(raw: str, fields: dict, origin: dict, *, table: OutletTable | None = None) -> Inferred:
+    """A given date; else a "Published"/"Posted" line; else a date a publisher cue carries
+    (a credit line, a dateline whose year the text supports); else the day in the article's
+    URL; else a page-header date the content does not contradict; else unknown. A weekday
+    ("on Friday") that an absolute date in the text falls on dates an event, not the
+    publication: on the tune half of the AllSides benchmark it was wrong 36 times in 61."""
     if fields.get("date"):
         date, problem = D.parse_given_date(fields["date"])
         if date:
             return Inferred(date.isoformat(), "given", origin.get("date", "given field"))
         return Inferred(None, "unknown", f"given {problem}")
     lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
-    for line in lines[:12] + lines[-6:]:
-        found = D.stated_date(line)
-        if found:
-            return Inferred(found.date.isoformat(), "text", f"stated: '{found.snippet}'")
+    stated = [f for f in map(D.stated_date, lines[:12] + lines[-6:]) if f]
+    for found in sorted(stated, key=lambda f: f.snippet.lower().lstrip().startswith(("updated", "last updated"))):
+        return Inferred(found.date.isoformat(), "text", f"stated: '{found.snippet}'")
+    date, why = date_from_cues(find_cues(raw, table=table), raw)
+    if date:
+        return Inferred(date.isoformat(), "text", why)
+    url_date, part = D.date_in_url(fields.get("url", ""))
+    if url_date:
+        return Inferred(url_date.isoformat(), "text", f"the day in the article's URL: '{part}'")
     header, body = _split_header_date(lines)
-    body_text = "\n".join(body)
-    agreed = _weekday_agreement(body_text)
+    if header:
+        return _check_header(header, "\n".join(body))
+    agreed = _lead_weekday(body)
     if agreed:
         return agreed
-    if header:
-        return _check_header(header, body_text)
-    found = D.find_dates(body_text)
+    found = D.find_dates("\n".join(body))
+    if why:
+        return Inferred(None, "unknown", why)
     if found:
         listed = ", ".join(f"'{f.snippet}'" for f in found[:3])
-        return Inferred(None, "unknown", f"dates in the text ({listed}) are of events, and no "
-                        "weekday reference falls on them")
+        return Inferred(None, "unknown", f"dates in the text ({listed}) are of events, not of the publication")
     return Inferred(None, "unknown", "no date field and no absolute date in the text")
 
 
@@ -144,16 +114,19 @@ def _split_header_date(lines: list[str]) -> tuple[D.FoundDate | None, list[str]]
     return None, lines
 
 
-def _weekday_agreement(text: str) -> Inferred | None:
-    refs = D.weekday_refs(text)
-    if not refs:
+def _lead_weekday(lines: list[str]) -> Inferred | None:
+    """The latest date of the text, when it is in the lead and a weekday of the lead falls on it."""
+    lead = "\n".join(lines[:LEAD_LINES])
+    everywhere = D.find_dates("\n".join(lines))
+    if not everywhere:
         return None
-    for found in reversed(D.find_dates(text)):
-        for weekday, snippet in refs:
-            if found.date.weekday() == weekday:
+    latest = max(f.date for f in everywhere)
+    for found in D.find_dates(lead):
+        for weekday, snippet in D.weekday_refs(lead):
+            if found.date == latest and found.date.weekday() == weekday:
                 return Inferred(found.date.isoformat(), "text",
-                                f"'{snippet}' agrees with '{found.snippet}' "
-                                f"(a {D.WEEKDAYS[weekday].title()})")
+                                f"'{snippet}' in the lead agrees with '{found.snippet}' "
+                                f"(a {D.WEEKDAYS[weekday].title()}, the latest date in the text)")
     return None
 
 

@@ -1,7 +1,8 @@
 """Files -> RawDoc records (or ReadError lines): the only module that reads articles.
 
-Formats: .txt, .md, .html/.htm, .json (object or list), .jsonl/.ndjson, .csv, each
-optionally gzip-compressed. Everything is lazy: records are yielded one at a time and
+Formats: .txt, .md, .html/.htm, .json (object or list), .jsonl/.ndjson, .csv, .pdf (its
+text layer), each optionally gzip-compressed. A file left out (a dot file, an unsupported
+type) is a ReadError with ``skipped`` set, so that every input is accounted for. Everything is lazy: records are yielded one at a time and
 JSON Lines are streamed, so a 90 MB .jsonl.gz never sits in memory.
 
 ``max_bytes`` bounds what is held in memory at once: the (decompressed) size of a
@@ -19,11 +20,12 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from analysis.ingest.encoding import FileProblem, decode_bytes, normalise_newlines, read_capped, stream_lines
+from analysis.ingest.pdf import PdfProblem, read_pdf_text
 from analysis.ingest.records import RawDoc, ReadError
 
 FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".json": "json",
-           ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
-SIDE_FILES = frozenset({"manifest.csv", "aliases.csv", "aliases.json", "aliases.yaml",
+           ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".pdf": "pdf"}
+SIDE_FILES = frozenset({"manifest.csv", "aliases.csv", "outlets.csv", "aliases.json", "aliases.yaml",
                         "aliases.yml", "readme.md", "readme.txt"})
 SIDE_PREFIXES = ("license",)  # LICENSE, LICENSE.txt, LICENSE-MIT ...
 FIELD_KEYS = {
@@ -50,8 +52,9 @@ def iter_documents(paths: Iterable[str | os.PathLike], *, mapping: dict[str, str
                    max_bytes: int = 50_000_000) -> Iterator[RawDoc | ReadError]:
     """Yield a RawDoc per article and a ReadError per bad file or record, in order.
 
-    Folders are read recursively, sorted by relative path, skipping hidden entries,
-    side files (SIDE_FILES) and unknown extensions. ``mapping`` ({"text": "body_html"})
+    Folders are read recursively, sorted by relative path; hidden entries, links to
+    folders and unknown extensions are skipped (each a ReadError with ``skipped``), side
+    files (SIDE_FILES) are left to their readers. ``mapping`` ({"text": "body_html"})
     names the record field for a canonical key, overriding detection.
     """
     mapping = {k: v for k, v in (mapping or {}).items() if v}
@@ -93,18 +96,37 @@ def _walk(root: Path) -> tuple[list[tuple[Path, str]], list[ReadError]]:
         errors.append(ReadError(name, _os_reason(exc)))
 
     for folder, dirs, files in os.walk(root, onerror=report):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = lambda name: Path(folder, name).relative_to(root).as_posix()  # noqa: E731
+        for d in sorted(dirs):
+            if d.startswith("."):
+                errors.append(ReadError(rel(d), "hidden folder (its name starts with '.')", skipped=True))
+            elif Path(folder, d).is_symlink():   # os.walk does not follow it: a loop cannot start
+                errors.append(ReadError(rel(d), "link to a folder, not followed", skipped=True))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not Path(folder, d).is_symlink())
         for name in files:
-            if not _skipped(name):
-                path = Path(folder, name)
-                found.append((path, path.relative_to(root).as_posix()))
+            low = name.lower()
+            if low in SIDE_FILES or low.startswith(SIDE_PREFIXES):
+                continue            # the corpus's side files and documentation, read elsewhere or not at all
+            why = skip_reason(name)
+            if why:
+                errors.append(ReadError(rel(name), why, skipped=True))
+            else:
+                found.append((Path(folder, name), rel(name)))
     return found, errors
 
 
-def _skipped(name: str) -> bool:
-    low = name.lower()
-    return (name.startswith(".") or low in SIDE_FILES or low.startswith(SIDE_PREFIXES)
-            or _format(name)[0] is None)
+def skip_reason(name: str) -> str | None:
+    """Why a file in a folder is not read as an article, or None when it is."""
+    if name.startswith("."):
+        return "hidden file (its name starts with '.')"
+    fmt, gz = _format(name)
+    if fmt is not None:
+        return None
+    ext = os.path.splitext(name[:-3] if gz else name)[1]
+    if gz:
+        return (f"compressed {ext} is not a supported type" if ext else
+                "compressed file with no known inner type (name it like x.txt.gz or x.jsonl.gz)")
+    return f"unsupported file type {ext}" if ext else "unsupported file type (no extension)"
 
 
 def _format(name: str) -> tuple[str | None, bool]:
@@ -118,15 +140,17 @@ def _format(name: str) -> tuple[str | None, bool]:
 def _read_file(path: Path, name: str, *, mapping, max_bytes) -> Iterator[RawDoc | ReadError]:
     fmt, gz = _format(name)
     if fmt is None:
-        ext = os.path.splitext(name[:-3] if gz else name)[1]
-        yield ReadError(name, f"unsupported file type {ext}" if ext else "unsupported file type (no extension)")
+        yield ReadError(name, skip_reason(Path(name).name.lstrip(".")) or "unsupported file type", skipped=True)
         return
     try:
+        if fmt == "pdf":
+            yield RawDoc(name, str(path), read_pdf_text(read_capped(path, gz, max_bytes)), "pdf")
+            return
         if fmt == "jsonl":
             yield from _jsonl_docs(path, name, gz, mapping=mapping, max_bytes=max_bytes)
             return
         text = decode_bytes(read_capped(path, gz, max_bytes))
-    except FileProblem as exc:
+    except (FileProblem, PdfProblem) as exc:
         yield ReadError(name, str(exc))
         return
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:

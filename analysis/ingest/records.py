@@ -36,13 +36,16 @@ class RawDoc:
 
 @dataclass
 class ReadError:
-    """A file (or record) that could not be read, and why, in one line."""
+    """A file (or record) that could not be read, and why, in one line. ``skipped``: a
+    file left out on purpose (a dot file, an unsupported type), listed so that every
+    input is accounted for."""
 
     file: str
     error: str
+    skipped: bool = False
 
     def __str__(self) -> str:  # the line printed on stderr
-        return f"{self.file}: {self.error}"
+        return f"{self.file}: {'skipped: ' if self.skipped else ''}{self.error}"
 
 
 @dataclass

@@ -1,0 +1,189 @@
+"""Page furniture found from the corpus itself: lines (and sentences) that recur across
+many articles of one outlet are the site's template, not reporting ("Sign up for Daily
+Newsletters Manage Newsletters", "Copyright © 2019 The Washington Times, LLC."), and so
+are short lines that start like many of the outlet's lines and like few of the other
+outlets' ("JUST WATCHED <a video's title> Replay More Videos ...").
+
+Pure functions over article records (dicts with source, text, removed, n_words, hash): the lines
+are taken out of the text and kept in ``removed`` with the reason ("in 412 CNN
+articles"). Run once over the whole corpus, before the content hash is taken.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+from analysis.ingest.clean import normalise
+from analysis.ingest.records import content_hash
+
+MIN_ARTICLES = 5         # a line recurs in at least this many articles of the outlet ...
+MIN_SHARE = 0.02         # ... and in at least this share of them
+MAX_WORDS = 120          # a longer line is an article's text, never furniture (a sign-up form can be 90)
+MAX_SENTENCE_WORDS = 40  # a recurring sentence inside a line: at most this long
+MAX_SHARE_REMOVED = 0.5  # never take more than half of an article's lines: that is a duplicate
+# A template line changes with every article ("JUST WATCHED <video title> Replay More Videos"):
+# it is known by its first words, when they start lines in many of the outlet's articles,
+# far more often than in other outlets', and those lines do not end like sentences.
+MARKER_WORDS = 2
+TEMPLATE_MAX_WORDS = 30
+MIN_SPECIFICITY = 10.0   # the outlet's share of articles with the marker / the other outlets' share
+MIN_OPEN_SHARE = 0.8     # of the outlet's lines with the marker, this share ends without . ! ? or a quote
+_CLOSED = re.compile(r"[.!?\"”’)]$")
+PASSAGE_SEP = "\n\n"
+MIN_SENTENCE_WORDS = 4   # a shorter piece of a line is not a sentence ("Mr.", "Sen.", "ET.")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'(])")
+
+
+def sentences(line: str) -> list[str]:
+    """The sentences of a line; a piece under MIN_SENTENCE_WORDS words joins the next
+    ("Mr. Trump said ..." is one sentence, not "Mr." and "Trump said ...")."""
+    out: list[str] = []
+    carry = ""
+    for part in _SENTENCE.split(line):
+        part = f"{carry} {part}".strip() if carry else part
+        if len(part.split()) < MIN_SENTENCE_WORDS:
+            carry = part
+        else:
+            out.append(part)
+            carry = ""
+    if carry:
+        if out:
+            out[-1] = f"{out[-1]} {carry}"
+        else:
+            out.append(carry)
+    return out
+
+
+def _units(line: str) -> list[str]:
+    """A line and, when it has several, its short sentences: the units that may recur."""
+    parts = sentences(line)
+    return [line] + ([p for p in parts if len(p.split()) <= MAX_SENTENCE_WORDS] if len(parts) > 1 else [])
+
+
+def recurring_units(articles: list[dict]) -> dict[str, dict[str, int]]:
+    """{outlet: {unit key: articles it is in}} for the units over the outlet's threshold.
+    Articles of unknown outlet form one group of their own."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    sizes: Counter = Counter()
+    for art in articles:
+        group = art.get("source") or ""
+        sizes[group] += 1
+        keys = set()
+        for line in art["text"].split(PASSAGE_SEP):
+            if len(line.split()) <= MAX_WORDS:
+                keys.update(k for k in map(normalise, _units(line)) if k)
+        counts[group].update(keys)
+    out = {}
+    for group, counter in counts.items():
+        need = max(MIN_ARTICLES, math.ceil(MIN_SHARE * sizes[group]))
+        out[group] = {k: n for k, n in counter.items() if n >= need}
+    return out
+
+
+def _marker(line: str) -> str | None:
+    words = normalise(line).split()
+    return " ".join(words[:MARKER_WORDS]) if MARKER_WORDS <= len(words) <= TEMPLATE_MAX_WORDS else None
+
+
+def template_markers(articles: list[dict]) -> dict[str, dict[str, int]]:
+    """{outlet: {marker: articles with a line starting with it}} for the outlet's template lines."""
+    per: dict[str, Counter] = defaultdict(Counter)
+    total: Counter = Counter()
+    sizes: Counter = Counter()
+    ends: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for art in articles:
+        group = art.get("source") or ""
+        sizes[group] += 1
+        seen = set()
+        for line in art["text"].split(PASSAGE_SEP):
+            m = _marker(line)
+            if m:
+                seen.add(m)
+                ends[(group, m)][bool(_CLOSED.search(line.strip()))] += 1
+        per[group].update(seen)
+        total.update(seen)
+    n_all = sum(sizes.values())
+    out: dict[str, dict[str, int]] = {}
+    for group, counter in per.items():
+        n = sizes[group]
+        need = max(MIN_ARTICLES, math.ceil(MIN_SHARE * n))
+        for m, c in counter.items():
+            if c < need:
+                continue
+            others = (total[m] - c) / max(n_all - n, 1)
+            open_, closed = ends[(group, m)]
+            if c / n >= MIN_SPECIFICITY * others and open_ >= MIN_OPEN_SHARE * (open_ + closed):
+                out.setdefault(group, {})[m] = c
+    return out
+
+
+def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
+    """Take recurring lines and sentences out of each article's text (in place), keep them
+    in its ``removed`` with the reason; returns the lines removed per outlet."""
+    found = recurring_units(articles)
+    markers = template_markers(articles)
+    removed_per: Counter = Counter()
+    for art in articles:
+        group = art.get("source") or ""
+        units, starts = found.get(group) or {}, markers.get(group) or {}
+        if not units and not starts:
+            continue
+        label = f"{art['source']} articles" if art.get("source") else "articles of unknown outlet"
+        lines = art["text"].split(PASSAGE_SEP)
+        kept, gone = [], []
+        for line in lines:
+            line_kept, why = _strip_line(line, units, label)
+            m = _marker(line) if line_kept else None   # a line that recurs whole keeps that reason
+            if m in starts:
+                gone.append(f"in {starts[m]} {label} (a line starting '{m}'): {line}")
+                continue
+            gone += why
+            if line_kept:
+                kept.append(line_kept)
+        if not gone or len(kept) < (1 - MAX_SHARE_REMOVED) * len(lines):
+            continue
+        art["text"] = PASSAGE_SEP.join(kept)
+        art["removed"] = list(art.get("removed") or []) + gone
+        art["n_words"] = len(art["text"].split())
+        art["hash"] = content_hash(art["text"])
+        removed_per[group] += len(gone)
+    return dict(removed_per)
+
+
+def _strip_line(line: str, units: dict[str, int], label: str) -> tuple[str, list[str]]:
+    """(what is left of the line, removed entries 'in N <outlet> articles: text')."""
+    if len(line.split()) > MAX_WORDS:
+        return line, []
+    n = units.get(normalise(line))
+    if n:
+        return "", [f"in {n} {label}: {line}"]
+    parts = sentences(line)
+    if len(parts) < 2:
+        return line, []
+    keep, gone = [], []
+    for part in parts:
+        n = units.get(normalise(part))
+        (gone.append(f"in {n} {label}: {part}") if n else keep.append(part))
+    return " ".join(keep), gone
+
+
+_REASON = re.compile(r"^in (?P<n>\d+) .*? articles(?: \(a line starting '(?P<marker>[^']*)'\))?: (?P<line>.*)$", re.S)
+
+
+def boilerplate_summary(sources, removed_lists, *, top: int = 3) -> list[dict]:
+    """Per outlet: articles that lost furniture to the corpus rule, lines removed, and the
+    most frequent lines (or line starts), biggest outlets first. For the Sources page."""
+    per: dict[str, dict] = {}
+    for source, removed in zip(sources, removed_lists):
+        hits = [m for m in (_REASON.match(e) for e in (removed if removed is not None else [])) if m]
+        if not hits:
+            continue
+        row = per.setdefault(source or "(unknown outlet)", {"articles": 0, "lines": 0, "what": Counter()})
+        row["articles"] += 1
+        row["lines"] += len(hits)
+        row["what"].update(f"{m['marker']} …" if m["marker"] else m["line"][:80] for m in hits)
+    rows = [{"outlet": o, "articles": r["articles"], "lines removed": r["lines"],
+             "most frequent": "; ".join(f"{n}× {w}" for w, n in r["what"].most_common(top))}
+            for o, r in per.items()]
+    return sorted(rows, key=lambda r: (-r["lines removed"], r["outlet"]))
