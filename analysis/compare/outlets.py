@@ -109,7 +109,7 @@ def distinctive_terms(articles: pd.DataFrame, *, top: int = 15, min_count: int =
 
 def _entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """(source, entity, type) of each mention, mentions of unknown articles dropped."""
-    docs = outlets(articles)[["article_id", "source"]]
+    docs = outlets(articles[["id", "source"]])   # without the text: no copy of every article
     ments = mentions[["article_id", "entity", "type"]].astype({"article_id": str})
     return ments.merge(docs, on="article_id", how="inner")
 

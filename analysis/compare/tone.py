@@ -119,7 +119,7 @@ def tone_by_source(articles: pd.DataFrame, sentence_tones: pd.DataFrame, *,
     tone (each article weighs the same), stdev their standard deviation, and the
     interval mean +- z * stdev / sqrt(articles) (sentences of one article are not
     independent, so they are not counted as separate observations)."""
-    docs = outlets(articles)[["article_id", "source"]]
+    docs = outlets(articles[["id", "source"]])   # without the text: no copy of every article
     tones = sentence_tones.astype({"article_id": str}).merge(docs, on="article_id")
     if tones.empty:
         return pd.DataFrame(columns=SOURCE_COLUMNS)
@@ -138,7 +138,7 @@ def tone_by_entity(articles: pd.DataFrame, sentence_tones: pd.DataFrame, mention
     """(source, entity, sentences, mean_compound): the tone, in each outlet, of the
     sentences that mention the entity (a sentence counts once however often it names
     it). Pairs with fewer than min_sentences sentences are left out."""
-    docs = outlets(articles)[["article_id", "source"]]
+    docs = outlets(articles[["id", "source"]])   # without the text: no copy of every article
     ments = mentions[["article_id", "sentence", "entity"]].astype({"article_id": str})
     ments = ments.drop_duplicates()
     tones = sentence_tones[["article_id", "sentence", "compound"]].astype({"article_id": str})
