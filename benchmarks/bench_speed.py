@@ -239,7 +239,7 @@ def analyses(args) -> None:
           + table(rows) + f"\n\nPeak memory of the process tree (PSS, median): this checkout {peak['this checkout']:,.0f} MB, "
           f"baseline {peak['baseline']:,.0f} MB. In the analysis rows of this checkout two analyses run at a time, "
           f"so their seconds overlap; \"analysis\" is the wall time of all of them.\n")
-    write_section("analyses-ab", md)
+    write_section(f"analyses-ab-{args.n}", md)
     print(md)
 
 
