@@ -9,6 +9,9 @@
       or --warm: the shared NER cache (reading and the corpus analyses against size).
   python benchmarks/bench_speed.py incremental CORPUS.jsonl.gz [--n 1000]
       build N, then add 10 articles: the second build's time.
+  python benchmarks/bench_speed.py analyses CORPUS.jsonl.gz --n 1000 --baseline DIR [--repeat 1]
+      the corpus analyses after NER (shared NER cache, staged build), this checkout against
+      another checkout DIR, in turn in the same run: seconds per stage, peak memory.
   python benchmarks/bench_speed.py full CORPUS.jsonl.gz [--store DIR]
       the whole corpus by one command (`python -m analysis build CORPUS`), into the
       dashboard's default store for it unless --store: time per stage, peak memory of the
@@ -51,12 +54,15 @@ def report_cmd(path: Path, store: Path, *extra: str) -> list[str]:
     return [PY, "-m", "analysis", "report", str(path), "--store", str(store), "--quiet", *extra]
 
 
-def timed(cmd: list[str], env_cache: Path, log: Path | None = None) -> dict:
-    """Run the command with its own NER cache; wall time, peak memory and the build's
-    own seconds per stage (read, ner, analysis, total)."""
+def timed(cmd: list[str], env_cache: Path, log: Path | None = None, data: Path | None = None) -> dict:
+    """Run the command with its own NER cache (and, given data, its own fresh data folder:
+    no gazetteer pickle, nothing cached, what a new user meets); wall time, peak memory
+    and the build's own seconds per stage (read, ner, analysis, total)."""
     import os
 
     os.environ["NEWS_NER_CACHE"] = str(env_cache)
+    if data is not None:
+        os.environ["NEWS_DATA"] = str(data)
     os.environ["NEWS_TIMINGS"] = "1"
     log = log or env_cache.parent / (env_cache.name + ".log")
     with open(log, "w") as fh:
@@ -85,8 +91,9 @@ def throughput(args) -> None:
     runs = {"naive": [], "project": [], "bare": []}
     ner = {"naive": [], "project": []}
     for r in range(args.repeat):
-        naive = timed(report_cmd(data, tmp / f"n{r}", "--naive-baseline", "--jobs", "1"), tmp / f"cache-n{r}")
-        project = timed(report_cmd(data, tmp / f"p{r}"), tmp / f"cache-p{r}")
+        naive = timed(report_cmd(data, tmp / f"n{r}", "--naive-baseline", "--jobs", "1"), tmp / f"cache-n{r}",
+                      data=tmp / f"data-n{r}")
+        project = timed(report_cmd(data, tmp / f"p{r}"), tmp / f"cache-p{r}", data=tmp / f"data-p{r}")
         for key, res in (("naive", naive), ("project", project)):
             runs[key].append(res["seconds"])
             ner[key].append(res["stages"].get("ner", float("nan")))
@@ -114,7 +121,7 @@ def throughput(args) -> None:
     ]
     md = (f"## Analysis throughput: the whole report on the first {args.n} articles\n\n"
           f"`python benchmarks/bench_speed.py throughput {Path(args.corpus).name} --n {args.n} "
-          f"--repeat {args.repeat}` ({machine()}; {words:,} words; cold NER cache every run; "
+          f"--repeat {args.repeat}` ({machine()}; {words:,} words; a fresh data folder and cold NER cache every run; "
           f"each run a fresh process, model loading included except for the bare pass)\n\n"
           + table(rows) + "\n\nThe same runs by stage (the build's own timings):\n\n" + table(stage_rows)
           + f"\n\nRemaining gap to the bare NER pass: {med['project'] - med['bare']:.1f} s "
@@ -196,10 +203,50 @@ def full(args) -> None:
     print(md)
 
 
+def analyses(args) -> None:
+    """The corpus analyses after NER, this checkout against another (--baseline, e.g. main
+    exported with `git archive main | tar -x -C DIR`), in the same run, turn about: the
+    first N articles built as a large corpus is (staged: each analysis in its own process),
+    NER from the shared cache, so the times are reading, the core tables and the analyses."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-analyses-"))
+    data = first_records(args.corpus, args.n, tmp / f"first{args.n}.jsonl")
+    cache = Path(os.environ.get("NEWS_NER_CACHE", REPO / "data" / "cache"))
+    os.environ["NEWS_STAGED_FROM_BYTES"] = "0"
+    checkouts = {"this checkout": REPO, "baseline": Path(args.baseline).resolve()}
+    runs: dict = {name: [] for name in checkouts}
+    for r in range(args.repeat):
+        for name, root in (checkouts.items() if r % 2 == 0 else reversed(checkouts.items())):
+            cmd = [PY, "-c", f"import sys; sys.path.insert(0, {str(root)!r}); from analysis.__main__ import main; "
+                   f"sys.exit(main())", "build", str(data), "--store", str(tmp / f"s-{r}-{len(runs[name])}-{name[:4]}"),
+                   "--quiet"]
+            res = timed(cmd, cache, log=tmp / f"{name[:4]}-{r}.log", data=tmp / f"data-{name[:4]}-{r}")
+            runs[name].append(res)
+            print(name, res["seconds"], res["stages"], flush=True)
+    stages = [k for k in runs["this checkout"][0]["stages"] if k.startswith("analysis") or k in ("read", "core tables")]
+    rows = []
+    for stage in stages + ["wall"]:
+        row = {"stage": stage}
+        for name in checkouts:
+            vals = [(x["seconds"] if stage == "wall" else x["stages"].get(stage, float("nan"))) for x in runs[name]]
+            row[f"{name} s (median)"] = round(statistics.median(vals), 1)
+        rows.append(row)
+    peak = {name: statistics.median(x["peak_mb"] for x in runs[name]) for name in checkouts}
+    md = (f"## Corpus analyses after NER: this checkout against a baseline ({args.n:,} articles)\n\n"
+          f"`python benchmarks/bench_speed.py analyses {Path(args.corpus).name} --n {args.n} --repeat {args.repeat} "
+          f"--baseline DIR` ({machine()}; the first {args.n:,} articles, NER from the shared cache, built staged "
+          f"(NEWS_STAGED_FROM_BYTES=0) by each checkout in turn, {args.repeat} run(s) each; the baseline is "
+          f"{args.baseline_label}; the machine shared with other sessions, so compare within a run)\n\n"
+          + table(rows) + f"\n\nPeak memory of the process tree (PSS, median): this checkout {peak['this checkout']:,.0f} MB, "
+          f"baseline {peak['baseline']:,.0f} MB. In the analysis rows of this checkout two analyses run at a time, "
+          f"so their seconds overlap; \"analysis\" is the wall time of all of them.\n")
+    write_section(f"analyses-ab-{args.n}", md)
+    print(md)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ("throughput", "scaling", "incremental", "full"):
+    for name in ("throughput", "scaling", "incremental", "full", "analyses"):
         s = sub.add_parser(name)
         s.add_argument("corpus")
         s.add_argument("--n", type=int, default=200 if name == "throughput" else 1000)
@@ -208,8 +255,11 @@ def main() -> None:
         s.add_argument("--store", help="full: the store folder (default: the dashboard's store for CORPUS)")
         s.add_argument("--warm", action="store_true",
                        help="scaling: use the shared NER cache (analyses only; the cache must hold the articles)")
+        s.add_argument("--baseline", help="analyses: another checkout of the project to compare with")
+        s.add_argument("--baseline-label", default="another checkout", help="analyses: what the baseline is")
     args = p.parse_args()
-    {"throughput": throughput, "scaling": scaling, "incremental": incremental, "full": full}[args.cmd](args)
+    {"throughput": throughput, "scaling": scaling, "incremental": incremental, "full": full,
+     "analyses": analyses}[args.cmd](args)
 
 
 if __name__ == "__main__":

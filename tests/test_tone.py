@@ -91,3 +91,23 @@ def test_two_processes_score_what_one_does():
     two = sentence_tone(articles, sentences, n_jobs=2)
     pd.testing.assert_frame_equal(one, two)
     assert (one["compound"] > 0.3).sum() > 100 and (one["compound"] < -0.3).sum() > 100
+
+
+def test_sentences_without_a_lexicon_word_score_zero_as_vader_does(seeds_dir):
+    """The shortcut for texts with no lexicon word gives VADER's own score on every sentence
+    of the seeds and on edge cases (emoticons, emoji, shouting, 'no', 'but', '!!!')."""
+    from analysis.compare.tone import _may_have_tone, analyzer, compound_scores
+
+    import re
+
+    texts = [s.strip() for path in sorted(seeds_dir.glob("*.txt"))
+             for s in re.split(r"(?<=[.!?])\s+|\n+", path.read_text(encoding="utf-8")) if s.strip()]
+    texts += [NEUTRAL, "The meeting is on Tuesday!!!", "NATO met :)", "NATO met :-(", "Ministers met \U0001F600",
+              "No, the ministers met.", "The ministers met, but nothing.", "GREAT news", "kind of",
+              "", "   ", "(good)", "'bad'", "ok", "\u201cgood\u201d"]
+    vader = analyzer()
+    expected = [vader.polarity_scores(t)["compound"] for t in texts]
+    assert compound_scores(texts) == expected
+    skipped = [t for t in texts if not _may_have_tone(t, vader.lexicon)]
+    assert NEUTRAL in skipped and "NATO met :)" not in skipped and "Ministers met \U0001F600" not in skipped
+    assert len(skipped) > len(texts) // 10   # the shortcut really is taken on news text

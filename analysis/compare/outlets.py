@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 
-from analysis.topics.vectors import STOP_WORDS, TOKEN_PATTERN
+from analysis.compare.words import WordCounts, word_vectorizer
 
 UNKNOWN = "unknown"
 TERM_COLUMNS = ["source", "term", "count", "log_odds", "z"]
@@ -87,28 +86,30 @@ def _group_rows(labels: pd.Series) -> tuple[np.ndarray, sp.csr_matrix]:
 
 
 def distinctive_terms(articles: pd.DataFrame, *, top: int = 15, min_count: int = 10,
-                      ngram_range: tuple[int, int] = (1, 1), prior: float = 0.1) -> pd.DataFrame:
+                      ngram_range: tuple[int, int] = (1, 1), prior: float = 0.1,
+                      words: WordCounts | None = None) -> pd.DataFrame:
     """The terms of each outlet against all the others: (source, term, count, log_odds,
     z), the top `top` of each outlet by z. Stop words (English and news boilerplate)
     are removed; terms used fewer than min_count times in the corpus are left out.
-    Bigrams with ngram_range=(1, 2) (about 3x slower on a large corpus)."""
+    Bigrams with ngram_range=(1, 2) (about 3x slower on a large corpus). words: the
+    unigram counts of outlets(articles)'s texts, when already counted (count_words)."""
     docs = outlets(articles)
     if docs.empty or docs["source"].nunique() < 2:
         return pd.DataFrame(columns=TERM_COLUMNS)
-    vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
-                                 ngram_range=ngram_range, dtype=np.float64)
-    try:
-        counts = vectorizer.fit_transform(docs["text"])
-    except ValueError:  # no word at all
-        return pd.DataFrame(columns=TERM_COLUMNS)
+    if words is None or ngram_range != (1, 1):
+        vectorizer = word_vectorizer(ngram_range=ngram_range)
+        try:
+            words = WordCounts(vectorizer.fit_transform(docs["text"]), vectorizer.get_feature_names_out())
+        except ValueError:  # no word at all
+            return pd.DataFrame(columns=TERM_COLUMNS)
     names, indicator = _group_rows(docs["source"])
-    return _top_by_group(indicator @ counts, names, vectorizer.get_feature_names_out(),
+    return _top_by_group(indicator @ words.counts, names, words.terms,
                          item="term", top=top, min_count=min_count, prior=prior)
 
 
 def _entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """(source, entity, type) of each mention, mentions of unknown articles dropped."""
-    docs = outlets(articles)[["article_id", "source"]]
+    docs = outlets(articles[["id", "source"]])   # without the text: no copy of every article
     ments = mentions[["article_id", "entity", "type"]].astype({"article_id": str})
     return ments.merge(docs, on="article_id", how="inner")
 

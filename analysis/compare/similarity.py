@@ -9,12 +9,12 @@ import pandas as pd
 import scipy.sparse as sp
 import sklearn
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
 from analysis.compare.outlets import outlets
-from analysis.topics.vectors import STOP_WORDS, TOKEN_PATTERN
+from analysis.compare.words import WordCounts, count_words, kept_columns
 
 SIMILARITY_COLUMNS = ["article_id", "other_id", "cosine"]
 DUPLICATE_COLUMNS = ["group", "article_id", "source", "similarity"]
@@ -30,20 +30,18 @@ HASH_P_INV = np.uint64(pow(1_000_003, -1, 2 ** 64))
 WORD_BYTE = np.array([chr(b).isalnum() or b >= 128 for b in range(256)])
 
 def article_similarity(articles: pd.DataFrame, *, top_k: int = 5, min_cosine: float = 0.0,
-                       max_features: int = 200_000, max_df: float = 1.0) -> pd.DataFrame:
+                       max_features: int = 200_000, max_df: float = 1.0,
+                       words: WordCounts | None = None) -> pd.DataFrame:
     """Each article's top_k most similar other articles: (article_id, other_id, cosine)
     on TF-IDF (stop words removed, sublinear tf). Brute-force sparse nearest
     neighbours, computed in chunks: memory stays bounded (37k articles: ~5 min, 2 GB).
-    max_df=0.05 is 3x faster but changes a third of the nearest neighbours."""
+    max_df=0.05 is 3x faster but changes a third of the nearest neighbours. words: the
+    unigram counts of outlets(articles)'s texts, when already counted (count_words)."""
     docs = outlets(articles)
     if len(docs) < 2:
         return pd.DataFrame(columns=SIMILARITY_COLUMNS)
-    vectorizer = TfidfVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
-                                 sublinear_tf=True, max_features=max_features, max_df=max_df,
-                                 dtype=np.float32)
-    try:
-        tfidf = vectorizer.fit_transform(docs["text"])
-    except ValueError:
+    tfidf = _similarity_tfidf(docs["text"], words, max_features=max_features, max_df=max_df)
+    if tfidf is None:
         return pd.DataFrame(columns=SIMILARITY_COLUMNS)
     k = min(top_k, len(docs) - 1)
     nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(tfidf)
@@ -57,6 +55,20 @@ def article_similarity(articles: pd.DataFrame, *, top_k: int = 5, min_cosine: fl
     table = table[table["cosine"] > min_cosine]
     table = table.sort_values(["article_id", "cosine", "other_id"], ascending=[True, False, True])
     return table.reset_index(drop=True)
+
+
+def _similarity_tfidf(texts: pd.Series, words: WordCounts | None, *, max_features: int,
+                      max_df: float) -> sp.csr_matrix | None:
+    """The float32 sublinear, l2-normalised TF-IDF of the word counts (counted here unless
+    given), on the terms TfidfVectorizer(max_features=, max_df=) would keep; None when no
+    text has a word."""
+    words = words if words is not None else count_words(texts)
+    if words is None:
+        return None
+    columns = kept_columns(words.counts, max_features=max_features, max_df=max_df)
+    if not len(columns):
+        return None
+    return TfidfTransformer(sublinear_tf=True).fit_transform(words.counts[:, columns].astype(np.float32))
 
 
 def _powers(n: int, cache: dict) -> tuple[np.ndarray, np.ndarray]:

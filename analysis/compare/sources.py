@@ -6,10 +6,11 @@ import json
 
 import pandas as pd
 
-from analysis.compare.outlets import distinctive_entities, distinctive_terms, entity_shares
+from analysis.compare.outlets import distinctive_entities, distinctive_terms, entity_shares, outlets
 from analysis.compare.quotes import extract_quotes, quotes_by_source
 from analysis.compare.similarity import article_similarity, near_duplicates
 from analysis.compare.tone import sentence_tone, tone_by_entity, tone_by_source
+from analysis.compare.words import count_words
 
 REPORT_TABLES = ("distinctive_terms", "distinctive_entities", "entity_shares", "near_duplicates",
                  "tone_by_source", "tone_by_entity", "quotes_by_source", "quotes")
@@ -20,8 +21,9 @@ def compare_sources(articles: pd.DataFrame, mentions: pd.DataFrame | None = None
                     tone_sample: int | None = None, n_jobs: int = 1) -> dict[str, pd.DataFrame]:
     """All the outlet-comparison tables the inputs allow, by name (the tables that need
     mentions or sentences are left out without them)."""
-    tables = {"distinctive_terms": distinctive_terms(articles, top=top),
-              "article_similarity": article_similarity(articles),
+    words = count_words(outlets(articles)["text"])   # one tokenisation for both tables
+    tables = {"distinctive_terms": distinctive_terms(articles, top=top, words=words),
+              "article_similarity": article_similarity(articles, words=words),
               "near_duplicates": near_duplicates(articles)}
     if mentions is not None:
         tables["distinctive_entities"] = distinctive_entities(mentions, articles, top=top)

@@ -10,6 +10,7 @@ Pure functions: DataFrames in, DataFrames out; the analyzer is loaded once per p
 from __future__ import annotations
 
 import os
+import string
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
@@ -21,6 +22,7 @@ from analysis.compare.outlets import outlets
 TONE_COLUMNS = ["article_id", "sentence", "compound"]
 SOURCE_COLUMNS = ["source", "articles", "sentences", "mean_compound", "stdev", "ci_low", "ci_high"]
 ENTITY_COLUMNS = ["source", "entity", "sentences", "mean_compound"]
+PUNCTUATION = string.punctuation
 PARALLEL_FROM = 2_000   # distinct sentences (~0.5 s of scoring) from which worker processes pay off
 
 
@@ -32,9 +34,25 @@ def analyzer():
 
 
 def compound_scores(texts: list[str]) -> list[float]:
-    """VADER compound score of each text."""
-    score = analyzer().polarity_scores
-    return [score(t)["compound"] for t in texts]
+    """VADER compound score of each text. A text with no word of VADER's lexicon scores
+    exactly 0.0 without running VADER (a fifth of news sentences: "The ministers met in
+    Brussels on Tuesday."): VADER gives a word a valence only when the word is in its
+    lexicon, and a sum of zero valences is a compound of 0.0 whatever the punctuation."""
+    vader = analyzer()
+    score, lexicon = vader.polarity_scores, vader.lexicon
+    return [score(t)["compound"] if _may_have_tone(t, lexicon) else 0.0 for t in texts]
+
+
+def _may_have_tone(text: str, lexicon: dict) -> bool:
+    """False only when no word of the text, as VADER splits and strips it, is in the lexicon.
+    Non-ASCII text may hold emoji, which VADER replaces by words first: always True."""
+    if not text.isascii():
+        return True
+    for token in text.split():
+        stripped = token.strip(PUNCTUATION)   # VADER's SentiText._strip_punc_if_word
+        if (token if len(stripped) <= 2 else stripped).lower() in lexicon:
+            return True
+    return False
 
 
 _SHARED: list = []   # the texts the forked workers score (inherited, never pickled)
@@ -101,7 +119,7 @@ def tone_by_source(articles: pd.DataFrame, sentence_tones: pd.DataFrame, *,
     tone (each article weighs the same), stdev their standard deviation, and the
     interval mean +- z * stdev / sqrt(articles) (sentences of one article are not
     independent, so they are not counted as separate observations)."""
-    docs = outlets(articles)[["article_id", "source"]]
+    docs = outlets(articles[["id", "source"]])   # without the text: no copy of every article
     tones = sentence_tones.astype({"article_id": str}).merge(docs, on="article_id")
     if tones.empty:
         return pd.DataFrame(columns=SOURCE_COLUMNS)
@@ -120,7 +138,7 @@ def tone_by_entity(articles: pd.DataFrame, sentence_tones: pd.DataFrame, mention
     """(source, entity, sentences, mean_compound): the tone, in each outlet, of the
     sentences that mention the entity (a sentence counts once however often it names
     it). Pairs with fewer than min_sentences sentences are left out."""
-    docs = outlets(articles)[["article_id", "source"]]
+    docs = outlets(articles[["id", "source"]])   # without the text: no copy of every article
     ments = mentions[["article_id", "sentence", "entity"]].astype({"article_id": str})
     ments = ments.drop_duplicates()
     tones = sentence_tones[["article_id", "sentence", "compound"]].astype({"article_id": str})
