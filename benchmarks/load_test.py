@@ -116,7 +116,7 @@ class PeakRSS(threading.Thread):
 def linked_data_dir(corpus: list[str], store: Path) -> Path:
     """A temporary NEWS_DATA whose store for CORPUS is a symlink to an existing store, after
     checking that the dashboard will open it as it is (sound, same inputs): never rebuilt."""
-    from analysis.build.pipeline import inputs_signature
+    from analysis.build.signature import inputs_signature
     from analysis.build.store import Store
 
     s = Store(store)

@@ -173,7 +173,7 @@ def test_a_copy_of_the_same_corpus_keeps_its_store_and_an_edit_does_not(tmp_path
 def test_a_malformed_input_files_record_means_hashing_again(tmp_path):
     """meta.json's input_files is only a shortcut: a hand-edited or damaged record is ignored
     (every file hashed again) and gives the same signature."""
-    from analysis.build.pipeline import input_files, inputs_signature
+    from analysis.build.signature import input_files, inputs_signature
 
     good = inputs_signature([str(SEEDS)])
     assert inputs_signature([str(SEEDS)], "not a dict") == good

@@ -77,12 +77,12 @@ def test_entity_types_names_and_aliases_follow_the_vote_rules():
                 "label": label, "sentence": 0, "passage": 0}
 
     rows = [mention("a", 0, "Ghani", "ORG"), mention("a", 10, "Ghani", "PERSON"),
-            mention("b", 0, "Herat", "GPE"), mention("b", 10, "Herat", "ORG"), mention("c", 0, "Herat", "ORG"),
+            mention("b", 0, "Varco", "GPE"), mention("b", 10, "Varco", "ORG"), mention("c", 0, "Varco", "ORG"),
             mention("c", 20, "Ashraf Ghani", "PERSON"), mention("d", 0, "Kabul", "GPE")]
-    texts = {"a": "Ghani met Ghani.", "b": "Herat and Herat.", "c": "Herat today. Ashraf Ghani said.", "d": "Kabul"}
+    texts = {"a": "Ghani met Ghani.", "b": "Varco and Varco.", "c": "Varco today. Ashraf Ghani said.", "d": "Kabul"}
     mentions, entities = canonicalize(pd.DataFrame(rows), texts)
     by_name = entities.set_index("name")
-    assert by_name.loc["Herat", "type"] == "ORG"                       # 2 ORG votes beat 1 GPE
+    assert by_name.loc["Varco", "type"] == "ORG"                       # 2 ORG votes beat 1 GPE (a name the gazetteer does not know: no place evidence)
     assert by_name.loc["Ashraf Ghani", "type"] == "PERSON"             # the surname joined the full name
     assert by_name.loc["Ashraf Ghani", "mentions"] == 3
     assert by_name.loc["Ashraf Ghani", "aliases"] == ["Ghani"]

@@ -13,7 +13,7 @@ import time
 import pandas as pd
 
 from analysis.build import stages
-from analysis.build.pipeline import _known_files, input_files, signature_of
+from analysis.build.signature import input_files, known_files, signature_of
 from analysis import config
 from analysis.build.store import NerCache, Store
 from analysis.entities.canonical import canonicalize
@@ -64,6 +64,6 @@ def _commit(store: Store, meta: dict, new: dict[str, pd.DataFrame], paths: list[
                 shutil.copy2(src, dst)
     for name, df in new.items():
         Store.write_staged(staging, name, df)
-    files = input_files(meta.get("paths") or paths, _known_files(store))   # aliases.csv changed
+    files = input_files(meta.get("paths") or paths, known_files(store))   # aliases.csv changed
     store.commit({}, {**meta, "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "signature": signature_of(files),
                       "input_files": files}, staged=staging, staged_names=list(meta.get("tables", [])) + list(new))

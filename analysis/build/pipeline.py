@@ -25,6 +25,7 @@ from analysis.ingest.articles import article_entity_counts, build_passages, make
 from analysis.entities.ner import model_name, run_ner
 from analysis.ingest.readers import iter_documents
 from analysis.ingest.records import ReadError
+from analysis.build.signature import input_files, inputs_signature, known_files, signature_of
 from analysis.build.store import NerCache, Store
 from analysis.ingest.sidefiles import ALIASES, MANIFEST, read_aliases, read_manifest, side_file
 
@@ -135,7 +136,7 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
            scheduler) -> BuildResult:
     t0 = time.perf_counter()
     model = model_name(model)
-    files = input_files(paths, _known_files(store))
+    files = input_files(paths, known_files(store))
     signature = signature_of(files)  # before reading: an edit made during the build shows as a change
     manifest, errors = read_manifest(side_file(paths, MANIFEST))
     rules, alias_errors = read_aliases(side_file(paths, ALIASES))
@@ -296,63 +297,6 @@ def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str
     return {"articles": articles, "passages": passages, "sentences": sentences,
             "mentions": mentions, "entities": entities,
             "article_entities": article_entity_counts(articles, mentions)}
-
-
-def inputs_signature(paths: list[str], known: dict | None = None) -> str:
-    """A fingerprint of the input files' contents: each file's name (within its folder) and
-    SHA-1. A copy of the same corpus (new modification times, another checkout) keeps its
-    store; any change of content, an added or a removed file does not. ``known`` (a
-    build's input_files) spares hashing a file whose size and modification time are the
-    same as then."""
-    return signature_of(input_files(paths, known))
-
-
-def input_files(paths: list[str], known: dict | None = None) -> dict[str, list]:
-    """{file: [name, size, mtime_ns, sha1]} of every input file (hashes from ``known`` when
-    size and modification time are unchanged)."""
-    import hashlib
-
-    known = known if isinstance(known, dict) else {}   # a hand-edited meta.json: hash everything
-    out = {}
-    for p in sorted(map(Path, paths)):
-        files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
-        for f in files:
-            try:
-                st = f.stat()
-            except OSError:
-                continue
-            name = f.relative_to(p).as_posix() if p.is_dir() else f.name
-            old = known.get(str(f))
-            if isinstance(old, list) and len(old) == 4 and old[1:3] == [st.st_size, st.st_mtime_ns]:
-                digest = old[3]
-            else:
-                h = hashlib.sha1()
-                try:
-                    with open(f, "rb") as fh:
-                        for block in iter(lambda: fh.read(1 << 20), b""):
-                            h.update(block)
-                except OSError:
-                    continue
-                digest = h.hexdigest()
-            out[str(f)] = [name, st.st_size, st.st_mtime_ns, digest]
-    return out
-
-
-def _known_files(store: Store) -> dict | None:
-    """The input files recorded by the store's last build (None when there is none to trust)."""
-    try:
-        return store.meta().get("input_files") if store.has("articles") else None
-    except Exception:   # an unreadable meta.json: hash everything again
-        return None
-
-
-def signature_of(files: dict[str, list]) -> str:
-    import hashlib
-
-    h = hashlib.sha1()
-    for name, _size, _mtime, digest in sorted(files.values()):
-        h.update(f"{name}\0{digest}\n".encode())
-    return h.hexdigest()
 
 
 def ensure_built(paths: list[str], *, store_dir=None, progress: bool = False, **kw) -> tuple[Store, list[str]]:

@@ -20,87 +20,8 @@ import re
 from dataclasses import dataclass, replace
 
 from analysis.ingest import dates as D
+from analysis.ingest import publisher_patterns as P
 from analysis.ingest.outlets import Outlet, OutletTable, load_outlets, name_key
-
-LEAD_LINES = 6       # title, caption lines and the first paragraph
-TAIL_LINES = 6
-DOMAIN_LINE_CHARS = 160
-PROMO_LINE_CHARS = 160
-
-_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_WORD = r"[A-Z][\w&'’.-]*"
-_NAME = rf"{_WORD}(?:[ ]+(?:{_WORD}|of|the|and|&|de|du|for)){{0,5}}"
-_NAME1 = rf"{_WORD}(?:[ ]+(?:{_WORD}|of|the|&|de|du)){{0,5}}"        # one name: no "and" in a list
-_PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ /-][A-Za-z'’.-]+){0,3}(?:,[ ]+[A-Z][A-Za-z'’.-]+(?:[ ][A-Z][A-Za-z'’.-]+){0,2})?"
-
-# Washington (CNN)The ...  /  (CNN) -- ...  /  KABUL, Afghanistan (AP) — ...  /  BEIJING, Jan. 5 (Xinhua) --
-_LEAD_TAG = re.compile(
-    rf"^(?P<place>{_PLACE})?(?:,?[ ]+(?P<mon>{_MON})[ ]+(?P<day>\d{{1,2}})(?:,[ ]+(?P<year>\d{{4}}))?)?[ ]*"
-    r"\((?P<name>[A-Z][\w&'’.\- ]{0,40}?)\)[ ]*(?:[-–—]+[ ]*|:[ ]+|(?=[A-Z“\"‘']))")
-# MOSCOW, March 25. /TASS/.
-_SLASH_TAG = re.compile(rf"^(?P<place>{_PLACE}),[ ]+(?P<mon>{_MON})[ ]+(?P<day>\d{{1,2}})\.?[ ]*/(?P<name>[A-Z][\w .-]{{1,30}})/\.?")
-_NOT_A_TAG = re.compile(r"(?i)\b(?:photo|photos|video|file|image|images|updated?|live|watch|listen|opinion|"
-                        r"analysis|exclusive|audio|graphic|map|pictured|center|left|right|top|bottom|"
-                        r"[RDI]-[A-Z][a-z]*|[RDI]-[A-Z]{2})\b|^\d")
-_SYNDICATED = re.compile(r"\b(?:originally|first)[ ]+(?:appeared|published|ran|posted)[ ]+(?:on|in|at|by)[ ]+"
-                         r"(?:the[ ]+)?(?P<name>[A-Za-z0-9][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4}?)"
-                         r"(?:[ ]+(?:on|and|in)\b|[,;:]|\.?$)|^Republished[ ]+(?:with permission[ ]+)?from[ ]+"
-                         r"(?:the[ ]+)?(?P<name2>[A-Z][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4})|"
-                         r"\b(?:in[ ]+(?:partnership|collaboration)[ ]+with|collaboration[ ]+between|produced[ ]+by)[ ]+"
-                         r"(?:the[ ]+)?(?P<name3>[A-Z][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4})", re.I)
-_EMAIL = re.compile(r"\b[\w.+-]+@(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.I)
-# staff roles; a columnist's bio names the home paper of a syndicated column, so not "columnist"
-_ROLE = r"(?:writer|editor|reporter|correspondent|producer|intern|anchor|host|bureau chief)s?"
-_BIO = re.compile(rf"\b(?:is|was|are)[ ]+(?:an?[ ]+|the[ ]+)?(?:[\w-]+[ ]+){{0,4}}{_ROLE}\b[^.;]{{0,40}}?\b(?:at|for|of|with|to)[ ]+"
-                  rf"(?:the[ ]+)?(?P<name>{_NAME})|\b(?:is|was)[ ]+(?:an?[ ]+)?(?P<name2>{_NAME})['’]?s?[ ]+(?:[\w-]+[ ]+){{0,2}}{_ROLE}\b")
-_SELF_PROMO = re.compile(r"(?:^|[.!?:][ ]+)(?:subscribe|sign up|support|for more|download|listen|follow|get)\b"
-                         r"(?P<rest>.*)$", re.I)
-_CONTRIB_OF = re.compile(rf"^[A-Z][\w.'’-]+(?:[ ]+[A-Z][\w.'’-]+){{0,3}}[ ]+of[ ]+(?:the[ ]+)?(?P<name>{_NAME1})[ ]+"
-                         r"contributed\b[^.]{0,40}\.?$")
-_DISCLAIMER = re.compile(rf"\b(?:do|does)[ ]+not[ ]+(?:necessarily[ ]+)?(?:reflect|represent)[ ]+the[ ]+"
-                         rf"(?:[\w-]+[ ]+){{0,3}}(?:views?|opinions?|positions?|policy)[ ]+of[ ]+(?P<rest>.+)$|"
-                         rf"^Content[ ]+(?:created|produced)[ ]+by[ ]+(?:the[ ]+)?(?P<name>{_NAME1})", re.I)
-_DISCLOSURE = re.compile(rf"\bparent(?:[ ]+company|[ ]+corporation)?[ ]+of[ ]+(?P<name>{_NAME})|"
-                         rf"(?P<name2>{_NAME})['’]s?[ ]+parent\b")
-_CONTRIBUTING = re.compile(rf"^Contributing(?:[ ]+reporting)?[ ]*:[ ]*(?:The[ ]+)?(?P<name>{_NAME})\.?$")
-# A document embed's caption names the outlet that uploaded it, known to the table or not.
-# (Subscription prompts and staff bios naming an outlet the table does not know were
-# tried too: on the tune half they named more wrong outlets than right ones.)
-_EMBED = re.compile(rf"\bby[ ]+(?P<name>{_NAME1})[ ]+on[ ]+Scribd\b")
-_EDITOR_NOTE = re.compile(r"^Editor['’]?s['’]?[ ]+note[ ]*:", re.I)
-_BRAND = re.compile(r"\b[A-Z]{2,}\b|[a-z][A-Z]|\.(?:com|org|net)\b")
-_SOURCE_LINE = re.compile(r"^\(?[ ]*Source[ ]*[:：][ ]*[-–—]*[ ]*(?P<name>[^()]{2,80}?)[ ]*\)?\.?$", re.I)
-_CREDIT_PAGE = re.compile(r"^\((?P<name>[A-Z][\w&'’. -]{2,60}?)[ ]+(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"
-                          r"[ ]+page[ ]*\w*\)$", re.I)
-_CREDIT_TO = re.compile(rf"^\[?\(?(?:photo[ ]+)?(?:provided|supplied|special|exclusive|written|produced)[ ]+"
-                        rf"(?:to|for)[ ]+(?P<name>{_NAME})[ ]*\]?\)?\.?$", re.I)
-_CONTRIB_STAFF = re.compile(rf"(?:^|,[ ]*|\band[ ]+|[—–-][ ]*)(?:The[ ]+)?(?P<name>{_NAME1})"
-                            rf"(?:['’]s?|[ ]+(?:staff[ ]+)?(?:reporter|correspondent|writer|producer)s?)[ ]+(?P<who>[A-Z][^.]{{2,120}}?)[ ]+"
-                            r"contributed\b[^.]{0,40}\.?$")
-_PLAIN_NAME = r"[A-Z][\w&.-]*(?:[ ]+(?:[A-Z][\w&.-]*|of|the|&)){0,5}"
-_CONTRIB_OUTLET = re.compile(rf"^(?:The[ ]+)?(?P<name>{_PLAIN_NAME})[ ]+contributed[ ]+(?:to[ ]+)?(?:this[ ]+)?"
-                             r"(?:report|story|article|reporting)\.?$")
-_COPYRIGHT = re.compile(r"^[ •*·|-]*(?:©|\(c\)|copyright\b)[ ]*(?:©[ ]*)?(?P<year>(?:19|20)\d\d(?:[ ]*[-–][ ]*\d{2,4})?)?"
-                        r"[ ]*,?[ ]*(?P<name>[A-Z][\w&'’.-]*(?:[ ]+[A-Z&][\w&'’.-]*){0,5})", re.I)
-_BYLINE = re.compile(rf"^By[ ]+(?P<who>[A-Z][\w.'’-]+(?:[ ]+[A-Z][\w.'’-]+){{0,3}}"
-                     rf"(?:[ ]*(?:,|and|&)[ ]*[A-Z][\w.'’-]+(?:[ ]+[A-Z][\w.'’-]+){{0,3}})*)"
-                     rf"[ ]*(?:,|\||—|–|-|/|[ ]for[ ])[ ]*(?P<name>{_NAME})$")
-_TITLE_SUFFIX = re.compile(rf"[ ]+[|–—-][ ]+(?P<name>{_NAME})$")
-_SELF_DESCRIBED = re.compile(rf"^(?P<name>{_NAME}) is (?:the|a|an) (?:[\w,-]+ ){{0,4}}(?:news agency|newspaper|"
-                             r"news site|news website|news outlet|broadcaster|news channel|tv channel|"
-                             r"magazine|news organi[sz]ation|media outlet|newsroom|news service|"
-                             r"wire service|publication|news network)\b")
-_WEBSITE = re.compile(rf"^(?P<name>{_NAME})['’]s (?:official )?website\b")
-_DOMAIN = re.compile(r"(?<![\w@./-])(?:https?://)?(?:www\d?\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\."
-                     r"(?:com|org|net|co\.uk|co|ir|af|cn|ru|in|pk|de|fr|tv|news|io))\b", re.I)
-_CORPORATE = re.compile(r"\b(?:news|times|post|press|journal|herald|tribune|media|daily|gazette|telegraph|"
-                        r"chronicle|review|magazine|monitor|network|radio|tv|broadcasting|agency|observer|"
-                        r"standard|mail|express|globe|examiner|register|courier|inquirer|guardian|"
-                        r"independent|wire|online|llc|inc|ltd|corp|company|group)\b|\.(?:com|org|net)\b", re.I)
-_CORP_SUFFIX = re.compile(r"(?:,?[ ]+(?:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|L\.P\.|LP|Corp\.?|Co\.|PLC|plc|GmbH))+\.?$")
-_NOT_PUBLISHER = re.compile(r"(?i)\b(?:images?|photos?|photography|via|pictures?|stock|video|caption|"
-                            r"rights|reserved|all|this|our|my|your|his|her)\b")
-
 
 @dataclass(frozen=True)
 class Cue:
@@ -132,7 +53,7 @@ def _clean_name(name: str) -> str:
     name = re.split(r"\.[ ]", name)[0]        # "Newsmax. All rights reserved"
     name = re.sub(r"['’]s?(?:[ ].*)?$", "", name.strip())  # "Slate’s", "Mother Jones'", "X's Daily Edition"
     name = re.sub(r"^(?:the|by)[ ]+(?=[A-Z])", lambda m: m.group(0) if m.group(0).startswith("The") else "", name)
-    name = _CORP_SUFFIX.sub("", name.strip(" .,;:-–—|'’\"")).strip(" .,;:")
+    name = P.CORP_SUFFIX.sub("", name.strip(" .,;:-–—|'’\"")).strip(" .,;:")
     return re.sub(r"[ ]+(?:Writer|Staff Writer|Correspondent|Reporter|Staff|Contributor)$", "", name)
 
 
@@ -146,10 +67,10 @@ def _cue(name: str, kind: str, snippet: str, table: OutletTable, *, strict: bool
     one (a newsy word, a company suffix or a domain); photo agencies and media groups are
     never the outlet."""
     name = _clean_name(name)
-    if len(name) < 2 or len(name) > 60 or _NOT_PUBLISHER.search(name):
+    if len(name) < 2 or len(name) > 60 or P.NOT_PUBLISHER.search(name):
         return None
     known = _known(name, table)
-    if known is None and strict and not _CORPORATE.search(name):
+    if known is None and strict and not P.CORPORATE.search(name):
         return None
     if known is not None and known.never_outlet:
         return None
@@ -163,24 +84,24 @@ def _cue(name: str, kind: str, snippet: str, table: OutletTable, *, strict: bool
 
 def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
     out = []
-    for i, line in enumerate(lines[:LEAD_LINES]):
-        m = _SLASH_TAG.match(line)
+    for i, line in enumerate(lines[:P.LEAD_LINES]):
+        m = P.SLASH_TAG.match(line)
         if m:
             day = (_month(m["mon"]), int(m["day"]))
             out += filter(None, [_cue(m["name"], "dateline", m.group(0), table, strict=False, day=day)])
             continue
-        m = _LEAD_TAG.match(line)
+        m = P.LEAD_TAG.match(line)
         if m and _tag_name(m["name"], m["place"], table):
             day = (_month(m["mon"]), int(m["day"])) if m["mon"] else None
             date = _date(int(m["year"]), *day) if m["year"] and day else None
             kind = "dateline" if m["place"] else "lead tag"
             out += filter(None, [_cue(m["name"], kind, m.group(0), table, strict=False, day=day, date=date)])
             continue
-        m = _BYLINE.match(line)
+        m = P.BYLINE.match(line)
         if m:
             out += filter(None, [_cue(m["name"], "byline", line, table, strict=True)])
             continue
-        if i == 0 and (m := _TITLE_SUFFIX.search(line)) and _known(m["name"], table):
+        if i == 0 and (m := P.TITLE_SUFFIX.search(line)) and _known(m["name"], table):
             out += filter(None, [_cue(m["name"], "headline suffix", line, table, strict=True)])
     return out
 
@@ -189,11 +110,11 @@ def _tag_name(name: str, place: str | None, table: OutletTable) -> bool:
     """Whether "(NAME)" after a lead's place can be an outlet: known, or brand-shaped (an
     acronym, CamelCase, a domain, a newsy word) and not the initials of the words before
     it ("Zionist Organization of America (ZOA)") nor a party tag ("(R-Texas)")."""
-    if _NOT_A_TAG.search(name) or len(name.split()) > 5:
+    if P.NOT_A_TAG.search(name) or len(name.split()) > 5:
         return False
     if _known(name, table):
         return True
-    if not (_BRAND.search(name) or _CORPORATE.search(name)) or len(name.split()) > 3:
+    if not (P.BRAND.search(name) or P.CORPORATE.search(name)) or len(name.split()) > 3:
         return False
     initials = "".join(w[0] for w in (place or "").split() if w[0].isupper())
     return not (initials and name.replace(".", "").upper() in initials.upper())
@@ -210,26 +131,26 @@ def _name_line(line: str, table: OutletTable) -> Cue | None:
 def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
     out = []
     for line in lines:
-        if m := _SOURCE_LINE.match(line):
+        if m := P.SOURCE_LINE.match(line):
             first = re.split(r"[ ]+and[ ]+|[,;/&]|[ ]+with[ ]+", m["name"])[0]
             agencies = re.search(r"\bagenc(?:y|ies)\b", m["name"], re.I)   # "X and news agencies"
             out += filter(None, [_cue(first, "source line", line, table, strict=not agencies)])
-        elif m := _CREDIT_PAGE.match(line):
+        elif m := P.CREDIT_PAGE.match(line):
             date = _date(int(m["y"]), int(m["m"]), int(m["d"]))
             out += filter(None, [_cue(m["name"], "credit line", line, table, strict=False, date=date)])
-        elif m := _CONTRIB_OF.match(line):        # Kasie Hunt of NBC News contributed: its staff
+        elif m := P.CONTRIB_OF.match(line):        # Kasie Hunt of NBC News contributed: its staff
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True)])
-        elif m := _CONTRIB_STAFF.search(line):     # Fox News' Jane Doe contributed: its staff
+        elif m := P.CONTRIB_STAFF.search(line):     # Fox News' Jane Doe contributed: its staff
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True)])
-        elif m := _CONTRIB_OUTLET.match(line):    # The Associated Press contributed: another outlet
+        elif m := P.CONTRIB_OUTLET.match(line):    # The Associated Press contributed: another outlet
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True,
                                       role="contributor")])
-        elif m := _SYNDICATED.search(line):       # originally appeared on abcnews.go.com
+        elif m := P.SYNDICATED.search(line):       # originally appeared on abcnews.go.com
             out += filter(None, [_cue(_domain_name(m["name"] or m["name2"] or m["name3"], table), "syndication line", line, table,
                                       strict=True, role="syndicated")])
-        elif m := _WEBSITE.search(line):
+        elif m := P.WEBSITE.search(line):
             out += filter(None, [_cue(m["name"], "self-description", line, table, strict=False)])
-        elif m := _CONTRIBUTING.match(line):
+        elif m := P.CONTRIBUTING.match(line):
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True, role="contributor")])
     return out
 
@@ -240,22 +161,22 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
     x@wsj.com"), self-promotion ("For more of Slate's news coverage"), a disclosure
     ("parent company of CNBC")."""
     out = []
-    if (m := _DISCLAIMER.search(line)) and m["rest"]:      # "... the views of The Epoch Times."
+    if (m := P.DISCLAIMER.search(line)) and m["rest"]:      # "... the views of The Epoch Times."
         out += [c for c in _mentioned(m["rest"], table, "disclaimer", snippet=line) if c]
     elif m:                                                # "Content created by X"
         out += filter(None, [_cue(m["name"], "distribution notice", line, table, strict=True)])
-    if len(line) <= PROMO_LINE_CHARS and (m := _SELF_PROMO.search(line)):   # "For more of Slate's news coverage"
+    if len(line) <= P.PROMO_LINE_CHARS and (m := P.SELF_PROMO.search(line)):   # "For more of Slate's news coverage"
         out += [c for c in _mentioned(m["rest"][:60], table, "self-promotion", snippet=line) if c]
-    for pattern, kind in ((_BIO, "author bio"), (_DISCLOSURE, "disclosure")):
+    for pattern, kind in ((P.BIO, "author bio"), (P.DISCLOSURE, "disclosure")):
         for m in pattern.finditer(line):
             name = m["name"] or m.groupdict().get("name2")
             known = _known(_clean_name(name), table) if name else None
             if known is not None and known.kind == "outlet":
                 out += filter(None, [_cue(name, kind, line, table, strict=True)])
-    for m in _EMBED.finditer(line):
+    for m in P.EMBED.finditer(line):
         if _brand_shaped(m["name"]):
             out += filter(None, [_cue(m["name"], "document embed", line, table, strict=False)])
-    for m in _EMAIL.finditer(line):
+    for m in P.EMAIL.finditer(line):
         known = table.by_domain(m["host"])
         if known is not None and known.kind in ("outlet", "wire"):
             out += filter(None, [_cue(known.name, "staff e-mail", line, table, strict=True)])
@@ -275,15 +196,15 @@ def _edge_cues(lines: list[str], table: OutletTable) -> list[Cue]:
     """Cues that count in the first and the last lines alike."""
     out = []
     for line in lines:
-        if m := _CREDIT_TO.match(line):
+        if m := P.CREDIT_TO.match(line):
             out += filter(None, [_cue(m["name"], "credit line", line, table, strict=False)])
-        elif _EDITOR_NOTE.match(line):
+        elif P.EDITOR_NOTE.match(line):
             out += [c for c in _mentioned(line, table) if c]
-        elif m := _SELF_DESCRIBED.match(line):
+        elif m := P.SELF_DESCRIBED.match(line):
             out += filter(None, [_cue(m["name"], "self-description", line, table, strict=False)])
         elif cue := _name_line(line, table):
             out.append(cue)
-        elif not _SYNDICATED.search(line):
+        elif not P.SYNDICATED.search(line):
             out += _copyright_cues(line, table) + _domain_cues(line, table) + _known_cues(line, table)
     return out
 
@@ -293,7 +214,7 @@ def _mentioned(line: str, table: OutletTable, kind: str = "editor's note", *,
     """Outlets of the table named where the page speaks for itself (an editor's note, a
     disclaimer)."""
     found = {}
-    for m in re.finditer(_NAME, line):
+    for m in re.finditer(P.NAME, line):
         known = _known(_clean_name(m.group(0)), table)
         if known is not None and known.kind == "outlet":
             found.setdefault(known.name, m.group(0))
@@ -301,13 +222,13 @@ def _mentioned(line: str, table: OutletTable, kind: str = "editor's note", *,
 
 
 def _domain_name(name: str, table: OutletTable) -> str:
-    known = table.by_domain(name) if _DOMAIN.fullmatch(name.strip()) else None
+    known = table.by_domain(name) if P.DOMAIN.fullmatch(name.strip()) else None
     return known.name if known else name
 
 
 def _copyright_cues(line: str, table: OutletTable) -> list[Cue]:
     out = []
-    for m in _COPYRIGHT.finditer(line):      # at the start of its line: "Image copyright AFP" is a credit
+    for m in P.COPYRIGHT.finditer(line):      # at the start of its line: "Image copyright AFP" is a credit
         if not m["year"] and "©" not in m.group(0):
             continue
         out += filter(None, [_cue(m["name"], "copyright line", line, table, strict=True)])
@@ -318,9 +239,9 @@ def _domain_cues(line: str, table: OutletTable) -> list[Cue]:
     """An outlet's domain in a short line of its own ("the views of Townhall.com"); a
     domain inside a paragraph is a link to someone else."""
     out = []
-    if len(line) > DOMAIN_LINE_CHARS:
+    if len(line) > P.DOMAIN_LINE_CHARS:
         return out
-    for m in _DOMAIN.finditer(line):
+    for m in P.DOMAIN.finditer(line):
         known = table.by_domain(m["host"])
         if known is not None and not known.never_outlet:
             out += filter(None, [_cue(known.name, "own domain", line, table, strict=True)])
@@ -338,7 +259,7 @@ def find_cues(raw: str, *, table: OutletTable | None = None) -> list[Cue]:
     """Every publisher cue of an article's raw text, lead first."""
     table = table or load_outlets()
     lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
-    lead, tail = lines[:LEAD_LINES], lines[-TAIL_LINES:]
+    lead, tail = lines[:P.LEAD_LINES], lines[-P.TAIL_LINES:]
     edge = list(dict.fromkeys(lead + tail))      # a short article's lines are both
     cues = _lead_cues(lead, table) + _edge_cues(edge, table) + _tail_cues(tail, table)
     return [_with_own_domain(c, edge) for c in dict.fromkeys(cues)]
@@ -351,7 +272,7 @@ def _with_own_domain(cue: Cue, lines: list[str]) -> Cue:
         return cue
     key = name_key(cue.name)
     for line in lines:
-        for m in _DOMAIN.finditer(line):
+        for m in P.DOMAIN.finditer(line):
             if name_key(m["host"].split(".")[-2] if "." in m["host"] else m["host"]) == key:
                 return replace(cue, also=m.group(0))
     return cue
