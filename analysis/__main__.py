@@ -20,6 +20,7 @@ from pathlib import Path
 from analysis import config
 from analysis.build import stages
 from analysis.build.entity_edits import apply_entity_rules
+from analysis.build.incremental import update
 from analysis.build.store import Store
 from analysis.build.pipeline import build
 from analysis.build.report import build_report
@@ -53,6 +54,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run the per-article analysis on this Dask distributed cluster")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--refit", action="store_true",
+                   help="fit every model again on the whole corpus (default: files only added since the "
+                        "last build are placed with its saved models, in seconds)")
     p.add_argument("--naive-baseline", action="store_true", help=argparse.SUPPRESS)  # benchmark only
 
 
@@ -135,7 +139,11 @@ def _export_filters(args):
 
 
 def _run_build(args):
-    result = build(args.paths, store_dir=args.store, model=args.model, n_process=args.jobs,
+    result = None
+    if not args.refit and not args.naive_baseline and not args.scheduler and args.topics is None:
+        result = update(args.paths, Store(args.store or config.default_store(args.paths)), mapping=_mapping(args.map),
+                        model=args.model, n_process=args.jobs, batch_size=args.batch_size, progress=not args.quiet)
+    result = result or build(args.paths, store_dir=args.store, model=args.model, n_process=args.jobs,
                    batch_size=args.batch_size, mapping=_mapping(args.map), progress=not args.quiet,
                    n_topics=args.topics, extras=stages.run, scheduler=args.scheduler,
                    naive=args.naive_baseline)

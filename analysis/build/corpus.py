@@ -8,6 +8,7 @@ from pathlib import Path
 from analysis import config
 from analysis.build import stages
 from analysis.build.entity_edits import apply_entity_rules
+from analysis.build.incremental import update
 from analysis.build.pipeline import build, ensure_built
 from analysis.build.store import Store
 from analysis.ingest.sidefiles import ALIASES, MANIFEST, side_file
@@ -64,8 +65,13 @@ def store_generation(paths: list[str]) -> str:
 
 
 def ensure_store(paths: list[str]) -> tuple[Store, list[str]]:
-    """Build the corpus's store if its files (uploads included) changed; the store and notes."""
-    return ensure_built(corpus_inputs(paths), store_dir=config.default_store(paths))
+    """Build the corpus's store if its files (uploads included) changed; the store and notes.
+    Files only added: their articles are placed with the saved models (build/incremental.py)."""
+    inputs, root = corpus_inputs(paths), config.default_store(paths)
+    added = update(inputs, Store(root))
+    if added is not None:
+        return added.store, added.messages + [str(e) for e in added.errors]
+    return ensure_built(inputs, store_dir=root)
 
 
 def apply_entity_edit(paths: list[str]) -> dict[str, float]:
@@ -74,6 +80,18 @@ def apply_entity_edit(paths: list[str]) -> dict[str, float]:
 
 
 def rebuild(paths: list[str]) -> tuple[Store, list[str]]:
-    """Build again after an edit or an upload: only new content goes through NER."""
+    """Build again after an edit or an upload: only new content goes through NER; when
+    files were only added (an upload), their articles are placed with the saved models
+    (build/incremental.py), else everything is fitted again."""
+    inputs, root = corpus_inputs(paths), config.default_store(paths)
+    result = update(inputs, Store(root))
+    if result is None:
+        result = build(inputs, store_dir=root, progress=False, extras=stages.run)
+    return result.store, result.messages + [str(e) for e in result.errors]
+
+
+def refit(paths: list[str]) -> tuple[Store, list[str]]:
+    """The full build, every model fitted again on the whole corpus (the dashboard's button
+    once the articles added since the last one pass incremental.REFIT_SHARE)."""
     result = build(corpus_inputs(paths), store_dir=config.default_store(paths), progress=False, extras=stages.run)
     return result.store, result.messages + [str(e) for e in result.errors]

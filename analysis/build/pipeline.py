@@ -47,13 +47,14 @@ class BuildResult:
 
 
 def read_articles(paths: list[str], *, mapping=None, max_bytes=config.MAX_FILE_BYTES,
-                  manifest=None) -> tuple[pd.DataFrame, list[ReadError]]:
+                  manifest=None, docs=None) -> tuple[pd.DataFrame, list[ReadError]]:
     """Read and clean every article; bad files become errors, good ones records. The
     outlet table is the shipped one extended by an outlets.csv beside the corpus; lines
-    recurring across many articles of an outlet are removed as furniture (with the reason)."""
+    recurring across many articles of an outlet are removed as furniture (with the reason).
+    docs: the documents to read instead of all of the paths' (files added to a corpus)."""
     outlets = load_outlets(str(side_file(paths, OUTLETS) or "") or None)
     records, errors = [], []
-    for item in iter_documents(paths, mapping=mapping, max_bytes=max_bytes):
+    for item in docs if docs is not None else iter_documents(paths, mapping=mapping, max_bytes=max_bytes):
         if isinstance(item, ReadError):
             errors.append(item)
             continue

@@ -21,6 +21,7 @@ from analysis.compare.sources import compare_sources
 from analysis.entities.places import place_tables
 from analysis.stories.find import story_tables as stories_of
 from analysis.topics.fit import fit_topics
+from analysis.topics.model import model_table
 
 
 def topic_tables(tables: dict[str, pd.DataFrame], *, n_topics: int | None,
@@ -44,7 +45,8 @@ def topic_level_tables(res: dict, level: str) -> tuple[dict[str, pd.DataFrame], 
     its row of topic_info (topic_map_tables joins the two levels' parts)."""
     tables = {f"topics_{level}": res["topics"],
               "article_topics" if level == "articles" else "passage_topics": res["assignments"],
-              f"topic_selection_{level}": res["selection"]}
+              f"topic_selection_{level}": res["selection"],
+              f"model_topics_{level}": model_table(res.get("model"))}   # for articles added later
     info = {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in res["info"].items()}
     return tables, res["coords"].assign(level=level), info
 

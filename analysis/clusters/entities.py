@@ -32,6 +32,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
 from analysis.topics.fit import topic_term_scores
+from analysis.topics.model import model_table
 
 MIN_ARTICLES_TO_CLUSTER = 4     # three articles or fewer make one cluster
 SELECTION_SAMPLE = 3000         # articles on which candidate cluster counts are compared
@@ -71,10 +72,11 @@ def cluster_articles(mentions: pd.DataFrame, articles: pd.DataFrame, *, n_cluste
     silhouette of each candidate; empty when k was given or not chosen) and info (k,
     reason, criterion)."""
     ids, names, counts, none = article_entity_matrix(mentions, articles)
-    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts) if len(ids) else counts
-    emb = embed(tfidf, random_state=random_state)
+    idf = TfidfTransformer(sublinear_tf=True).fit(counts) if len(ids) else None
+    tfidf = idf.transform(counts) if idf is not None else counts
+    emb, svd = embed(tfidf, random_state=random_state)
     k, selection, reason = choose_k(tfidf, emb, n_clusters=n_clusters, random_state=random_state)
-    labels = fit_labels(emb, k, random_state=random_state)
+    labels, centers = fit_labels(emb, k, random_state=random_state, centers=True)
     clusters = describe_clusters(ids, labels, tfidf, names)
     assignments = pd.DataFrame({"article_id": ids, "cluster": labels})
     if none:
@@ -85,18 +87,21 @@ def cluster_articles(mentions: pd.DataFrame, articles: pd.DataFrame, *, n_cluste
     assignments = assignments.sort_values("article_id", kind="mergesort").reset_index(drop=True)
     info = {"articles": len(ids) + len(none), "k": int(k), "reason": reason,
             "criterion": "given" if n_clusters is not None else "silhouette (cosine, TF-IDF)"}
+    model = {"names": names, "idf": idf, "svd": svd, "centers": centers} if idf is not None else None
     return {"clusters": clusters[CLUSTER_COLUMNS].reset_index(drop=True),
-            "assignments": assignments.astype({"cluster": int}), "selection": selection, "info": info}
+            "assignments": assignments.astype({"cluster": int}), "selection": selection, "info": info,
+            "model": model}   # what places an article added later (analysis.clusters.assign)
 
 
 def embed(tfidf: sp.spmatrix, *, random_state: int = 0):
-    """What KMeans sees: the TF-IDF rows themselves, or from LSA_FROM articles on their
-    LSA embedding (100 dimensions, rows re-normalised)."""
+    """(what KMeans sees, the SVD or None): the TF-IDF rows themselves, or from LSA_FROM
+    articles their LSA embedding (100 dimensions, rows re-normalised; the projection onto
+    the components, as an article added later is projected)."""
     n, v = tfidf.shape
     if n < LSA_FROM or v <= 2:
-        return tfidf
-    svd = TruncatedSVD(n_components=min(100, v - 1), random_state=random_state)
-    return normalize(svd.fit_transform(tfidf))
+        return tfidf, None
+    svd = TruncatedSVD(n_components=min(100, v - 1), random_state=random_state).fit(tfidf)
+    return normalize(np.asarray(tfidf @ svd.components_.T)), svd
 
 
 def choose_k(tfidf: sp.spmatrix, emb, *, n_clusters: int | None, random_state: int = 0):
@@ -138,20 +143,23 @@ def distinct_rows(x: sp.spmatrix) -> np.ndarray:
     return np.sort(np.unique(pd.factorize(pd.Series(keys))[0], return_index=True)[1])
 
 
-def fit_labels(emb, k: int, *, random_state: int = 0, n_init: int | None = None) -> np.ndarray:
-    """KMeans labels of the embedding, renumbered by size (largest = 0), ties by first article."""
+def fit_labels(emb, k: int, *, random_state: int = 0, n_init: int | None = None, centers: bool = False):
+    """KMeans labels of the embedding, renumbered by size (largest = 0), ties by first article.
+    centers=True: (labels, the centres in that numbering)."""
     n = emb.shape[0]
     if k <= 1 or n <= 1:
-        return np.zeros(n, dtype=int)
+        labels = np.zeros(n, dtype=int)
+        return (labels, np.asarray(emb.mean(axis=0)).reshape(1, -1) if n else None) if centers else labels
     if n >= MINIBATCH_FROM:
         model = MiniBatchKMeans(n_clusters=k, n_init=n_init or 3, batch_size=4096, random_state=random_state)
     else:
         model = KMeans(n_clusters=k, n_init=n_init or 10, random_state=random_state)
     raw = model.fit_predict(emb)
     ids, first, sizes = np.unique(raw, return_index=True, return_counts=True)
+    order = ids[np.lexsort((first, -sizes))]
     renumber = np.empty(raw.max() + 1, dtype=int)
-    renumber[ids[np.lexsort((first, -sizes))]] = np.arange(len(ids))
-    return renumber[raw]
+    renumber[order] = np.arange(len(ids))
+    return (renumber[raw], model.cluster_centers_[order]) if centers else renumber[raw]
 
 
 def describe_clusters(ids: list[str], labels: np.ndarray, tfidf: sp.spmatrix, names: np.ndarray) -> pd.DataFrame:
@@ -257,7 +265,8 @@ def entity_cluster_tables(mentions: pd.DataFrame, articles: pd.DataFrame, *, n_c
     edges = cooccurrence(mentions, unit=unit, min_count=min_count, top_entities=top_entities)
     return {"entity_clusters": result["clusters"], "entity_cluster_assignments": result["assignments"],
             "entity_cluster_selection": result["selection"], "entity_cooccurrence": edges,
-            "entity_communities": entity_communities(edges, seed=random_state)}
+            "entity_communities": entity_communities(edges, seed=random_state),
+            "model_entity_clusters": model_table(result["model"])}
 
 
 def entity_clusters_report(clusters: pd.DataFrame, communities: pd.DataFrame) -> dict:

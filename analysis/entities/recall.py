@@ -124,14 +124,16 @@ def _inside_longer_name(text: str, s: int, e: int) -> bool:
 
 
 def recall_mentions(mentions: pd.DataFrame, entities: pd.DataFrame, sentences: pd.DataFrame,
-                    texts: dict[str, str], *, min_mentions: int = MIN_NER_MENTIONS) -> pd.DataFrame:
+                    texts: dict[str, str], *, min_mentions: int = MIN_NER_MENTIONS,
+                    corpus_texts: dict[str, str] | None = None) -> pd.DataFrame:
     """The canonical mentions plus those found by matching (found_by "match"), in article
     and offset order, with their passage and sentence; entities' counts are not touched
-    (``recount``)."""
+    (``recount``). corpus_texts: the texts whose lower-case words guard the one-word names
+    (default: texts; articles added to a corpus are matched with the whole corpus's guard)."""
     mentions = mentions.assign(found_by="ner") if "found_by" not in mentions else mentions
     if entities.empty:
         return mentions
-    forms = name_forms(entities, mentions, texts, min_mentions=min_mentions)
+    forms = name_forms(entities, mentions, texts if corpus_texts is None else corpus_texts, min_mentions=min_mentions)
     taken: dict[str, list] = defaultdict(list)
     for aid, s, e in zip(mentions["article_id"], mentions["start"].tolist(), mentions["end"].tolist()):
         taken[aid].append((s, e))

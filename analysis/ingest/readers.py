@@ -65,6 +65,18 @@ def iter_documents(paths: Iterable[str | os.PathLike], *, mapping: dict[str, str
     return _iter(list(paths), mapping, max_bytes)
 
 
+def iter_files(files: Iterable[tuple[str | os.PathLike, str]], *, mapping: dict[str, str] | None = None,
+               max_bytes: int = 50_000_000) -> Iterator[RawDoc | ReadError]:
+    """iter_documents for given files, each with the name it has in its corpus (its path
+    within the corpus folder): the files added to a corpus, read as a build would read them."""
+    mapping = {k: v for k, v in (mapping or {}).items() if v}
+    for path, name in files:
+        if any(part.startswith(".") for part in Path(name).parts):
+            yield ReadError(name, "hidden file or folder (its name starts with '.')", skipped=True)
+        else:
+            yield from _read_file(Path(path), name, mapping=mapping, max_bytes=max_bytes)
+
+
 def _iter(paths: list, mapping: dict[str, str], max_bytes: int) -> Iterator[RawDoc | ReadError]:
     for given in paths:
         for item in _files(Path(given)):

@@ -18,6 +18,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.metrics.pairwise import cosine_distances
 
+from analysis.topics.model import map_axes, topic_model
 from analysis.topics.vectors import Vectors, entity_token, fit_sample, fit_vectors, token_name
 
 LEVELS = ("articles", "passages")
@@ -41,13 +42,13 @@ def fit_topics(articles: pd.DataFrame, passages: pd.DataFrame, mentions: pd.Data
     if units.empty:
         return _empty(level, f"no {level} with text")
     texts = _texts_with_entities(units, ments)
-    vec = fit_vectors(texts, entity_names=ments["entity"].unique(), random_state=random_state,
-                      n_components=lsa_dims(len(units)))
+    names = ments["entity"].unique()
+    vec = fit_vectors(texts, entity_names=names, random_state=random_state, n_components=lsa_dims(len(units)))
     del texts                 # ~300 MB of strings at 900k passages, not needed from here on
     vec = dataclasses.replace(vec, counts=None)   # nor the raw counts (the topics read the TF-IDF)
     k, selection, reason = choose_k(vec.embedding, vec.tfidf, n_topics=n_topics,
                                      random_state=random_state)
-    labels = cluster(vec.embedding, k, random_state=random_state)
+    labels, centers = cluster(vec.embedding, k, random_state=random_state, centers=True)
     units = units.assign(topic=labels)
     topics = describe_topics(units, vec, ments, passages, level=level)
     key = ["article_id", "topic"] if level == "articles" else ["article_id", "passage", "topic"]
@@ -55,7 +56,8 @@ def fit_topics(articles: pd.DataFrame, passages: pd.DataFrame, mentions: pd.Data
     info = {"level": level, "units": len(units), "k": k, "reason": reason,
             "criterion": "silhouette (cosine, TF-IDF)" if n_topics is None else "given"}
     return {"topics": topics, "assignments": units[key].reset_index(drop=True),
-            "coords": coords.reset_index(drop=True), "selection": selection, "info": info}
+            "coords": coords.reset_index(drop=True), "selection": selection, "info": info,
+            "model": topic_model(vec, centers, names, level=level)}   # what assigns a new text
 
 
 def lsa_dims(n_units: int) -> int:
@@ -149,22 +151,24 @@ def distinct_rows(embedding: np.ndarray, decimals: int = 6, chunk: int = 50_000)
     return np.flatnonzero(~pd.Series(np.concatenate(hashes)).duplicated().to_numpy())
 
 
-def cluster(embedding: np.ndarray, k: int, *, random_state: int = 0, n_init: int | None = None):
-    """KMeans labels renumbered by cluster size (largest = 0), ties by first unit."""
+def cluster(embedding: np.ndarray, k: int, *, random_state: int = 0, n_init: int | None = None,
+            centers: bool = False):
+    """KMeans labels renumbered by cluster size (largest = 0), ties by first unit.
+    centers=True: (labels, the cluster centres in the same numbering)."""
     n = len(embedding)
     if k <= 1 or n <= 1:
-        return np.zeros(n, dtype=int)
+        labels = np.zeros(n, dtype=int)
+        return (labels, embedding.mean(axis=0, keepdims=True) if n else None) if centers else labels
     n_init = n_init or (10 if n <= 2_000 else 3)   # restarts: cheap on small corpora, little gain on large
     sample = fit_sample(n, random_state=random_state)   # a million passages: fit on a sample, assign all
-    if sample is None:
-        raw = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit_predict(embedding)
-    else:
-        raw = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(embedding[sample]).predict(embedding)
+    km = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
+    raw = km.fit_predict(embedding) if sample is None else km.fit(embedding[sample]).predict(embedding)
     ids, first, sizes = np.unique(raw, return_index=True, return_counts=True)
     order = np.lexsort((first, -sizes))
     renumber = np.empty(raw.max() + 1, dtype=int)
     renumber[ids[order]] = np.arange(len(ids))
-    return renumber[raw]
+    # the centres of the clusters that have units, in the new numbering (row i: topic i)
+    return (renumber[raw], km.cluster_centers_[ids[order]]) if centers else renumber[raw]
 
 
 def class_tfidf(counts: sp.spmatrix, labels: np.ndarray) -> np.ndarray:
@@ -277,9 +281,7 @@ def map_coords(embedding: np.ndarray) -> dict[str, np.ndarray]:
     n = len(embedding)
     xy = np.zeros((n, 2))
     if n > 1 and embedding.shape[1] > 0:
-        mean = embedding.mean(axis=0)
-        _, _, vt = np.linalg.svd(embedding[:20_000] - mean, full_matrices=False)
-        vt = vt[:2] * np.sign(vt[np.arange(min(2, len(vt)))[:, None], np.abs(vt[:2]).argmax(axis=1)[:, None]])
+        mean, vt = map_axes(embedding)
         for lo in range(0, n, 100_000):   # centred block by block, not a second copy of the embedding
             xy[lo:lo + 100_000, :vt.shape[0]] = (embedding[lo:lo + 100_000] - mean) @ vt.T
     return {"x": np.round(xy[:, 0], 6), "y": np.round(xy[:, 1], 6)}

@@ -40,6 +40,7 @@ class Vectors:
     terms: np.ndarray              # the vocabulary, column order of counts/tfidf
     vectorizer: CountVectorizer | None
     svd: TruncatedSVD | None
+    idf: TfidfTransformer | None = None   # kept for assigning new texts (analysis.topics.model)
 
 
 def entity_token(name: str) -> str:
@@ -193,7 +194,7 @@ def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_st
     else:
         _, svd = lsa(tfidf[sample], n_components=n_components, random_state=random_state)
         embedding = lsa_transform(svd, tfidf)
-    return Vectors(counts, tfidf, embedding, terms, vectorizer, svd)
+    return Vectors(counts, tfidf, embedding, terms, vectorizer, svd, idf)
 
 
 def lsa_transform(svd: TruncatedSVD | None, tfidf: sp.spmatrix) -> np.ndarray:
@@ -213,9 +214,11 @@ def lsa(tfidf: sp.spmatrix, *, n_components: int = 100, random_state: int = 0):
         return normalize(tfidf.toarray()), None
     svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=7, random_state=random_state)
     with np.errstate(invalid="ignore", divide="ignore"):  # explained variance of identical rows
-        reduced = svd.fit_transform(tfidf)
+        svd.fit(tfidf)
     signs = np.sign(svd.components_[np.arange(k), np.abs(svd.components_).argmax(axis=1)])
     signs[signs == 0] = 1
     svd.components_ *= signs[:, None]
-    reduced *= signs
-    return normalize(reduced, copy=False), svd
+    # the projection onto the components (not fit_transform's U*S, its randomized
+    # approximation): a text added later, projected the same way, lands where it would
+    # have landed in the fit (analysis.topics.assign)
+    return lsa_transform(svd, tfidf), svd
