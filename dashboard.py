@@ -12,12 +12,11 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from analysis.build.corpus import corpus_paths, ensure_store, refit, store_generation
+from analysis.build.corpus import corpus_paths, ensure_store, store_generation
 from analysis.views.charts import View
 from analysis.views.corpus import Corpus
 from analysis.views.tables import outlet_order
 from analysis.views.filters import UNKNOWN, Choices, Filters, describe, follow
-from analysis.views.freshness import REFIT_BUTTON, update_note
 from pages._charts import reset_filters
 
 FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "ptopic", "q", "article")
@@ -152,21 +151,6 @@ def header_html(v: View) -> str:
     return f"<b>{n:,} of {total:,} articles</b> · " + html.escape(" · ".join(active) if active else "no filter")
 
 
-def freshness(corpus, paths: list[str]) -> None:
-    """Articles added since the last full analysis: what is not updated (every page's
-    sidebar), and the full analysis offered once they pass the threshold."""
-    note = update_note(corpus.meta)
-    if note is None:
-        return
-    text, due = note
-    with st.sidebar.expander("Added since the last full analysis", expanded=due):
-        st.html(text)
-        if due and st.button(REFIT_BUTTON, key="refit", type="primary"):
-            with st.spinner("Fitting every analysis again on the whole corpus…"):
-                refit(paths)
-            st.rerun()
-
-
 def main() -> None:
     t0 = time.perf_counter()
     st.set_page_config(page_title="News corpus explorer", page_icon="📰", layout="wide")
@@ -194,7 +178,6 @@ def main() -> None:
     st.session_state["_paths"] = paths
     st.session_state["_header"] = header_html(view)
     counter.html(f'<div class="n-of-N-side">{st.session_state["_header"]}</div>')
-    freshness(corpus, paths)
     t1 = time.perf_counter()
     page.run()
     if os.environ.get("NEWS_TIMINGS"):  # server-side seconds per run: frame (filters) and page

@@ -12,6 +12,8 @@ import threading
 import streamlit as st
 
 from analysis import export as E
+from analysis.build.corpus import refit
+from analysis.views.freshness import REFIT_BUTTON, update_note
 from analysis.views.charts import Chart, Missing, View
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "lasso2d"]}
@@ -108,6 +110,7 @@ def view(*, allow_empty: bool = False) -> View:
         frame_first()
     v = st.session_state["_view"]
     st.html(f'<div class="n-of-N">{st.session_state["_header"]}</div>')
+    freshness(v.corpus.meta, st.session_state.get("_paths"))
     for note in st.session_state.pop("_filter_notes", []):
         st.info(md_escape(note), icon=":material/filter_alt_off:")
     if not v.ids:
@@ -115,6 +118,22 @@ def view(*, allow_empty: bool = False) -> View:
         if not allow_empty:
             st.stop()
     return v
+
+
+def freshness(meta: dict, paths: list[str] | None) -> None:
+    """Articles added since the last full analysis (build/incremental.py): what is not
+    updated, and the full analysis offered once they pass the threshold."""
+    note = update_note(meta)
+    if note is None:
+        return
+    text, due = note
+    with st.expander("Articles added since the last full analysis" + (": fitting again is advised" if due else ""),
+                     expanded=due):
+        st.html(text)
+        if due and paths and st.button(REFIT_BUTTON, key="refit", type="primary"):
+            with st.spinner("Fitting every analysis again on the whole corpus…"):
+                refit(paths)
+            st.rerun()
 
 
 def show(items: list[Chart | Missing]) -> None:
