@@ -76,6 +76,35 @@ def added_records(corpus: str, pool: str, start: int) -> list[str]:
         return [line for i, line in enumerate(fh) if i >= start and json.loads(line).get("url") not in known]
 
 
+def scaled_run(args, work: Path, paths: list[str], pool: list[str]) -> str:
+    """N more articles (not in the NER cache) added to the fitted store repeated args.scale times."""
+    from analysis.build.incremental import update
+    from benchmarks.scaled_store import scale_store
+
+    (work / "corpus" / "added-2.jsonl").unlink()
+    lo = args.skip + 2 * args.n
+    (work / "corpus" / "added-3.jsonl").write_text("".join(pool[lo:lo + args.n]))
+    t = time.perf_counter()
+    store = scale_store(work / "store-fit", work / "store-scaled", args.scale)
+    t_scale = time.perf_counter() - t
+    n0 = store.meta()["articles"]
+    sizes = {name: len(store.read(name, columns=[c])) for name, c in
+             (("passages", "article_id"), ("mentions", "article_id"), ("sentences", "article_id"))}
+    t = time.perf_counter()
+    inc = update(paths, store)
+    t_inc = time.perf_counter() - t
+    assert inc is not None, "the update fell back to a full build"
+    checks = consistency(inc.store)
+    print(f"scaled x{args.scale}: {n0} articles, update {t_inc:.1f} s {inc.timings}", checks, file=sys.stderr)
+    parts = ", ".join(f"{k} {v:.1f}" for k, v in inc.timings.items() if k != "total")
+    return (f"At {args.scale}x the size: the fitted store repeated {args.scale} times (benchmarks/scaled_store.py, "
+            f"made in {t_scale:.0f} s: {n0:,} articles, {sizes['passages']:,} passages, {sizes['sentences']:,} "
+            f"sentences, {sizes['mentions']:,} mentions; its models and its {len(inc.store.read('entities')):,} "
+            f"entities are the 1,515-article fit's), {args.n} more articles (records {lo}-{lo + args.n}, "
+            f"{inc.analysed} NER'd now): **{t_inc:.1f} s** ({parts}). Per-article tables complete: "
+            + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in checks.items()) + ".")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", required=True)
@@ -84,6 +113,8 @@ def main() -> None:
     ap.add_argument("--start", type=int, default=37_000)
     ap.add_argument("--n", type=int, default=10)
     ap.add_argument("--skip", type=int, default=20)
+    ap.add_argument("--scale", type=int, default=0,
+                    help="then also add N articles to the fitted store repeated this many times (scaled_store.py)")
     ap.add_argument("--no-doc", action="store_true")
     args = ap.parse_args()
 
@@ -114,6 +145,7 @@ def main() -> None:
                  "NER'd now": full.analysed, "seconds": f"{t_full:.1f}",
                  "parts (s)": ", ".join(f"{k} {v:.1f}" for k, v in full.timings.items() if k != "total")})
     n1 = full.store.meta()["articles"]
+    shutil.copytree(root, work / "store-fit")   # as the full build left it (for --scale)
     # after: the incremental update
     (work / "corpus" / "added-2.jsonl").write_text("".join(pool[args.skip + args.n:args.skip + 2 * args.n]))
     t = time.perf_counter()
@@ -125,6 +157,7 @@ def main() -> None:
                  "parts (s)": ", ".join(f"{k} {v:.1f}" for k, v in inc.timings.items() if k != "total")})
     checks = consistency(inc.store)
     equal = refitted_labels_equal(inc.store)
+    scaled = scaled_run(args, work, paths, pool) if args.scale else None
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     for r in rows:
         print(r, file=sys.stderr)
@@ -140,7 +173,10 @@ def main() -> None:
           + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in checks.items()) + ".",
           "Fitted articles assigned again with the saved models (share that gets its fitted label): "
           + ", ".join(f"{k} {v}" for k, v in equal.items()) + ".",
-          "", "Written by benchmarks/bench_incremental.py."]
+          ""]
+    if scaled:
+        md += [scaled, ""]
+    md += ["Written by benchmarks/bench_incremental.py."]
     write_section("incremental", "\n".join(md))
 
 

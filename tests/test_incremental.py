@@ -9,12 +9,14 @@ import pytest
 
 from analysis.build import stages
 from analysis.build.corpus import refit
+from analysis.build.entity_edits import apply_entity_rules
 from analysis.build.incremental import added_files, update
 from analysis.build.pipeline import build
 from analysis.build.store import Store
 from analysis.clusters.assign import assign_clusters
 from analysis.topics.assign import assign_topics
 from analysis.topics.model import model_of
+from analysis.views.corpus import Corpus
 from tests.conftest import SEEDS, write
 
 
@@ -112,6 +114,15 @@ def test_added_files_are_placed_with_the_saved_models_and_the_store_stays_consis
     meta = store.meta()
     assert meta["incremental"]["added_since_fit"] == n_new and set(meta["stale"]) >= {"stories", "sources"}
     assert added_files([str(corpus)], store) is None        # nothing more added: nothing to do
+    # the grown tables are folders of parts: the dashboard's reads see the new rows after the old
+    assert store.path("articles").is_dir() and store.problems() == []
+    view = Corpus(store)
+    new_ids = after["id"].iloc[len(before):].tolist()
+    assert view.articles["id"].tolist() == after["id"].tolist()
+    assert set(view.texts(new_ids)["id"]) == set(new_ids)
+    assert set(view.mentions_of(new_ids)["article_id"]) == set(ments_new := store.read("mentions").query(
+        "article_id in @new_ids")["article_id"]) and len(ments_new)
+    assert view.mention_columns >= {"article_id", "entity_id", "found_by"}
     # a copy of a fitted article, whose entities joined the same corpus entities, gets its fitted labels
     ments = store.read("mentions")
     compared = 0
@@ -139,11 +150,40 @@ def test_an_edited_file_or_a_side_file_needs_a_full_build_and_refit_clears_the_n
     write(corpus, "manifest.csv", "file,title\np001.txt,A title\n")
     assert added_files([str(corpus)], store) is None
     (corpus / "manifest.csv").unlink()
+    n = len(store.read("articles"))
+    write(corpus, "added/notes.xyz", "not an article")        # an added file with no article in it
+    result = update([str(corpus)], store)
+    assert result is not None and len(store.read("articles")) == n and any(e.skipped for e in result.errors)
+    assert "added/notes.xyz" in str(store.meta()["skipped"])
     write(corpus, "added/x.txt", paras[-1])
     assert update([str(corpus)], store) is not None and store.meta().get("incremental")
+    write(corpus, "aliases.csv", "action,name,target\nignore,NATO,\n")   # an entity edit on the grown store
+    apply_entity_rules([str(corpus)], store)
+    assert store.problems() == [] and "NATO" not in set(store.read("entities")["name"])
+    assert len(store.read("article_topics")) == len(store.read("articles"))
+    (corpus / "aliases.csv").unlink()
     monkeypatch.setattr("analysis.build.corpus.corpus_inputs", lambda paths: list(paths))
     monkeypatch.setattr("analysis.build.corpus.config.default_store", lambda paths: root)
     refit([str(corpus)])
     meta = store.meta()
     assert "incremental" not in meta and "stale" not in meta and meta["articles"] == len(store.read("articles"))
     assert isinstance(pd.read_parquet(store.path("model_topics_articles")), pd.DataFrame)
+
+
+def test_the_command_line_adds_files_incrementally_and_refits_on_request(built):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    corpus, root, paras = copy_of(built, "copy-cli")
+    write(corpus, "added/y.txt", paras[-2])
+    run = lambda *extra: subprocess.run([sys.executable, "-m", "analysis", "build", str(corpus), "--store", str(root),  # noqa: E731
+                                         "--quiet", *extra], cwd=REPO, capture_output=True, text=True, env=os.environ)
+    out = run()
+    assert out.returncode == 0, out.stderr
+    assert "added to the store with the saved models" in out.stderr and Store(root).meta()["incremental"]["last_added"] == 1
+    out = run("--refit")
+    assert out.returncode == 0, out.stderr
+    assert "incremental" not in Store(root).meta() and "saved models" not in out.stderr

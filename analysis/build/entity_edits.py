@@ -58,12 +58,19 @@ def _commit(store: Store, meta: dict, new: dict[str, pd.DataFrame], paths: list[
     for name in meta.get("tables", []):
         if name not in new and (current / f"{name}.parquet").exists():
             src, dst = current / f"{name}.parquet", staging / f"{name}.parquet"
-            try:
-                os.link(src, dst)          # the file never changes in place: a link is a copy
-            except OSError:
-                shutil.copy2(src, dst)
+            if src.is_dir():               # a table grown in parts (build/incremental.py)
+                shutil.copytree(src, dst, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(src, dst)
     for name, df in new.items():
         Store.write_staged(staging, name, df)
     files = input_files(meta.get("paths") or paths, known_files(store))   # aliases.csv changed
     store.commit({}, {**meta, "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "signature": signature_of(files),
                       "input_files": files}, staged=staging, staged_names=list(meta.get("tables", [])) + list(new))
+
+
+def _link_or_copy(src, dst) -> None:
+    try:
+        os.link(src, dst)          # the file never changes in place: a link is a copy
+    except OSError:
+        shutil.copy2(src, dst)

@@ -1,18 +1,22 @@
 """The tables of an incremental update (build/incremental.py): the new articles' rows of
-each per-article table, the aggregates that follow them exactly, and the commit that
-appends the rows to the current generation's files (Arrow tables concatenated, no pandas
-round trip of the corpus) and links every other table unchanged."""
+each per-article table, the aggregates that follow them exactly, and the commit: a grown
+table becomes a folder of parts (the current generation's file or parts, linked, and a
+part of the new rows: nothing of the corpus is read or written again), the aggregates are
+written anew and every other table is linked unchanged. A full build writes single files
+again."""
 from __future__ import annotations
 
 import os
 import shutil
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.build.store import Store
+from analysis.build.store import Store, parquet_files
 from analysis.clusters.assign import add_to_clusters, assign_clusters
 from analysis.compare.quotes import extract_quotes, quotes_by_source
 from analysis.compare.tone import sentence_tone, tone_by_source
@@ -43,12 +47,13 @@ def guard_texts(store: Store, new_texts: dict[str, str]) -> dict[str, str]:
     sees them: the corpus's texts in order (up to GUARD_CHARS), then the new ones."""
     out: dict[str, str] = {}
     total = 0
-    for batch in pq.ParquetFile(store.path("articles")).iter_batches(columns=["id", "text"], batch_size=2000):
-        for aid, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
-            out[aid] = text or ""
-            total += len(text or "")
-        if total > GUARD_CHARS:
-            return out
+    for part in parquet_files(store.path("articles")):
+        for batch in pq.ParquetFile(part).iter_batches(columns=["id", "text"], batch_size=2000):
+            for aid, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
+                out[aid] = text or ""
+                total += len(text or "")
+            if total > GUARD_CHARS:
+                return out
     return {**out, **new_texts}
 
 
@@ -100,15 +105,32 @@ def own_stories(store: Store, articles: pd.DataFrame, mentions: pd.DataFrame):
             assignments.assign(story=(assignments["story"] + first).astype("int64")))
 
 
-def _append(src, rows: pd.DataFrame, dst) -> None:
-    """src's rows then rows, written to dst (Arrow tables; the pandas way when the types differ)."""
-    old = pq.read_table(src)
+BASE_PART = "part-00000000000000000000.parquet"
+
+
+def _append(src: Path, rows: pd.DataFrame, dst: Path) -> None:
+    """The table src with rows after its own, at dst: a folder of parts (src's file or parts
+    linked, never read, and one part of the new rows, in src's schema), so that an update
+    writes what it adds, not the corpus. Rows whose types do not fit src's schema: src read
+    and written again with them, as one file."""
+    schema = pq.read_schema(parquet_files(src)[0])
     try:
-        new = pa.Table.from_pandas(rows[old.schema.names], schema=old.schema, preserve_index=False)
-        pq.write_table(pa.concat_tables([old, new]), dst)
+        new = pa.Table.from_pandas(rows[schema.names], schema=schema, preserve_index=False)
     except (pa.ArrowException, KeyError, ValueError, TypeError):
-        both = pd.concat([old.to_pandas(), rows], ignore_index=True)
-        Store.write_staged(dst.parent, dst.stem, both)
+        both = pd.concat([pd.read_parquet(src), rows], ignore_index=True)
+        Store.write_staged(dst.parent, dst.name.removesuffix(".parquet"), both)
+        return
+    dst.mkdir()
+    for part in parquet_files(src):
+        _link(part, dst / (part.name if src.is_dir() else BASE_PART))
+    pq.write_table(new, dst / f"part-{time.time_ns():020d}.parquet")
+
+
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)          # the file never changes in place: a link is a copy
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def commit_increment(store: Store, meta: dict, appended: dict, replaced: dict, new_meta: dict) -> None:
@@ -123,9 +145,8 @@ def commit_increment(store: Store, meta: dict, appended: dict, replaced: dict, n
             Store.write_staged(staging, name, replaced[name])
         elif rows is not None and len(rows):
             _append(src, rows, dst)
+        elif src.is_dir():
+            shutil.copytree(src, dst, copy_function=_link)
         elif src.exists():
-            try:
-                os.link(src, dst)          # the file never changes in place: a link is a copy
-            except OSError:
-                shutil.copy2(src, dst)
+            _link(src, dst)
     store.commit({}, new_meta, staged=staging, staged_names=names)

@@ -3,6 +3,8 @@
 Layout under a store folder:
     meta.json              written last: the current generation, its tables, the run's summary
     gen-<time>/<table>.parquet   articles, passages, sentences, mentions, entities, ...
+                           (a folder of parts after an incremental update: the parts of the
+                           generation before, linked, and one part of new rows)
 A build writes a whole new generation, then switches meta.json to it (one atomic
 rename), then removes older generations: a reader sees the old tables or the new
 ones, never a mix.
@@ -31,6 +33,12 @@ NER_COLUMNS = ["hash", "kind", "start", "end", "label", "text"]
 
 class StoreError(RuntimeError):
     """A store file could not be read."""
+
+
+def parquet_files(path: Path) -> list[Path]:
+    """The files of a table: the file itself, or the parts of a table an incremental update
+    grew (a folder <table>.parquet/ of part-<time>.parquet, read in name order = row order)."""
+    return sorted(path.glob("*.parquet")) if path.is_dir() else [path]
 
 
 def _parquet_bytes(df: pd.DataFrame) -> bytes:
@@ -119,7 +127,8 @@ class Store:
         out = []
         for name in meta.get("tables", []):
             try:
-                pq.read_metadata(self.path(name))
+                for part in parquet_files(self.path(name)):
+                    pq.read_metadata(part)
             except Exception as exc:
                 out.append(f"{self.path(name)}: unreadable ({exc.__class__.__name__})")
         return out

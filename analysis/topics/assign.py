@@ -15,6 +15,8 @@ from analysis.topics.vectors import entity_pattern, join_entities, lsa_transform
 
 def embed(model: dict, texts: list[str]) -> np.ndarray:
     """The LSA embedding of texts (each already with its entity tokens), as the fit made it."""
+    if not texts:
+        return np.zeros((0, model["centers"].shape[1]))
     pattern = entity_pattern(model["entity_names"])
     docs = [join_entities(t or "", pattern) for t in texts]
     tfidf = model["idf"].transform(model["vectorizer"].transform(docs)).tocsr()

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.views.filters import ArticleIndex
-from analysis.build.store import Store
+from analysis.build.store import Store, parquet_files
 from analysis.entities.places import MENTION_COLUMNS, place_mentions
 from analysis.views.tables import dense_rank, load_articles, plain_strings
 from analysis.ingest.sidefiles import side_file
@@ -116,7 +116,9 @@ class Corpus:
         return self.store.root / self.generation / f"{name}.parquet"
 
     def parquet(self, name: str) -> str:
-        return "read_parquet('" + str(self.path(name)).replace("'", "''") + "')"
+        path = self.path(name)
+        target = f"{path}/*.parquet" if path.is_dir() else str(path)   # a table grown in parts
+        return "read_parquet('" + target.replace("'", "''") + "')"
 
     def sql(self, query: str, params: list | None = None, **tables) -> pd.DataFrame:
         """Run a query on a private cursor (Streamlit sessions run in threads)."""
@@ -190,7 +192,7 @@ class Corpus:
         """The columns of the mentions table (a store built before the recall pass has no found_by)."""
         import pyarrow.parquet as pq   # the schema only: no table read
 
-        return frozenset(pq.read_schema(self.path("mentions")).names)
+        return frozenset(pq.read_schema(parquet_files(self.path("mentions"))[0]).names)
 
     @functools.cached_property
     def entity_notes(self) -> pd.DataFrame:
@@ -199,7 +201,7 @@ class Corpus:
         import pyarrow.parquet as pq
 
         cols = ["name", "type", "mentions", "note"]
-        if "note" not in pq.read_schema(self.path("entities")).names:
+        if "note" not in pq.read_schema(parquet_files(self.path("entities"))[0]).names:
             return pd.DataFrame(columns=["entity", "type", "mentions", "note"])
         ents = pd.read_parquet(self.path("entities"), columns=cols)
         ents = ents[ents["note"].fillna("").str.len() > 0].rename(columns={"name": "entity"})
