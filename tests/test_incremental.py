@@ -150,6 +150,13 @@ def test_an_edited_file_or_a_side_file_needs_a_full_build_and_refit_clears_the_n
     write(corpus, "manifest.csv", "file,title\np001.txt,A title\n")
     assert added_files([str(corpus)], store) is None
     (corpus / "manifest.csv").unlink()
+    write(corpus, "added/w.txt", paras[-3])
+    model = store.path("model_topics_articles")
+    saved = model.read_bytes()
+    pd.DataFrame({"model": [b"not a pickle"]}).to_parquet(model)   # a model that does not load: fit again
+    assert added_files([str(corpus)], store) is None
+    model.write_bytes(saved)
+    (corpus / "added" / "w.txt").unlink()
     n = len(store.read("articles"))
     write(corpus, "added/notes.xyz", "not an article")        # an added file with no article in it
     result = update([str(corpus)], store)

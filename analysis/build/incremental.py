@@ -33,6 +33,7 @@ from analysis.entities.ner import model_name
 from analysis.ingest.articles import article_entity_counts, build_passages, map_ner, unique_ids
 from analysis.ingest.readers import SIDE_FILES, SIDE_PREFIXES, iter_files
 from analysis.ingest.sidefiles import ALIASES, MANIFEST, read_aliases, read_manifest, side_file
+from analysis.topics.model import model_of
 
 REFIT_SHARE = 0.10   # the dashboard offers a full build once this share of the articles came after the fit
 MODELS = ("model_topics_articles", "model_topics_passages", "model_entity_clusters")
@@ -63,6 +64,11 @@ def added_files(paths: list[str], store: Store) -> list[tuple[str, str]] | None:
         low = Path(name).name.lower()
         if low in SIDE_FILES or low.startswith(SIDE_PREFIXES) or low in OTHER_SIDE_FILES:
             return None
+    try:   # models pickled by another version of the libraries may not load: fit again
+        for name in MODELS:
+            model_of(store.read(name))
+    except Exception:
+        return None
     return added
 
 

@@ -30,6 +30,7 @@ def topic_model(vec, centers: np.ndarray | None, entity_names, *, level: str) ->
         return None
     vectorizer = copy.copy(vec.vectorizer)
     vectorizer.stop_words_ = None   # the pruned terms: millions at 37k, not needed to transform
+    vars(vectorizer).pop("_stop_words_id", None)   # a memory address: two equal fits, two pickles
     mean, axes = map_axes(vec.embedding) if len(vec.embedding) > 1 and vec.embedding.shape[1] else (None, None)
     return {"level": level, "vectorizer": vectorizer, "idf": vec.idf, "svd": vec.svd,
             "centers": np.asarray(centers), "entity_names": sorted(map(str, entity_names)),
@@ -37,8 +38,12 @@ def topic_model(vec, centers: np.ndarray | None, entity_names, *, level: str) ->
 
 
 def model_table(model: dict | None) -> pd.DataFrame:
-    """A model as a store table (one row: the pickled model; no row: no model)."""
-    rows = [pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)] if model is not None else []
+    """A model as a store table (one row: the pickled model; no row: no model). Each part is
+    pickled as loaded from a pickle: equal fits give equal bytes whichever process made them
+    (a model sent back from a forked stage shares objects differently, which a pickle shows)."""
+    parts = {k: pickle.dumps(pickle.loads(pickle.dumps(v, protocol=5)), protocol=5)   # shared objects as
+             for k, v in model.items()} if model is not None else None                 # a load makes them
+    rows = [pickle.dumps(parts, protocol=5)] if parts is not None else []
     return pd.DataFrame({"model": pd.Series(rows, dtype=object)})
 
 
@@ -46,4 +51,4 @@ def model_of(table: pd.DataFrame | None) -> dict | None:
     """The model a store table holds (None: no model)."""
     if table is None or table.empty:
         return None
-    return pickle.loads(table["model"].iloc[0])
+    return {k: pickle.loads(v) for k, v in pickle.loads(table["model"].iloc[0]).items()}
