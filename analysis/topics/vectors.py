@@ -15,6 +15,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
+from analysis.topics.counts import ngram_counts, tokenise
+
 # News boilerplate that says nothing about the subject of a text.
 NEWS_STOP_WORDS = frozenset("""
 said says say saying told tells tell according mr mrs ms dr added adding asked
@@ -166,28 +168,33 @@ def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_st
     if total > FIT_CHARS:
         sample_size = min(sample_size, max(1000, int(len(docs) * FIT_CHARS / total)))
     sample = fit_sample(len(docs), sample_size, random_state)
-    fit_docs = docs if sample is None else [docs[i] for i in sample]
-    auto_min, auto_max = df_limits(len(fit_docs))
+    auto_min, auto_max = df_limits(len(docs) if sample is None else len(sample))
     min_df = auto_min if min_df is None else min_df
     max_df = auto_max if max_df is None else max_df
-    vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
-                                 ngram_range=ngram_range, min_df=min_df, max_df=max_df,
-                                 max_features=max_features, dtype=np.float64)
+    tok = tokenise(docs, stop_words=STOP_WORDS)
+    del docs   # the joined texts (~300 MB at 900k passages) are token ids now
+    limits = {"min_df": min_df, "max_df": max_df}
     try:
-        fit_counts = vectorizer.fit_transform(fit_docs).tocsr()
+        counts, terms = ngram_counts(tok, ngram_range=ngram_range, max_features=max_features,
+                                     fit_rows=sample, **limits)
     except ValueError:  # no word left (empty, stop words only, or pruned away)
         try:
-            vectorizer.set_params(min_df=1, max_df=1.0)
-            fit_counts = vectorizer.fit_transform(fit_docs).tocsr()
+            limits = {"min_df": 1, "max_df": 1.0}
+            counts, terms = ngram_counts(tok, ngram_range=ngram_range, max_features=max_features,
+                                         fit_rows=sample, **limits)
         except ValueError:
-            empty = sp.csr_matrix((len(docs), 0))
-            return Vectors(empty, empty, np.zeros((len(docs), 0)), np.array([], dtype=object),
+            empty = sp.csr_matrix((tok.n_docs, 0))
+            return Vectors(empty, empty, np.zeros((tok.n_docs, 0)), np.array([], dtype=object),
                            None, None)
-    counts = fit_counts if sample is None else vectorizer.transform(docs).tocsr()
-    del fit_docs, docs   # the joined texts (~300 MB at 900k passages) are counted: not needed again
+    del tok
+    # The same counts for new texts: CountVectorizer with this vocabulary (its analyzer is
+    # the one ngram_counts reproduces).
+    vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
+                                 ngram_range=ngram_range, vocabulary=terms, dtype=np.float64)
+    fit_counts = counts if sample is None else counts[sample]
     idf = TfidfTransformer(sublinear_tf=True).fit(fit_counts)
     tfidf = idf.transform(counts).tocsr()
-    terms = vectorizer.get_feature_names_out()
+    terms = terms.astype(object)
     if sample is None:
         embedding, svd = lsa(tfidf, n_components=n_components, random_state=random_state)
     else:
