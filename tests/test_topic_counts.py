@@ -36,11 +36,12 @@ def test_same_terms_and_counts_as_countvectorizer(limits):
     assert got.shape == want.shape and (got != want).nnz == 0
 
 
-def test_max_features_keeps_the_most_frequent_ties_by_term_and_any_order():
+def test_max_features_keeps_the_most_frequent_ties_by_texts_then_term_any_order():
     got, terms = ngram_counts(tokenise(TEXTS, stop_words=STOP_WORDS), max_features=6)
     full, all_terms = sklearn_counts(TEXTS, ngram_range=(1, 2))
     totals = dict(zip(all_terms, np.asarray(full.sum(axis=0)).ravel()))
-    ranked = sorted(all_terms, key=lambda t: (-totals[t], t))
+    texts = dict(zip(all_terms, np.asarray((full > 0).sum(axis=0)).ravel()))
+    ranked = sorted(all_terms, key=lambda t: (-totals[t], -texts[t], t))
     assert terms.tolist() == sorted(ranked[:6])
     rev, rev_terms = ngram_counts(tokenise(TEXTS[::-1], stop_words=STOP_WORDS), max_features=6)
     assert rev_terms.tolist() == terms.tolist()

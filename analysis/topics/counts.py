@@ -6,8 +6,9 @@ min_df, max_df, max_features) keeps, without its vocabulary of every bigram of e
 the 8 s that the article topics took). Each text is tokenised once; tokens become integer
 ids, a bigram is the pair of its ids (one int64), document frequencies are counted on the
 ids, and only the terms that survive the limits become strings. The terms are sorted, as
-CountVectorizer's are; max_features keeps the most frequent terms, ties by term (not by an
-unstable sort), so the vocabulary does not depend on the order of the texts.
+CountVectorizer's are; max_features keeps the most frequent terms, ties by the number of
+texts then by term (CountVectorizer breaks them by an unstable sort), so the vocabulary does
+not depend on the order of the texts.
 """
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ def ngram_counts(tok: TokenIds, *, ngram_range: tuple[int, int] = (1, 2), min_df
     kept = np.flatnonzero((df >= max(min_count, 1)) & (df <= max_count))
     if max_features is not None and len(kept) > max_features:
         names = _names(kept, tok.words, pair_words, n_uni)
-        order = np.lexsort((names, -tf[kept]))[:max_features]
+        order = np.lexsort((names, -df[kept], -tf[kept]))[:max_features]
         kept = kept[order]
     if len(kept) == 0:
         raise ValueError("no term left: the texts are empty, stop words only, or pruned away")
