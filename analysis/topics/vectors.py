@@ -139,14 +139,15 @@ def df_limits(n_docs: int) -> tuple[int, float]:
     return max(3, min(20, n_docs // 2000)), 0.5
 
 
-# Randomized SVD (Halko et al.) on float32 with two power iterations: seven gave the same
-# topic quality on the tune half for three times the time (docs/benchmarks.md); single
-# precision halves the time of each sparse product and the memory of the embedding.
+# Randomized SVD (Halko et al.) on float32 with two power iterations above SMALL texts:
+# seven took three times as long for the same topic quality (three 2,000-article samples of
+# the AllSides tune half: NPMI 0.165 with seven, 0.168 with two, NMI 0.548 both); single
+# precision halves the time of each sparse product and the memory of the embedding. Up to
+# SMALL texts (a few articles' passages) the SVD costs nothing: seven iterations there.
 SVD_ITER = 2
-SMALL = 1000            # up to this many texts, seven (scikit-learn's choice before its default of five)
-FIT_SAMPLE = 50_000   # above this many texts, vocabulary, IDF and LSA are fitted on a sample
-FIT_CHARS = 50_000_000  # ... and above this much text (the uni+bigram vocabulary of 37k whole
-                        # articles, 220M characters, took 5 GB before pruning)
+SMALL = 1000
+FIT_SAMPLE = 50_000   # above this many texts, the limits, IDF and LSA are fitted on a sample
+FIT_CHARS = 50_000_000  # ... and above this much text (37k whole articles are 220M characters)
 
 
 def fit_sample(n: int, size: int = FIT_SAMPLE, random_state: int = 0) -> np.ndarray | None:
@@ -165,8 +166,9 @@ def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_st
     and terms, and texts with no usable word get a zero row. Above sample_size texts
     (a million passages) or FIT_CHARS characters (37k whole articles), the vocabulary,
     the IDF and the SVD are fitted on a fixed random sample (of sample_size texts, fewer
-    when the texts are long) and every text is transformed with them: the vocabulary of
-    all uni- and bigrams of every text would not fit in memory."""
+    when the texts are long) and every text is transformed with them. Counting is
+    analysis.topics.counts's (CountVectorizer's terms and counts, a quarter of its time);
+    `vectorizer` counts new texts the same way."""
     pattern = entity_pattern(entity_names)
     docs = [join_entities(t or "", pattern) for t in texts]
     total = sum(map(len, docs))
@@ -178,22 +180,19 @@ def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_st
     max_df = auto_max if max_df is None else max_df
     tok = tokenise(docs, stop_words=STOP_WORDS)
     del docs   # the joined texts (~300 MB at 900k passages) are token ids now
-    limits = {"min_df": min_df, "max_df": max_df}
     try:
-        counts, terms = ngram_counts(tok, ngram_range=ngram_range, max_features=max_features,
-                                     fit_rows=sample, **limits)
+        counts, terms = ngram_counts(tok, ngram_range=ngram_range, min_df=min_df, max_df=max_df,
+                                     max_features=max_features, fit_rows=sample)
     except ValueError:  # no word left (empty, stop words only, or pruned away)
         try:
-            limits = {"min_df": 1, "max_df": 1.0}
-            counts, terms = ngram_counts(tok, ngram_range=ngram_range, max_features=max_features,
-                                         fit_rows=sample, **limits)
+            counts, terms = ngram_counts(tok, ngram_range=ngram_range, min_df=1, max_df=1.0,
+                                         max_features=max_features, fit_rows=sample)
         except ValueError:
             empty = sp.csr_matrix((tok.n_docs, 0))
-            return Vectors(empty, empty, np.zeros((tok.n_docs, 0)), np.array([], dtype=object),
-                           None, None)
+            return Vectors(empty, empty, np.zeros((tok.n_docs, 0), dtype=np.float32),
+                           np.array([], dtype=object), None, None)
     del tok
-    # The same counts for new texts: CountVectorizer with this vocabulary (its analyzer is
-    # the one ngram_counts reproduces).
+    # New texts counted the same way: CountVectorizer's analyzer, which ngram_counts reproduces.
     vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
                                  ngram_range=ngram_range, vocabulary=terms, dtype=np.float64)
     fit_counts = counts if sample is None else counts[sample]
@@ -226,7 +225,7 @@ def lsa(tfidf: sp.spmatrix, *, n_components: int = 100, random_state: int = 0):
     k = min(n_components, n_docs - 1, n_terms - 1)
     if k < 2:
         return normalize(tfidf.toarray().astype(np.float32)), None
-    n_iter = SVD_ITER if n_docs > SMALL else 7   # a small matrix: the iterations cost nothing
+    n_iter = SVD_ITER if n_docs > SMALL else 7
     svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=n_iter, random_state=random_state)
     with np.errstate(invalid="ignore", divide="ignore"):  # explained variance of identical rows
         reduced = svd.fit_transform(tfidf.astype(np.float32))
