@@ -54,12 +54,12 @@ def tokenise(texts: Iterable[str], *, stop_words: frozenset) -> TokenIds:
         batch.clear()
 
     for text in texts:
-        batch.append(WORD_RUN.findall((text or "").lower()))
+        batch.append([t for t in WORD_RUN.findall((text or "").lower()) if t not in stop_words])
         if len(batch) == CHUNK:
             flush()
     flush()
     words = np.array(list(vocab), dtype=object)
-    drop = np.array([w in stop_words or w[0].isdecimal() for w in words], dtype=bool)
+    drop = np.array([w[0].isdecimal() for w in words], dtype=bool)
     all_ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
     doc = np.repeat(np.arange(len(lengths), dtype=np.int64), np.asarray(lengths, dtype=np.int64))
     keep = ~drop[all_ids] if len(words) else np.zeros(0, dtype=bool)
