@@ -170,3 +170,20 @@ def test_large_inputs_are_fitted_on_a_sample_and_every_text_is_vectorised(monkey
     football = labels[[i for i, t in enumerate(texts) if t.split(" (copy")[0] in FOOTBALL]]
     quake = labels[[i for i, t in enumerate(texts) if t.split(" (copy")[0] in QUAKE]]
     assert len(set(football)) == 1 and len(set(quake)) == 1 and set(football) != set(quake)
+
+
+def test_silhouette_is_sklearns():
+    """choose_k's silhouette (one product with the cluster indicator) against scikit-learn's,
+    singletons and a cluster of identical rows included."""
+    from sklearn.metrics import silhouette_score
+    from sklearn.metrics.pairwise import cosine_distances
+
+    from analysis.topics.fit import silhouette
+
+    rng = np.random.default_rng(3)
+    x = np.vstack([rng.random((60, 6)), np.ones((5, 6))])
+    dist = cosine_distances(x)
+    np.fill_diagonal(dist, 0.0)
+    for k in (2, 7, 40):
+        labels = np.unique(rng.integers(0, k, len(x)), return_inverse=True)[1]
+        assert silhouette(dist, labels) == pytest.approx(silhouette_score(dist, labels, metric="precomputed"), abs=1e-12)

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 from sklearn.metrics.pairwise import cosine_distances
 
 from analysis.topics.model import map_axes, topic_model
@@ -23,6 +22,7 @@ from analysis.topics.vectors import Vectors, entity_token, fit_sample, fit_vecto
 
 LEVELS = ("articles", "passages")
 MIN_UNITS_TO_CLUSTER = 8        # fewer units than this make one topic
+RESTARTS_UP_TO = 2000          # KMeans restarts: 10 up to this many units, 3 above
 SELECTION_SAMPLE = 3000         # units on which candidate topic counts are compared
 N_TERMS = 15
 TOPIC_COLUMNS = ["level", "topic", "label", "terms", "entities", "size", "articles",
@@ -131,11 +131,29 @@ def choose_k(embedding: np.ndarray, tfidf, *, n_topics: int | None, random_state
     np.fill_diagonal(dist, 0.0)
     for k in candidates:
         labels = cluster(sample, int(k), random_state=random_state, n_init=restarts)
-        ok = len(np.unique(labels)) > 1
-        scores.append(silhouette_score(dist, labels, metric="precomputed") if ok else -1.0)
+        scores.append(silhouette(dist, labels) if len(np.unique(labels)) > 1 else -1.0)
     selection = pd.DataFrame({"k": candidates, "silhouette": np.round(scores, 4)})
     best = int(selection.sort_values(["silhouette", "k"], ascending=[False, True]).iloc[0]["k"])
     return best, selection, f"best silhouette of {len(candidates)} candidates on {len(sample)} units"
+
+
+def silhouette(dist: np.ndarray, labels: np.ndarray) -> float:
+    """The mean silhouette of labels (0..k-1) on a precomputed distance matrix with a zero
+    diagonal, as sklearn's silhouette_score(metric="precomputed") defines it (a unit alone
+    in its cluster scores 0), from one product of the matrix with the cluster indicator."""
+    n, k = len(labels), int(labels.max()) + 1
+    member = np.zeros((n, k))
+    member[np.arange(n), labels] = 1.0
+    sums = dist @ member                       # each unit's summed distance to each cluster
+    sizes = member.sum(axis=0)
+    own = sizes[labels]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = sums[np.arange(n), labels] / (own - 1)
+        mean_to = sums / sizes
+        mean_to[np.arange(n), labels] = np.inf
+        b = mean_to.min(axis=1)
+        s = (b - a) / np.maximum(a, b)
+    return float(np.nan_to_num(np.where(own > 1, s, 0.0)).mean())
 
 
 def distinct_rows(embedding: np.ndarray, decimals: int = 6, chunk: int = 50_000) -> np.ndarray:
@@ -159,7 +177,7 @@ def cluster(embedding: np.ndarray, k: int, *, random_state: int = 0, n_init: int
     if k <= 1 or n <= 1:
         labels = np.zeros(n, dtype=int)
         return (labels, embedding.mean(axis=0, keepdims=True) if n else None) if centers else labels
-    n_init = n_init or (10 if n <= 2_000 else 3)   # restarts: cheap on small corpora, little gain on large
+    n_init = n_init or (10 if n <= RESTARTS_UP_TO else 3)   # restarts: cheap on small corpora, little gain on large
     sample = fit_sample(n, random_state=random_state)   # a million passages: fit on a sample, assign all
     km = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
     raw = km.fit_predict(embedding) if sample is None else km.fit(embedding[sample]).predict(embedding)

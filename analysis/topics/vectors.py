@@ -15,6 +15,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
+from analysis.topics.counts import ngram_counts, tokenise
+
 # News boilerplate that says nothing about the subject of a text.
 NEWS_STOP_WORDS = frozenset("""
 said says say saying told tells tell according mr mrs ms dr added adding asked
@@ -138,9 +140,15 @@ def df_limits(n_docs: int) -> tuple[int, float]:
     return max(3, min(20, n_docs // 2000)), 0.5
 
 
-FIT_SAMPLE = 50_000   # above this many texts, vocabulary, IDF and LSA are fitted on a sample
-FIT_CHARS = 50_000_000  # ... and above this much text (the uni+bigram vocabulary of 37k whole
-                        # articles, 220M characters, took 5 GB before pruning)
+# Randomized SVD (Halko et al.) on float32 with two power iterations above SMALL texts:
+# seven took three times as long for the same topic quality (three 2,000-article samples of
+# the AllSides tune half: NPMI 0.165 with seven, 0.168 with two, NMI 0.548 both); single
+# precision halves the time of each sparse product and the memory of the embedding. Up to
+# SMALL texts (a few articles' passages) the SVD costs nothing: seven iterations there.
+SVD_ITER = 2
+SMALL = 1000
+FIT_SAMPLE = 50_000   # above this many texts, the limits, IDF and LSA are fitted on a sample
+FIT_CHARS = 50_000_000  # ... and above this much text (37k whole articles are 220M characters)
 
 
 def fit_sample(n: int, size: int = FIT_SAMPLE, random_state: int = 0) -> np.ndarray | None:
@@ -159,36 +167,39 @@ def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_st
     and terms, and texts with no usable word get a zero row. Above sample_size texts
     (a million passages) or FIT_CHARS characters (37k whole articles), the vocabulary,
     the IDF and the SVD are fitted on a fixed random sample (of sample_size texts, fewer
-    when the texts are long) and every text is transformed with them: the vocabulary of
-    all uni- and bigrams of every text would not fit in memory."""
+    when the texts are long) and every text is transformed with them. Counting is
+    analysis.topics.counts's (CountVectorizer's terms and counts, a quarter of its time);
+    `vectorizer` counts new texts the same way."""
     pattern = entity_pattern(entity_names)
     docs = [join_entities(t or "", pattern) for t in texts]
     total = sum(map(len, docs))
     if total > FIT_CHARS:
         sample_size = min(sample_size, max(1000, int(len(docs) * FIT_CHARS / total)))
     sample = fit_sample(len(docs), sample_size, random_state)
-    fit_docs = docs if sample is None else [docs[i] for i in sample]
-    auto_min, auto_max = df_limits(len(fit_docs))
+    auto_min, auto_max = df_limits(len(docs) if sample is None else len(sample))
     min_df = auto_min if min_df is None else min_df
     max_df = auto_max if max_df is None else max_df
-    vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
-                                 ngram_range=ngram_range, min_df=min_df, max_df=max_df,
-                                 max_features=max_features, dtype=np.float64)
+    tok = tokenise(docs, stop_words=STOP_WORDS)
+    del docs   # the joined texts (~300 MB at 900k passages) are token ids now
     try:
-        fit_counts = vectorizer.fit_transform(fit_docs).tocsr()
+        counts, terms = ngram_counts(tok, ngram_range=ngram_range, min_df=min_df, max_df=max_df,
+                                     max_features=max_features, fit_rows=sample)
     except ValueError:  # no word left (empty, stop words only, or pruned away)
         try:
-            vectorizer.set_params(min_df=1, max_df=1.0)
-            fit_counts = vectorizer.fit_transform(fit_docs).tocsr()
+            counts, terms = ngram_counts(tok, ngram_range=ngram_range, min_df=1, max_df=1.0,
+                                         max_features=max_features, fit_rows=sample)
         except ValueError:
-            empty = sp.csr_matrix((len(docs), 0))
-            return Vectors(empty, empty, np.zeros((len(docs), 0)), np.array([], dtype=object),
-                           None, None)
-    counts = fit_counts if sample is None else vectorizer.transform(docs).tocsr()
-    del fit_docs, docs   # the joined texts (~300 MB at 900k passages) are counted: not needed again
+            empty = sp.csr_matrix((tok.n_docs, 0))
+            return Vectors(empty, empty, np.zeros((tok.n_docs, 0), dtype=np.float32),
+                           np.array([], dtype=object), None, None)
+    del tok
+    # New texts counted the same way: CountVectorizer's analyzer, which ngram_counts reproduces.
+    vectorizer = CountVectorizer(stop_words=sorted(STOP_WORDS), token_pattern=TOKEN_PATTERN,
+                                 ngram_range=ngram_range, vocabulary=terms, dtype=np.float64)
+    fit_counts = counts if sample is None else counts[sample]
     idf = TfidfTransformer(sublinear_tf=True).fit(fit_counts)
     tfidf = idf.transform(counts).tocsr()
-    terms = vectorizer.get_feature_names_out()
+    terms = terms.astype(object)
     if sample is None:
         embedding, svd = lsa(tfidf, n_components=n_components, random_state=random_state)
     else:
@@ -200,8 +211,11 @@ def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_st
 def lsa_transform(svd: TruncatedSVD | None, tfidf: sp.spmatrix) -> np.ndarray:
     """The l2-normalised LSA embedding of rows with a fitted (sign-fixed) SVD."""
     if svd is None:
-        return normalize(tfidf.toarray())
-    return normalize(np.asarray(tfidf @ svd.components_.T), copy=False)   # in place: 700 MB at 900k passages
+        return normalize(tfidf.toarray().astype(np.float32))
+    out = np.empty((tfidf.shape[0], svd.components_.shape[0]), dtype=np.float32)
+    for lo in range(0, tfidf.shape[0], 100_000):   # block by block: no float32 copy of a whole TF-IDF
+        out[lo:lo + 100_000] = tfidf[lo:lo + 100_000].astype(np.float32) @ svd.components_.T
+    return normalize(out, copy=False)   # in place: 350 MB at 900k passages
 
 
 def lsa(tfidf: sp.spmatrix, *, n_components: int = 100, random_state: int = 0):
@@ -211,10 +225,11 @@ def lsa(tfidf: sp.spmatrix, *, n_components: int = 100, random_state: int = 0):
     n_docs, n_terms = tfidf.shape
     k = min(n_components, n_docs - 1, n_terms - 1)
     if k < 2:
-        return normalize(tfidf.toarray()), None
-    svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=7, random_state=random_state)
+        return normalize(tfidf.toarray().astype(np.float32)), None
+    n_iter = SVD_ITER if n_docs > SMALL else 7
+    svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=n_iter, random_state=random_state)
     with np.errstate(invalid="ignore", divide="ignore"):  # explained variance of identical rows
-        svd.fit(tfidf)
+        svd.fit(tfidf.astype(np.float32))
     signs = np.sign(svd.components_[np.arange(k), np.abs(svd.components_).argmax(axis=1)])
     signs[signs == 0] = 1
     svd.components_ *= signs[:, None]
