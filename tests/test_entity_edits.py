@@ -61,3 +61,68 @@ def test_a_user_type_beats_the_vote_and_the_gazetteer():
                        columns=["article_id", "start", "end", "surface", "label"])
     _, e = canonicalize(raw, texts, rules=[("type", "Jordan", "PERSON")])
     assert e.iloc[0]["type"] == "PERSON" and e.iloc[0]["note"].startswith("typed by the user")
+
+
+# -- an edit applied to the store equals a full build with the same aliases.csv ----------------
+
+TOPIC_TABLES = {"topics_articles", "topics_passages", "article_topics", "passage_topics", "doc_map",
+                "topic_info", "topic_selection_articles", "topic_selection_passages"}
+
+
+def _tables(root) -> dict[str, pd.DataFrame]:
+    store = Store(root)
+    return {name: store.read(name) for name in store.meta()["tables"]}
+
+
+def _same(edited: dict, built: dict, names) -> None:
+    for name in sorted(names):
+        pd.testing.assert_frame_equal(edited[name].reset_index(drop=True), built[name].reset_index(drop=True),
+                                      obj=name)
+
+
+def test_an_edit_of_the_store_equals_a_full_build_with_the_same_rules(tmp_path):
+    """Merge, rename, set a type and ignore on the seeds, applied to the built store
+    (entity_edits), against a real build of the seeds with the same aliases.csv; then the
+    stale analyses made again (refresh_stale); then every rule undone."""
+    import shutil
+
+    from analysis.build import stages
+    from analysis.build.entity_edits import STALE_STAGES, apply_entity_rules, refresh_stale
+    from analysis.build.pipeline import build
+    from analysis.ingest.sidefiles import append_alias, remove_last_alias
+    from tests.conftest import SEEDS
+
+    corpus = tmp_path / "seeds"
+    shutil.copytree(SEEDS, corpus)
+    paths, edited = [str(corpus)], tmp_path / "edited"
+    build(paths, store_dir=edited, progress=False, extras=stages.run)
+    original = _tables(edited)
+    names = set(Store(edited).read("entities")["name"])
+    assert {"Kandahar", "Kabul", "NATO", "Herat"} <= names
+    rules = [("merge", "Kandahar", "Kabul"), ("rename", "NATO", "North Atlantic Alliance"),
+             ("type", "Herat", "LOC"), ("ignore", "Taliban", "")]
+    for rule in rules:
+        append_alias(corpus / "aliases.csv", *rule)
+        apply_entity_rules(paths, Store(edited), edit=",".join(rule))
+
+    full = tmp_path / "full"
+    build(paths, store_dir=full, progress=False, extras=stages.run)
+    got, want = _tables(edited), _tables(full)
+    entity_tables = {"mentions", "entities", "article_entities", "entity_keys", "entity_ambiguous",
+                     "distinctive_entities", "entity_shares", "tone_entities"}
+    _same(got, want, entity_tables)
+    ents = got["entities"].set_index("name")
+    assert "Kandahar" not in ents.index and "Taliban" not in ents.index and "NATO" not in ents.index
+    assert ents.loc["North Atlantic Alliance", "mentions"] > 0 and ents.loc["Herat", "type"] == "LOC"
+    stale = Store(edited).meta()["stale"]
+    assert set(stale) == {t for tables, _ in STALE_STAGES.values() for t in tables} and "ignore,Taliban" in stale["places"]
+
+    refresh_stale(paths, Store(edited))
+    got = _tables(edited)
+    assert not Store(edited).meta()["stale"]
+    _same(got, want, set(want) - TOPIC_TABLES)
+
+    for _ in rules:
+        remove_last_alias(corpus / "aliases.csv")
+        apply_entity_rules(paths, Store(edited), edit="undo")
+    _same(_tables(edited), original, entity_tables)

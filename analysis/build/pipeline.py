@@ -17,7 +17,7 @@ import pandas as pd
 from analysis import config
 from analysis.build import stages
 from analysis.build.processes import Forked
-from analysis.entities.canonical import canonicalize
+from analysis.entities.canonical import entities_from_keys, key_tables, resolve_keys
 from analysis.entities.recall import recall_mentions, recount
 from analysis.ingest.boilerplate import boilerplate_summary, remove_boilerplate
 from analysis.ingest.outlets import USER_FILE as OUTLETS, load_outlets
@@ -291,12 +291,16 @@ def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str
     sentences, raw = map_ner(articles, ner)
     del ner   # the cache rows (millions at 37k): mapped into raw and sentences
     texts = dict(zip(articles["id"], articles["text"]))
-    mentions, entities = canonicalize(raw, texts, rules=list(rules))
+    keyed, ambiguous = resolve_keys(raw, texts)
+    del raw
+    mentions, entities = entities_from_keys(keyed, ambiguous, texts, rules=list(rules))
     # the further mentions of the entities the corpus knows, found by matching (found_by "match")
     entities, mentions = recount(entities, recall_mentions(mentions, entities, sentences, texts))
+    # entity_keys, entity_ambiguous: what an edit of aliases.csv starts from (build/entity_edits)
     return {"articles": articles, "passages": passages, "sentences": sentences,
             "mentions": mentions, "entities": entities,
-            "article_entities": article_entity_counts(articles, mentions)}
+            "article_entities": article_entity_counts(articles, mentions),
+            **key_tables(keyed, ambiguous)}
 
 
 def ensure_built(paths: list[str], *, store_dir=None, progress: bool = False, **kw) -> tuple[Store, list[str]]:
