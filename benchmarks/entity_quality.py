@@ -359,6 +359,7 @@ def edit(args) -> None:
     append_alias(folder / "aliases.csv", "merge", *args.merge)
     done = apply_entity_rules([str(corpus)], store, edit="merge " + ",".join(args.merge))
     names = set(store.read("entities")["name"])
+    replay = _replayed(store, [("merge", *args.merge)])
     remove_last_alias(folder / "aliases.csv")
     undone = apply_entity_rules([str(corpus)], store, edit="undo")
     same = all(store.read(t).equals(df) for t, df in before.items())
@@ -367,7 +368,7 @@ def edit(args) -> None:
     rows = [{"edit": f"merge {args.merge[0]} into {args.merge[1]}", "articles": n,
              "read s": round(done["read"], 1), "entities s": round(done["entities"], 1),
              "total s": round(done["total"], 1), "undo total s": round(undone["total"], 1),
-             "merged": args.merge[0] not in names, "undo = build": same, "stale tables": stale,
+             "merged": args.merge[0] not in names, "= replay": replay, "undo = build": same, "stale tables": stale,
              "refresh s": round(refreshed["total"], 1)}]
     print(table(rows))
     if not args.no_doc:
@@ -376,6 +377,10 @@ def edit(args) -> None:
                       "the store's mentions and entities are made again from its entity_keys table (the mentions "
                       "before the user's rules): the rules, the type vote, the gazetteer's retyping, the recall "
                       "pass, the counts, and the outlet comparison's entity tables (no NER, no topics). "
+                      "By key (entities/rekey.py): only the rows of the keys the rules name are read and made "
+                      "again, matching runs again only where a form that changed owner is written; '= replay': "
+                      "the merged store's mentions and entities equal those made from the whole of entity_keys "
+                      "with the same rules (what a build does after NER). "
                       "Entity clusters, quotes, stories and places are marked stale instead of run again; "
                       "'refresh s' is the time to make them again afterwards (the Entities page's button, "
                       "`analysis entities --refresh`), not part of the edit. 'undo = build': after the undo, "
@@ -386,6 +391,26 @@ def edit(args) -> None:
 
 
 EDIT_CHECKED = ("mentions", "entities", "article_entities")
+
+
+def _replayed(store, rules) -> bool:
+    """The store's mentions and entities equal entities_with_state's from all of entity_keys."""
+    from analysis.entities.canonical import keys_of_tables
+    from analysis.entities.rekey import entities_with_state
+
+    articles = store.read("articles", columns=["id", "text"])
+    keyed, ambiguous = keys_of_tables(store.read("entity_keys"), store.read("entity_ambiguous"))
+    mentions, entities, _ = entities_with_state(keyed, ambiguous, dict(zip(articles["id"], articles["text"])),
+                                                store.read("sentences"), rules=rules)
+    return bool(store.read("mentions").equals(_roundtrip(mentions)) and store.read("entities").equals(_roundtrip(entities)))
+
+
+def _roundtrip(df):
+    import io
+
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return pd.read_parquet(io.BytesIO(buf.getvalue()))
 
 
 def main(argv=None) -> None:

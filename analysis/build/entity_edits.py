@@ -27,10 +27,11 @@ from analysis.clusters.entities import entity_cluster_tables
 from analysis.compare.outlets import distinctive_entities, entity_shares
 from analysis.compare.quotes import extract_quotes, quotes_by_source
 from analysis.compare.tone import tone_by_entity
-from analysis.entities.canonical import entities_from_keys, key_tables, keys_of_tables, resolve_keys
+from analysis.entities.canonical import key_tables, keys_of_tables, resolve_keys
 from analysis.entities.ner import model_name
 from analysis.entities.places import place_tables
-from analysis.entities.recall import recall_mentions, recount
+from analysis.entities.rekey import (STATE_TABLES, entities_with_state, key_finder, named_keys, rekey, rules_of,
+                                     rules_table)
 from analysis.ingest.articles import article_entity_counts, map_ner
 from analysis.ingest.sidefiles import ALIASES, read_aliases, side_file
 from analysis.stories.find import story_tables
@@ -48,10 +49,11 @@ STALE_STAGES = {
 STALE_WHY = "made before the last entity edit ({edit}): the next build, or the Entities page's refresh, makes it again"
 
 
-def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "") -> dict[str, float]:
+def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "", by_key: bool = True) -> dict[str, float]:
     """Make the store's entity tables follow aliases.csv as it is now; returns seconds per step.
-    edit: what changed (for the stale note). Holds the store's build lock: a build or
-    another edit waits, then sees this one."""
+    edit: what changed (for the stale note); by_key: only the entities the rules name are
+    made again (entities/rekey.py), else all of them from entity_keys. Holds the store's
+    build lock: a build or another edit waits, then sees this one."""
     t0 = time.perf_counter()
     with store.build_lock():
         rules, _ = read_aliases(side_file(paths, ALIASES))
@@ -60,16 +62,20 @@ def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "") -> dic
         sentences = store.read("sentences")
         texts = dict(zip(articles["id"], articles["text"]))
         new: dict[str, pd.DataFrame] = {}
-        if store.has("entity_keys") and store.has("entity_ambiguous"):
-            keyed, ambiguous = keys_of_tables(store.read("entity_keys"), store.read("entity_ambiguous"))
-        else:   # built before entity_keys: from the NER cache, and kept for the next edit
-            cache = NerCache(config.ner_cache_dir(meta.get("model") or model_name()))
-            _, raw = map_ner(articles, cache.load(set(articles["hash"])))
-            keyed, ambiguous = resolve_keys(raw, texts)
-            new.update(key_tables(keyed, ambiguous))
-        timings = {"read": time.perf_counter() - t0}
-        mentions, entities = entities_from_keys(keyed, ambiguous, texts, rules=rules)
-        entities, mentions = recount(entities, recall_mentions(mentions, entities, sentences, texts))
+        if by_key and all(store.has(t) for t in STATE_TABLES):
+            mentions, entities, state, timings = _by_key(store, rules, texts, sentences, t0)
+            new.update(state)
+        else:   # the whole of entities_from_keys and the recall pass (rekey's reference)
+            if store.has("entity_keys") and store.has("entity_ambiguous"):
+                keyed, ambiguous = keys_of_tables(store.read("entity_keys"), store.read("entity_ambiguous"))
+            else:   # built before entity_keys: from the NER cache
+                cache = NerCache(config.ner_cache_dir(meta.get("model") or model_name()))
+                _, raw = map_ner(articles, cache.load(set(articles["hash"])))
+                keyed, ambiguous = resolve_keys(raw, texts)
+                new.update(key_tables(keyed, ambiguous))
+            timings = {"read": time.perf_counter() - t0}
+            mentions, entities, state = entities_with_state(keyed, ambiguous, texts, sentences, rules=rules)
+            new.update(state)
         new.update(edit_tables(articles, mentions, entities, store.read("sentence_tones")
                                if store.has("sentence_tones") else None))
         timings["entities"] = time.perf_counter() - t0 - timings["read"]
@@ -80,6 +86,23 @@ def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "") -> dic
         _commit(store, {**meta, "stale": stale}, new, paths)
     timings["total"] = time.perf_counter() - t0
     return timings
+
+
+def _by_key(store: Store, rules, texts, sentences, t0: float):
+    """rekey from the store's state tables: only the rows of entity_keys the rules name are read."""
+    find = key_finder(store.read("entity_names"))
+    old = rules_of(store.read("entity_rules"))
+    touched = sorted(named_keys(old, find) | named_keys(rules, find))
+    rows = (pd.read_parquet(store.path("entity_keys"), filters=[("key", "in", touched)]) if touched
+            else store.read("entity_keys").iloc[:0])
+    ambiguous = dict(keys_of_tables(rows, store.read("entity_ambiguous"))[1])
+    current = {t: store.read(t) for t in ("mentions", "entities", "entity_index", "entity_forms")}
+    timings = {"read": time.perf_counter() - t0}
+    mentions, entities, index, forms = rekey(
+        rows=rows, ambiguous=ambiguous, find=find, old_rules=old, new_rules=rules, mentions=current["mentions"],
+        entities=current["entities"], index=current["entity_index"], forms=current["entity_forms"],
+        texts=texts, sentences=sentences)
+    return mentions, entities, {"entity_index": index, "entity_forms": forms, "entity_rules": rules_table(rules)}, timings
 
 
 def edit_tables(articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame,

@@ -210,19 +210,24 @@ def keys_of_tables(keyed: pd.DataFrame, ambiguous: pd.DataFrame) -> tuple[pd.Dat
 
 
 def entities_from_keys(keyed: pd.DataFrame, ambiguous: dict[str, str], texts: dict[str, str], *,
-                       rules: list[tuple[str, str, str]] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """resolve_keys's result and the user's rules -> (mentions, entities) (see canonicalize)."""
+                       rules: list[tuple[str, str, str]] = (), keep_keys: bool = False,
+                       find=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """resolve_keys's result and the user's rules -> (mentions, entities) (see canonicalize).
+    keep_keys: entities keep their key, their type by vote ("voted", before the gazetteer)
+    and their NER mentions ("ner"), what entities/rekey.py needs; find: name -> key."""
     raw_columns = [c for c in keyed.columns if c not in KEY_COLUMNS]
     if keyed.empty:
         return _empty_mentions(keyed[raw_columns]), _empty_entities()
-    df, renames = _apply_rules(keyed.copy(), list(rules))
+    df, renames = _apply_rules(keyed.copy(), list(rules), find=find)
     if df.empty:
         return _empty_mentions(keyed[raw_columns]), _empty_entities()
     notes = dict(ambiguous)
     if "note" in df:
         notes.update(df.loc[df["note"] != "", ["key", "note"]].drop_duplicates("key").itertuples(index=False))
         df = df.drop(columns=["note"])
-    mentions, entities = _build_entities(df, renames, notes=notes)
+    mentions, entities = _build_entities(df, renames, notes=notes, keep_key=keep_keys)
+    if keep_keys:
+        entities = entities.assign(voted=entities["type"], ner=entities["mentions"])
     return _link_and_retype(mentions, entities, texts, surnames=set(ambiguous))
 
 
@@ -240,15 +245,17 @@ def _link_and_retype(mentions: pd.DataFrame, entities: pd.DataFrame, texts: dict
     return mentions, entities
 
 
-def _apply_rules(df: pd.DataFrame, rules) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The user's merge / ignore rules on the keys; rename rules returned for display."""
+def _apply_rules(df: pd.DataFrame, rules, find=None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The user's merge / ignore rules on the keys; rename rules returned for display.
+    find: name -> key (default: the key of the first mention named so, rekey.key_finder)."""
     if not rules:
         return df, {}
-    key_of_name = {}
-    for key, name, resolved in zip(df["key"], df["name"], df["resolved"]):
-        for n in (name, resolved, key):
-            key_of_name.setdefault(variant_key(n), key)
-    find = lambda n: key_of_name.get(variant_key(n), variant_key(n))  # noqa: E731
+    if find is None:
+        key_of_name = {}
+        for key, name, resolved in zip(df["key"], df["name"], df["resolved"]):
+            for n in (name, resolved, key):
+                key_of_name.setdefault(variant_key(n), key)
+        find = lambda n: key_of_name.get(variant_key(n), variant_key(n))  # noqa: E731
     merges = {find(name): find(target) for action, name, target in rules if action == "merge"}
     typed = {find(name): target for action, name, target in rules if action == "type"}
     ignored = {find(name) for action, name, _ in rules if action == "ignore"}
@@ -271,8 +278,8 @@ def _corpus_acronyms(df: pd.DataFrame, texts: dict[str, str]) -> dict[str, str]:
     return links
 
 
-def _build_entities(df: pd.DataFrame, renames: dict[str, str], *,
-                    notes: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _build_entities(df: pd.DataFrame, renames: dict[str, str], *, notes: dict[str, str] | None = None,
+                    keep_key: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per key: its type by vote (_vote), display name (_display_name), aliases,
     mentions and articles; computed on whole columns (a loop over a million keys took minutes)."""
     pos = np.arange(len(df))
@@ -311,7 +318,7 @@ def _build_entities(df: pd.DataFrame, renames: dict[str, str], *,
     df["entity"] = df["key"].map(lookup["name"])
     df["type"] = df["key"].map(lookup["type"])
     mentions = df.drop(columns=["name", "resolved", "key", "vote"]).reset_index(drop=True)
-    entities = ents[ENTITY_COLUMNS[:-1]].reset_index(drop=True)
+    entities = ents[ENTITY_COLUMNS[:-1] + (["key"] if keep_key else [])].reset_index(drop=True)
     return mentions, entities
 
 
