@@ -1,16 +1,17 @@
 """An edit of the entities (a rule of aliases.csv) applied to a built store without NER.
 
-The build keeps the mentions as they were before the user's rules (the tables
-"entity_keys" and "entity_ambiguous": canonical.resolve_keys); an edit replays only what
-follows from them (canonical.entities_from_keys: the rules, the type vote, the display
-names, the gazetteer's retyping; then the recall pass and the counts), so the store's
-mentions and entities are what a full build with the same aliases.csv makes. The small
-tables made from the mentions follow at once (EDIT_TABLES); the analyses that take longer
-(STALE_STAGES: entity clusters, quotes, stories, places) are not run again: their tables
-are marked stale in meta.json ("stale": table -> why) and the pages that show them say so,
-until ``refresh_stale`` (the Entities page's button, ``analysis entities --refresh``) or
-the next build. The topics keep the entity names they were fitted with until the next build.
-A store built before entity_keys existed is replayed from the NER cache (slower), once.
+The build keeps the mentions as they were before the user's rules ("entity_keys",
+"entity_ambiguous": canonical.resolve_keys) and the state entities/rekey.py starts from
+("entity_index", "entity_forms", "entity_names", "entity_rules"). An edit reads only the
+rows of the keys the old and new rules name, makes those entities again, and matches again
+only where a form that changed owner is written (rekey); the store's mentions and entities
+are then what a full build with the same aliases.csv makes (tests/test_entity_edits.py).
+The small tables made from the mentions follow at once (edit_tables); the analyses that
+take longer (STALE_STAGES: entity clusters, quotes, stories, places) are not run again:
+their tables are marked stale in meta.json ("stale": table -> why) and the pages that show
+them say so, until ``refresh_stale`` (the Entities page's button, ``analysis entities
+--refresh``) or the next build. The topics keep the entity names they were fitted with
+until the next build. A store built before entity_keys is replayed from the NER cache once.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import shutil
 import time
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from analysis import config
 from analysis.build.signature import input_files, known_files, signature_of
@@ -59,11 +61,10 @@ def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "", by_key
         rules, _ = read_aliases(side_file(paths, ALIASES))
         meta = store.meta()
         articles = store.read("articles")
-        sentences = store.read("sentences")
         texts = dict(zip(articles["id"], articles["text"]))
         new: dict[str, pd.DataFrame] = {}
         if by_key and all(store.has(t) for t in STATE_TABLES):
-            mentions, entities, state, timings = _by_key(store, rules, texts, sentences, t0)
+            mentions, entities, state, timings = _by_key(store, rules, texts, t0)
             new.update(state)
         else:   # the whole of entities_from_keys and the recall pass (rekey's reference)
             if store.has("entity_keys") and store.has("entity_ambiguous"):
@@ -73,6 +74,7 @@ def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "", by_key
                 _, raw = map_ner(articles, cache.load(set(articles["hash"])))
                 keyed, ambiguous = resolve_keys(raw, texts)
                 new.update(key_tables(keyed, ambiguous))
+            sentences = store.read("sentences")
             timings = {"read": time.perf_counter() - t0}
             mentions, entities, state = entities_with_state(keyed, ambiguous, texts, sentences, rules=rules)
             new.update(state)
@@ -88,21 +90,27 @@ def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "", by_key
     return timings
 
 
-def _by_key(store: Store, rules, texts, sentences, t0: float):
+def _by_key(store: Store, rules, texts, t0: float):
     """rekey from the store's state tables: only the rows of entity_keys the rules name are read."""
     find = key_finder(store.read("entity_names"))
     old = rules_of(store.read("entity_rules"))
     touched = sorted(named_keys(old, find) | named_keys(rules, find))
-    rows = (pd.read_parquet(store.path("entity_keys"), filters=[("key", "in", touched)]) if touched
-            else store.read("entity_keys").iloc[:0])
+    rows = _rows_of(store, "entity_keys", "key", touched)
     ambiguous = dict(keys_of_tables(rows, store.read("entity_ambiguous"))[1])
     current = {t: store.read(t) for t in ("mentions", "entities", "entity_index", "entity_forms")}
     timings = {"read": time.perf_counter() - t0}
     mentions, entities, index, forms = rekey(
         rows=rows, ambiguous=ambiguous, find=find, old_rules=old, new_rules=rules, mentions=current["mentions"],
         entities=current["entities"], index=current["entity_index"], forms=current["entity_forms"],
-        texts=texts, sentences=sentences)
+        texts=texts, sentences=lambda ids: _rows_of(store, "sentences", "article_id", ids))
     return mentions, entities, {"entity_index": index, "entity_forms": forms, "entity_rules": rules_table(rules)}, timings
+
+
+def _rows_of(store: Store, name: str, column: str, values) -> pd.DataFrame:
+    """The rows of a store table whose column is one of values (read with a filter)."""
+    if not values:
+        return pq.read_schema(store.path(name)).empty_table().to_pandas()
+    return pd.read_parquet(store.path(name), filters=[(column, "in", sorted(values))])
 
 
 def edit_tables(articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame,

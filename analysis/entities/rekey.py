@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.entities import canonical as C, resolve
-from analysis.entities.recall import entity_forms, find_mentions, match_rows, name_forms, recall_mentions, recount
+from analysis.entities.recall import common_words, entity_forms, find_mentions, match_rows, recall_mentions, recount
 
 INDEX_COLUMNS = ["entity_id", "key", "voted", "ner"]
 ACTIONS = ("merge", "rename", "type", "ignore")
@@ -67,7 +67,7 @@ def rekey(*, rows: pd.DataFrame, ambiguous: dict[str, str], find, old_rules, new
     """(mentions, entities, index, forms) after the rules change from old_rules to new_rules.
     rows: the rows of entity_keys whose key named_keys gives for either list of rules;
     mentions, entities, index, forms: the current state; texts: every article's text (in the
-    store's order); sentences: those of any article (the matched ones are looked up)."""
+    store's order); sentences: the sentences table, or a function that reads those of some articles."""
     touched = named_keys(old_rules, find) | named_keys(new_rules, find)
     old_key = index.set_index("entity_id")["key"]
     ent = entities.assign(key=entities["entity_id"].map(old_key), voted=entities["entity_id"].map(index.set_index("entity_id")["voted"]),
@@ -104,7 +104,7 @@ def rekey(*, rows: pd.DataFrame, ambiguous: dict[str, str], find, old_rules, new
     # NER mentions: the untouched ones as they are, the touched keys' made again
     ner_rows = pd.concat([ner[~ner["entity_id"].isin(set(ent.loc[gone, "entity_id"]))], new_m], ignore_index=True)
     # matching: the forms whose owner changed, and the articles where they may match
-    forms_now, changed = _forms_after(forms, ent[gone], new_e, keep, texts, sample_chars)
+    forms_now, changed = _forms_after(forms, ent[gone], new_e, texts, sample_chars)
     old_post, new_post = _post(old_rules, find), _post(new_rules, find)
     flipped = rows["key"].map(lambda k: (old_post(k) is None) != (new_post(k) is None)).to_numpy(bool)
     redo = set(rows.loc[flipped, "article_id"]) | _articles_with(texts, changed)
@@ -115,38 +115,39 @@ def rekey(*, rows: pd.DataFrame, ambiguous: dict[str, str], find, old_rules, new
     # forms in the order name_forms gives them (by their entity's rank before recount): on an
     # all-caps line two forms that differ only in case are tried in that order
     rank = pre.sort_values(["ner", "name", "key"], ascending=[False, True, True], kind="stable")["key"]
-    order = forms_now["key"].map(dict(zip(rank, range(len(rank))))).to_numpy()
-    found = _match_again(redo, texts, forms_now.iloc[np.argsort(order, kind="stable")], ner_rows, key_id)
-    new_match = match_rows(found, ner_rows, pre, sentences[sentences["article_id"].isin(redo)], texts)
+    ranked = dict(zip(rank, range(len(rank))))
+    usable = sorted(_matchable(forms_now).items(), key=lambda fk: ranked[fk[1]])
+    found = _match_again(redo, texts, dict(usable), ner_rows, key_id)
+    sents = sentences(redo) if callable(sentences) else sentences[sentences["article_id"].isin(redo)]
+    new_match = match_rows(found, ner_rows, pre, sents, texts)
     out = pd.concat([ner_rows, old_match, new_match], ignore_index=True)
     return _ranked(out, pre, forms_now, mentions.columns)
 
 
-def _forms_after(forms: pd.DataFrame, old_t: pd.DataFrame, new_t: pd.DataFrame, keep: pd.DataFrame,
+def _forms_after(forms: pd.DataFrame, old_t: pd.DataFrame, new_t: pd.DataFrame,
                  texts: dict[str, str], sample_chars: int) -> tuple[pd.DataFrame, set[str]]:
-    """The forms table after the edit, and the forms whose owner changed."""
-    def forms_of(df):
-        return {(f, k) for k, n, a in zip(df["key"], df["name"], df["aliases"]) for f in entity_forms(n, a)}
-    old_pairs, new_pairs = forms_of(old_t), forms_of(new_t)
-    look = {f for f, _ in old_pairs | new_pairs}
-    others: dict[str, set] = defaultdict(set)
-    for k, n, a in zip(keep["key"], keep["name"], keep["aliases"]):
-        for f in entity_forms(n, a):
-            if f in look:
-                others[f].add(k)
-    common = _common(look, texts, sample_chars)
-
-    def owner(pairs):
-        owners = defaultdict(set)
-        for f, k in pairs:
-            owners[f].add(k)
-        return {f: next(iter(owners[f] | others[f])) for f in look
-                if len(owners[f] | others[f]) == 1 and f not in common}
-    before, after = owner(old_pairs), owner(new_pairs)
+    """The forms table (form, key, common: every written form of every entity) after the
+    edit, and the forms whose matching owner changed."""
+    pairs = pd.DataFrame([(f, k) for k, n, a in zip(new_t["key"], new_t["name"], new_t["aliases"])
+                          for f in entity_forms(n, a)], columns=["form", "key"]).drop_duplicates()
+    known = forms.drop_duplicates("form").set_index("form")["common"]
+    fresh = set(pairs["form"]) - set(known.index)
+    common = _common(fresh, texts, sample_chars) if fresh else set()
+    pairs["common"] = [bool(known[f]) if f in known.index else f in common for f in pairs["form"]]
+    now = pd.concat([forms[~forms["key"].isin(set(old_t["key"]))], pairs], ignore_index=True)
+    look = set(forms.loc[forms["key"].isin(set(old_t["key"])), "form"]) | set(pairs["form"])
+    before = _matchable(forms[forms["form"].isin(look)])
+    after = _matchable(now[now["form"].isin(look)])
     changed = {f for f in look if before.get(f) != after.get(f)}
-    rest = forms[~forms["form"].isin(look)]
-    now = pd.concat([rest, pd.DataFrame(sorted(after.items()), columns=["form", "key"])], ignore_index=True)
-    return now, changed
+    return now.sort_values(["form", "key"], kind="stable").reset_index(drop=True), changed
+
+
+def _matchable(forms: pd.DataFrame) -> dict:
+    """{form: key} of the forms matching looks for: one owner, not a common word (name_forms)."""
+    owners = forms.groupby("form", sort=False)["key"].nunique()
+    one = forms[forms["form"].map(owners).to_numpy() == 1]
+    one = one[~one["common"].to_numpy(bool)]
+    return dict(zip(one["form"], one["key"]))
 
 
 def _common(forms: set[str], texts: dict[str, str], sample_chars: int) -> set[str]:
@@ -176,7 +177,7 @@ def _articles_with(texts: dict[str, str], forms: set[str]) -> set[str]:
     return out
 
 
-def _match_again(articles: set[str], texts: dict[str, str], forms: pd.DataFrame, ner_rows: pd.DataFrame,
+def _match_again(articles: set[str], texts: dict[str, str], forms: dict, ner_rows: pd.DataFrame,
                  key_id: dict) -> list:
     if not articles:
         return []
@@ -185,28 +186,35 @@ def _match_again(articles: set[str], texts: dict[str, str], forms: pd.DataFrame,
     sel = ner_rows[ner_rows["article_id"].isin(articles)]
     for aid, s, e in zip(sel["article_id"], sel["start"].tolist(), sel["end"].tolist()):
         taken[aid].append((s, e))
-    return find_mentions(part, dict(zip(forms["form"], forms["key"].map(key_id))), taken)
+    return find_mentions(part, {f: key_id[k] for f, k in forms.items()}, taken)
 
 
 def _ranked(rows: pd.DataFrame, pre: pd.DataFrame, forms: pd.DataFrame, columns) -> tuple:
     """recount: counts with the matched mentions, ranked (mentions, name, NER mentions, key)
-    as canonicalize then recount order them; the mentions' ids, names and types follow."""
-    g = rows.groupby("entity_id")["article_id"]
-    ents = pre.assign(mentions=pre["entity_id"].map(g.size()).fillna(0).astype("int64"),
-                      articles=pre["entity_id"].map(g.nunique()).fillna(0).astype("int64"))
+    as canonicalize then recount order them; the mentions' ids, names and types follow, in
+    (article, offset) order. On whole columns: millions of mentions at 37k."""
+    eid = rows["entity_id"].to_numpy(np.int64)
+    art, _ = pd.factorize(rows["article_id"], sort=True)
+    span = int(art.max()) + 1 if len(art) else 1
+    top = int(max(eid.max() if len(eid) else 0, pre["entity_id"].max() if len(pre) else 0)) + 1
+    pairs = np.unique(eid * span + art)
+    ids = pre["entity_id"].to_numpy(np.int64)
+    ents = pre.assign(mentions=np.bincount(eid, minlength=top)[ids].astype("int64"),
+                      articles=np.bincount(pairs // span, minlength=top)[ids].astype("int64"))
     ents = ents.sort_values(["mentions", "name", "ner", "key"], ascending=[False, True, False, True], kind="stable")
-    new_id = dict(zip(ents["entity_id"], range(len(ents))))
-    ents = ents.assign(entity_id=range(len(ents))).reset_index(drop=True)
-    rows = rows.assign(entity_id=rows["entity_id"].map(new_id).astype("int64"))
-    by_id = ents.set_index("entity_id")
-    rows["entity"] = rows["entity_id"].map(by_id["name"]).astype(rows["entity"].dtype)
-    rows["type"] = rows["entity_id"].map(by_id["type"]).astype(rows["type"].dtype)
+    new_id = np.full(top, -1, dtype=np.int64)
+    new_id[ents["entity_id"].to_numpy(np.int64)] = np.arange(len(ents))
+    ents = ents.assign(entity_id=np.arange(len(ents), dtype=np.int64)).reset_index(drop=True)
+    eid = new_id[eid]
+    order = np.lexsort((rows["start"].to_numpy(), art))
+    rows = rows.iloc[order].reset_index(drop=True)
+    eid = eid[order]
+    rows["entity_id"] = eid
+    rows["entity"] = ents["name"].to_numpy(object)[eid]
+    rows["type"] = ents["type"].to_numpy(object)[eid]
     match = (rows["found_by"] == "match").to_numpy(bool)
-    rows.loc[match, "label"] = rows.loc[match, "type"]
-    rows = rows.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)[list(columns)]
-    index = ents[INDEX_COLUMNS]
-    entities = ents[C.ENTITY_COLUMNS].reset_index(drop=True)
-    return rows, entities, index, forms.sort_values("form", kind="stable").reset_index(drop=True)
+    rows["label"] = np.where(match, rows["type"].to_numpy(object), rows["label"].to_numpy(object))
+    return rows[list(columns)], ents[C.ENTITY_COLUMNS], ents[INDEX_COLUMNS], forms
 
 
 def entities_with_state(keyed: pd.DataFrame, ambiguous: dict[str, str], texts: dict[str, str],
@@ -217,10 +225,14 @@ def entities_with_state(keyed: pd.DataFrame, ambiguous: dict[str, str], texts: d
     mentions, entities = C.entities_from_keys(keyed, ambiguous, texts, rules=rules, keep_keys=True)
     if entities.empty:
         entities = entities.assign(key=pd.Series(dtype=object), voted=pd.Series(dtype=object), ner=pd.Series(dtype="int64"))
-    ids = name_forms(entities, mentions, texts)
-    key_of = dict(zip(entities["entity_id"], entities["key"]))
-    forms = pd.DataFrame(sorted((f, key_of[e]) for f, e in ids.items()), columns=["form", "key"])
+    pairs = [(f, k) for k, n, a in zip(entities["key"], entities["name"], entities["aliases"]) for f in entity_forms(n, a)]
+    common = common_words({f for f, _ in pairs}, texts)
+    forms = pd.DataFrame(pairs, columns=["form", "key"]).drop_duplicates()
+    forms["common"] = forms["form"].isin(common)
+    key_id = dict(zip(entities["key"], entities["entity_id"]))
+    ids = {f: key_id[k] for f, k in _matchable(forms).items()}   # name_forms's, in its order
     entities, mentions = recount(entities, recall_mentions(mentions, entities, sentences, texts, forms=ids))
+    forms = forms.sort_values(["form", "key"], kind="stable").reset_index(drop=True)
     state = {"entity_index": entities[INDEX_COLUMNS].reset_index(drop=True), "entity_forms": forms,
              "entity_names": names_table(keyed), "entity_rules": rules_table(rules)}
     return mentions, entities[C.ENTITY_COLUMNS].reset_index(drop=True), state
