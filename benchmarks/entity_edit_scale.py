@@ -63,6 +63,7 @@ def main(argv=None) -> None:
     ap.add_argument("--times", type=int, default=25)
     ap.add_argument("--merge", nargs=2, required=True, metavar=("NAME", "INTO"))
     ap.add_argument("--keep", help="folder for the replicated store (default: a temporary one)")
+    ap.add_argument("--reuse", action="store_true", help="the replicated store in --keep as it is (no new replication)")
     ap.add_argument("--no-doc", action="store_true")
     args = ap.parse_args(argv)
     from analysis.build.entity_edits import apply_entity_rules
@@ -71,7 +72,12 @@ def main(argv=None) -> None:
 
     folder = Path(args.keep or tempfile.mkdtemp(prefix="entity-scale-"))
     dst = folder / "store"
-    build_s = scaled_store(Path(args.store), dst, args.times)
+    if args.reuse and (dst / "meta.json").exists():
+        build_s = float("nan")
+        for f in (folder / "corpus").glob("aliases.csv"):
+            f.unlink()
+    else:
+        build_s = scaled_store(Path(args.store), dst, args.times)
     store = Store(dst)
     n, m = store.meta()["articles"], len(store.read("mentions", columns=["start"]))
     corpus = folder / "corpus"

@@ -32,8 +32,8 @@ from analysis.compare.tone import tone_by_entity
 from analysis.entities.canonical import key_tables, keys_of_tables, resolve_keys
 from analysis.entities.ner import model_name
 from analysis.entities.places import place_tables
-from analysis.entities.rekey import (STATE_TABLES, entities_with_state, key_finder, named_keys, rekey, rules_of,
-                                     rules_table)
+from analysis.entities.rekey import (STATE_TABLES, RekeyError, entities_with_state, key_finder, named_keys, rekey,
+                                     rules_of, rules_table)
 from analysis.ingest.articles import article_entity_counts, map_ner
 from analysis.ingest.sidefiles import ALIASES, read_aliases, side_file
 from analysis.stories.find import story_tables
@@ -63,8 +63,12 @@ def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "", by_key
         articles = store.read("articles")
         texts = dict(zip(articles["id"], articles["text"]))
         new: dict[str, pd.DataFrame] = {}
-        if by_key and all(store.has(t) for t in STATE_TABLES):
-            mentions, entities, state, timings = _by_key(store, rules, texts, t0)
+        try:
+            done = _by_key(store, rules, texts, t0) if by_key and all(store.has(t) for t in STATE_TABLES) else None
+        except RekeyError:
+            done = None
+        if done:
+            mentions, entities, state, timings = done
             new.update(state)
         else:   # the whole of entities_from_keys and the recall pass (rekey's reference)
             if store.has("entity_keys") and store.has("entity_ambiguous"):
@@ -103,7 +107,8 @@ def _by_key(store: Store, rules, texts, t0: float):
         rows=rows, ambiguous=ambiguous, find=find, old_rules=old, new_rules=rules, mentions=current["mentions"],
         entities=current["entities"], index=current["entity_index"], forms=current["entity_forms"],
         texts=texts, sentences=lambda ids: _rows_of(store, "sentences", "article_id", ids))
-    return mentions, entities, {"entity_index": index, "entity_forms": forms, "entity_rules": rules_table(rules)}, timings
+    state = {"entity_index": index, "entity_forms": forms, "entity_rules": rules_table(rules)}
+    return mentions, entities, state, timings
 
 
 def _rows_of(store: Store, name: str, column: str, values) -> pd.DataFrame:

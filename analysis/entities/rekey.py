@@ -25,9 +25,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.entities import canonical as C, resolve
-from analysis.entities.recall import common_words, entity_forms, find_mentions, match_rows, recall_mentions, recount
+from analysis.entities.recall import (_POSSESSIVE, _WORD, common_words, entity_forms, find_mentions, match_rows,
+                                     recall_mentions, recount)
 
 INDEX_COLUMNS = ["entity_id", "key", "voted", "ner"]
+
+
+class RekeyError(RuntimeError):
+    """The state does not allow an edit by key (the whole replay is needed)."""
 ACTIONS = ("merge", "rename", "type", "ignore")
 
 
@@ -69,9 +74,8 @@ def rekey(*, rows: pd.DataFrame, ambiguous: dict[str, str], find, old_rules, new
     mentions, entities, index, forms: the current state; texts: every article's text (in the
     store's order); sentences: the sentences table, or a function that reads those of some articles."""
     touched = named_keys(old_rules, find) | named_keys(new_rules, find)
-    old_key = index.set_index("entity_id")["key"]
-    ent = entities.assign(key=entities["entity_id"].map(old_key), voted=entities["entity_id"].map(index.set_index("entity_id")["voted"]),
-                          ner=entities["entity_id"].map(index.set_index("entity_id")["ner"]))
+    by_id = index.set_index("entity_id")
+    ent = entities.assign(**{c: entities["entity_id"].map(by_id[c]) for c in ("key", "voted", "ner")})
     gone = ent["key"].isin(touched).to_numpy(bool)
     keep = ent[~gone]
     rows = rows[rows["key"].isin(touched)]
@@ -85,13 +89,16 @@ def rekey(*, rows: pd.DataFrame, ambiguous: dict[str, str], find, old_rules, new
     # the gazetteer's retyping: names of people before and after (retype_places)
     surnames = set(ambiguous)
     before = resolve.people_names(ent.assign(type=ent["voted"]), surnames)
-    after = resolve.people_names(pd.concat([keep.assign(type=keep["voted"]), new_e.assign(type=new_e["voted"])]), surnames)
-    ner = mentions[mentions["found_by"] == "ner"]
+    after = resolve.people_names(pd.concat([keep.assign(type=keep["voted"]), new_e.assign(type=new_e["voted"])]),
+                                 surnames)
+    # masks on whole columns, one take at the end: millions of mentions at 37k
+    by_ner = (mentions["found_by"] == "ner").to_numpy(bool)
+    eid = mentions["entity_id"].to_numpy(np.int64)
     again = keep[keep["name"].str.lower().isin(before ^ after) & keep["voted"].isin(["PERSON", "ORG"])]
     if len(again):
         base = again.assign(type=again["voted"], note=again["key"].map(ambiguous).fillna(""))
-        retyped, notes = resolve.retype_places(base, ner[ner["entity_id"].isin(set(again["entity_id"]))], texts,
-                                               surnames=surnames, names_of_people=after)
+        theirs = mentions.iloc[np.flatnonzero(by_ner & np.isin(eid, again["entity_id"].to_numpy(np.int64)))]
+        retyped, notes = resolve.retype_places(base, theirs, texts, surnames=surnames, names_of_people=after)
         retyped["note"] = [notes.get(e) or n for e, n in zip(retyped["entity_id"], retyped["note"])]
         keep = pd.concat([keep[~keep["entity_id"].isin(set(again["entity_id"]))], retyped])
     if len(new_e):   # entities_from_keys retyped them against their own people only: again with all
@@ -101,17 +108,24 @@ def rekey(*, rows: pd.DataFrame, ambiguous: dict[str, str], find, old_rules, new
         retyped["note"] = [notes.get(e) or n for e, n in zip(retyped["entity_id"], retyped["note"])]
         new_e = retyped
     pre = pd.concat([keep, new_e], ignore_index=True)
-    # NER mentions: the untouched ones as they are, the touched keys' made again
-    ner_rows = pd.concat([ner[~ner["entity_id"].isin(set(ent.loc[gone, "entity_id"]))], new_m], ignore_index=True)
     # matching: the forms whose owner changed, and the articles where they may match
     forms_now, changed = _forms_after(forms, ent[gone], new_e, texts, sample_chars)
     old_post, new_post = _post(old_rules, find), _post(new_rules, find)
     flipped = rows["key"].map(lambda k: (old_post(k) is None) != (new_post(k) is None)).to_numpy(bool)
     redo = set(rows.loc[flipped, "article_id"]) | _articles_with(texts, changed)
-    old_match = mentions[(mentions["found_by"] == "match") & ~mentions["article_id"].isin(redo)]
-    old_match = old_match.assign(entity_id=old_match["entity_id"].map(dict(zip(ent["entity_id"], ent["key"]))))
+    # kept: the untouched entities' NER mentions, and the matched ones outside the articles
+    # matched again (an entity made again keeps its matches there: its forms kept their owner)
+    in_redo = mentions["article_id"].isin(redo).to_numpy(bool)
+    untouched = ~np.isin(eid, ent.loc[gone, "entity_id"].to_numpy(np.int64))
+    kept = mentions.iloc[np.flatnonzero((by_ner & untouched) | (~by_ner & ~in_redo))]
     key_id = dict(zip(pre["key"], pre["entity_id"]))
-    old_match = old_match.assign(entity_id=old_match["entity_id"].map(key_id).astype("int64"))
+    old_to_pre = np.full(top + 1, -1, dtype=np.int64)
+    old_to_pre[ent["entity_id"].to_numpy(np.int64)] = [key_id.get(k, -1) for k in ent["key"]]
+    kept = kept.assign(entity_id=old_to_pre[kept["entity_id"].to_numpy(np.int64)])
+    if (kept["entity_id"].to_numpy() < 0).any():   # never seen; the caller then makes everything again
+        raise RekeyError("a kept mention's entity is gone")
+    spans = ((kept["found_by"] == "ner") & kept["article_id"].isin(redo)).to_numpy(bool)
+    ner_rows = pd.concat([kept.iloc[np.flatnonzero(spans)], new_m[new_m["article_id"].isin(redo)]], ignore_index=True)
     # forms in the order name_forms gives them (by their entity's rank before recount): on an
     # all-caps line two forms that differ only in case are tried in that order
     rank = pre.sort_values(["ner", "name", "key"], ascending=[False, True, True], kind="stable")["key"]
@@ -119,8 +133,8 @@ def rekey(*, rows: pd.DataFrame, ambiguous: dict[str, str], find, old_rules, new
     usable = sorted(_matchable(forms_now).items(), key=lambda fk: ranked[fk[1]])
     found = _match_again(redo, texts, dict(usable), ner_rows, key_id)
     sents = sentences(redo) if callable(sentences) else sentences[sentences["article_id"].isin(redo)]
-    new_match = match_rows(found, ner_rows, pre, sents, texts)
-    out = pd.concat([ner_rows, old_match, new_match], ignore_index=True)
+    new_match = match_rows(found, mentions.iloc[:0], pre, sents, texts)
+    out = pd.concat([kept, new_m, new_match], ignore_index=True)
     return _ranked(out, pre, forms_now, mentions.columns)
 
 
@@ -186,7 +200,16 @@ def _match_again(articles: set[str], texts: dict[str, str], forms: dict, ner_row
     sel = ner_rows[ner_rows["article_id"].isin(articles)]
     for aid, s, e in zip(sel["article_id"], sel["start"].tolist(), sel["end"].tolist()):
         taken[aid].append((s, e))
-    return find_mentions(part, {f: key_id[k] for f, k in forms.items()}, taken)
+    # only the forms whose first word is written in these articles can match: the others are
+    # never looked up (find_mentions indexes forms by their first word), so leave them out
+    words = set()
+    for text in part.values():
+        for m in _WORD.finditer(text):
+            w = m.group().rstrip(".'’-")
+            words.update((w, w.upper(), _POSSESSIVE.sub("", w), _POSSESSIVE.sub("", w.upper())))
+    first = {f: re.split(r"[\s]", f, maxsplit=1)[0].rstrip(".'’-") for f in forms}
+    wanted = {f: key_id[k] for f, k in forms.items() if first[f] in words or first[f].upper() in words}
+    return find_mentions(part, wanted, taken)
 
 
 def _ranked(rows: pd.DataFrame, pre: pd.DataFrame, forms: pd.DataFrame, columns) -> tuple:
@@ -224,8 +247,10 @@ def entities_with_state(keyed: pd.DataFrame, ambiguous: dict[str, str], texts: d
     "entity_names"} tables."""
     mentions, entities = C.entities_from_keys(keyed, ambiguous, texts, rules=rules, keep_keys=True)
     if entities.empty:
-        entities = entities.assign(key=pd.Series(dtype=object), voted=pd.Series(dtype=object), ner=pd.Series(dtype="int64"))
-    pairs = [(f, k) for k, n, a in zip(entities["key"], entities["name"], entities["aliases"]) for f in entity_forms(n, a)]
+        entities = entities.assign(key=pd.Series(dtype=object), voted=pd.Series(dtype=object),
+                                   ner=pd.Series(dtype="int64"))
+    pairs = [(f, k) for k, n, a in zip(entities["key"], entities["name"], entities["aliases"])
+             for f in entity_forms(n, a)]
     common = common_words({f for f, _ in pairs}, texts)
     forms = pd.DataFrame(pairs, columns=["form", "key"]).drop_duplicates()
     forms["common"] = forms["form"].isin(common)
