@@ -115,7 +115,9 @@ def test_an_edit_of_the_store_equals_a_full_build_with_the_same_rules(tmp_path):
     assert "Kandahar" not in ents.index and "Taliban" not in ents.index and "NATO" not in ents.index
     assert ents.loc["North Atlantic Alliance", "mentions"] > 0 and ents.loc["Herat", "type"] == "LOC"
     stale = Store(edited).meta()["stale"]
-    assert set(stale) == {t for tables, _ in STALE_STAGES.values() for t in tables} and "ignore,Taliban" in stale["places"]
+    at_once = STALE_STAGES["outlet entities"][0]   # a small corpus: made at once (SYNC_MAX_MENTIONS)
+    assert set(stale) == {t for tables, _ in STALE_STAGES.values() for t in tables} - set(at_once)
+    assert "ignore,Taliban" in stale["places"]
 
     refresh_stale(paths, Store(edited))
     got = _tables(edited)

@@ -47,7 +47,11 @@ STALE_STAGES = {
     "quotes": (("quotes", "quotes_by_source"), lambda t, rules: _quote_tables(t)),
     "stories": (("stories", "story_articles"), lambda t, rules: story_tables(t)),
     "places": (("places", "places_rules"), lambda t, rules: place_tables(t, rules)),
+    # made at once up to SYNC_MAX_MENTIONS mentions (a few seconds), stale above
+    "outlet entities": (("distinctive_entities", "entity_shares", "tone_entities"),
+                        lambda t, rules: outlet_entity_tables(t["articles"], t["mentions"], t.get("sentence_tones"))),
 }
+SYNC_MAX_MENTIONS = config.env_int("NEWS_EDIT_SYNC_MENTIONS", 1_000_000)
 STALE_WHY = "made before the last entity edit ({edit}): the next build, or the Entities page's refresh, makes it again"
 
 
@@ -82,13 +86,15 @@ def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "", by_key
             timings = {"read": time.perf_counter() - t0}
             mentions, entities, state = entities_with_state(keyed, ambiguous, texts, sentences, rules=rules)
             new.update(state)
+        now = len(mentions) <= SYNC_MAX_MENTIONS
         new.update(edit_tables(articles, mentions, entities, store.read("sentence_tones")
-                               if store.has("sentence_tones") else None))
+                               if now and store.has("sentence_tones") else None, outlets=now))
         timings["entities"] = time.perf_counter() - t0 - timings["read"]
         stale = dict(meta.get("stale") or {})
-        for tables, _ in STALE_STAGES.values():
-            stale.update({name: STALE_WHY.format(edit=edit or "aliases.csv")
-                          for name in tables if name in meta.get("tables", [])})
+        for name, (tables, _) in STALE_STAGES.items():
+            if name != "outlet entities" or not now:
+                why = STALE_WHY.format(edit=edit or "aliases.csv")
+                stale.update({t: why for t in tables if t in meta.get("tables", [])})
         _commit(store, {**meta, "stale": stale}, new, paths)
     timings["total"] = time.perf_counter() - t0
     return timings
@@ -119,12 +125,17 @@ def _rows_of(store: Store, name: str, column: str, values) -> pd.DataFrame:
 
 
 def edit_tables(articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame,
-                tones: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+                tones: pd.DataFrame | None, *, outlets: bool = True) -> dict[str, pd.DataFrame]:
     """The tables an edit makes again at once: the mentions, entities and their per-article
-    counts, and the outlet comparison's entity tables (as compare_sources makes them; the
-    tone by entity from the stored sentence tones)."""
-    out = {"mentions": mentions, "entities": entities, "article_entities": article_entity_counts(articles, mentions),
-           "distinctive_entities": distinctive_entities(mentions, articles, top=TOP),
+    counts, and (outlets) the outlet comparison's entity tables (outlet_entity_tables)."""
+    out = {"mentions": mentions, "entities": entities, "article_entities": article_entity_counts(articles, mentions)}
+    return {**out, **outlet_entity_tables(articles, mentions, tones)} if outlets else out
+
+
+def outlet_entity_tables(articles: pd.DataFrame, mentions: pd.DataFrame, tones: pd.DataFrame | None):
+    """The outlet comparison's entity tables as compare_sources makes them (the tone by
+    entity from the stored sentence tones)."""
+    out = {"distinctive_entities": distinctive_entities(mentions, articles, top=TOP),
            "entity_shares": entity_shares(mentions, articles, top=2 * TOP)}
     if tones is not None:
         out["tone_entities"] = tone_by_entity(articles, tones, mentions)
@@ -142,7 +153,8 @@ def refresh_stale(paths: list[str], store: Store) -> dict[str, float]:
         if not todo:
             return {"total": 0.0}
         rules, _ = read_aliases(side_file(paths, ALIASES))
-        core = {n: store.read(n) for n in ("articles", "passages", "sentences", "mentions", "entities")}
+        names = ("articles", "passages", "sentences", "mentions", "entities", "sentence_tones")
+        core = {n: store.read(n) for n in names if store.has(n)}
         new: dict[str, pd.DataFrame] = {}
         for name in todo:
             t = time.perf_counter()

@@ -117,15 +117,16 @@ def rekey(*, rows: pd.DataFrame, ambiguous: dict[str, str], find, old_rules, new
     # matched again (an entity made again keeps its matches there: its forms kept their owner)
     in_redo = mentions["article_id"].isin(redo).to_numpy(bool)
     untouched = ~np.isin(eid, ent.loc[gone, "entity_id"].to_numpy(np.int64))
-    kept = mentions.iloc[np.flatnonzero((by_ner & untouched) | (~by_ner & ~in_redo))]
+    sel = np.flatnonzero((by_ner & untouched) | (~by_ner & ~in_redo))
     key_id = dict(zip(pre["key"], pre["entity_id"]))
     old_to_pre = np.full(top + 1, -1, dtype=np.int64)
     old_to_pre[ent["entity_id"].to_numpy(np.int64)] = [key_id.get(k, -1) for k in ent["key"]]
-    kept = kept.assign(entity_id=old_to_pre[kept["entity_id"].to_numpy(np.int64)])
-    if (kept["entity_id"].to_numpy() < 0).any():   # never seen; the caller then makes everything again
+    sel_eid = old_to_pre[eid[sel]]
+    if (sel_eid < 0).any():   # never seen; the caller then makes everything again
         raise RekeyError("a kept mention's entity is gone")
-    spans = ((kept["found_by"] == "ner") & kept["article_id"].isin(redo)).to_numpy(bool)
-    ner_rows = pd.concat([kept.iloc[np.flatnonzero(spans)], new_m[new_m["article_id"].isin(redo)]], ignore_index=True)
+    spans = np.flatnonzero(by_ner & untouched & in_redo)
+    ner_rows = pd.concat([mentions.iloc[spans].assign(entity_id=old_to_pre[eid[spans]]),
+                          new_m[new_m["article_id"].isin(redo)]], ignore_index=True)
     # forms in the order name_forms gives them (by their entity's rank before recount): on an
     # all-caps line two forms that differ only in case are tried in that order
     rank = pre.sort_values(["ner", "name", "key"], ascending=[False, True, True], kind="stable")["key"]
@@ -134,8 +135,8 @@ def rekey(*, rows: pd.DataFrame, ambiguous: dict[str, str], find, old_rules, new
     found = _match_again(redo, texts, dict(usable), ner_rows, key_id)
     sents = sentences(redo) if callable(sentences) else sentences[sentences["article_id"].isin(redo)]
     new_match = match_rows(found, mentions.iloc[:0], pre, sents, texts)
-    out = pd.concat([kept, new_m, new_match], ignore_index=True)
-    return _ranked(out, pre, forms_now, mentions.columns)
+    new_rows = pd.concat([new_m, new_match], ignore_index=True)[list(mentions.columns)]
+    return _ranked(mentions, sel, sel_eid, new_rows, pre, forms_now)
 
 
 def _forms_after(forms: pd.DataFrame, old_t: pd.DataFrame, new_t: pd.DataFrame,
@@ -212,15 +213,23 @@ def _match_again(articles: set[str], texts: dict[str, str], forms: dict, ner_row
     return find_mentions(part, wanted, taken)
 
 
-def _ranked(rows: pd.DataFrame, pre: pd.DataFrame, forms: pd.DataFrame, columns) -> tuple:
+def _ranked(mentions: pd.DataFrame, sel: np.ndarray, sel_eid: np.ndarray, new_rows: pd.DataFrame,
+            pre: pd.DataFrame, forms: pd.DataFrame) -> tuple:
     """recount: counts with the matched mentions, ranked (mentions, name, NER mentions, key)
-    as canonicalize then recount order them; the mentions' ids, names and types follow, in
-    (article, offset) order. On whole columns: millions of mentions at 37k."""
-    eid = rows["entity_id"].to_numpy(np.int64)
-    art, _ = pd.factorize(rows["article_id"], sort=True)
-    span = int(art.max()) + 1 if len(art) else 1
+    as canonicalize then recount order them; the mentions (mentions' rows sel, their entity
+    sel_eid, and new_rows) in (article, offset) order with their ids, names and types. On
+    whole columns and one take of the rows: millions of mentions at 37k."""
+    codes, uniques = pd.factorize(mentions["article_id"], sort=True)
+    new_aids = new_rows["article_id"].to_numpy(object)
+    every = np.asarray(uniques, dtype=object)
+    every = np.union1d(every, new_aids) if len(new_rows) else every
+    remap = np.searchsorted(every, np.asarray(uniques, dtype=object))
+    art = np.concatenate([remap[codes[sel]], np.searchsorted(every, new_aids)]).astype(np.int64)
+    eid = np.concatenate([sel_eid, new_rows["entity_id"].to_numpy(np.int64)])
+    start = np.concatenate([mentions["start"].to_numpy(np.int64)[sel], new_rows["start"].to_numpy(np.int64)])
+    span = len(every) + 1
     top = int(max(eid.max() if len(eid) else 0, pre["entity_id"].max() if len(pre) else 0)) + 1
-    pairs = np.unique(eid * span + art)
+    pairs = pd.unique(eid * span + art)
     ids = pre["entity_id"].to_numpy(np.int64)
     ents = pre.assign(mentions=np.bincount(eid, minlength=top)[ids].astype("int64"),
                       articles=np.bincount(pairs // span, minlength=top)[ids].astype("int64"))
@@ -228,16 +237,15 @@ def _ranked(rows: pd.DataFrame, pre: pd.DataFrame, forms: pd.DataFrame, columns)
     new_id = np.full(top, -1, dtype=np.int64)
     new_id[ents["entity_id"].to_numpy(np.int64)] = np.arange(len(ents))
     ents = ents.assign(entity_id=np.arange(len(ents), dtype=np.int64)).reset_index(drop=True)
-    eid = new_id[eid]
-    order = np.lexsort((rows["start"].to_numpy(), art))
-    rows = rows.iloc[order].reset_index(drop=True)
-    eid = eid[order]
+    order = np.lexsort((start, art))
+    rows = pd.concat([mentions, new_rows], ignore_index=True)
+    rows = rows.iloc[np.concatenate([sel, len(mentions) + np.arange(len(new_rows))])[order]].reset_index(drop=True)
+    eid = new_id[eid[order]]
     rows["entity_id"] = eid
-    rows["entity"] = ents["name"].to_numpy(object)[eid]
-    rows["type"] = ents["type"].to_numpy(object)[eid]
-    match = (rows["found_by"] == "match").to_numpy(bool)
-    rows["label"] = np.where(match, rows["type"].to_numpy(object), rows["label"].to_numpy(object))
-    return rows[list(columns)], ents[C.ENTITY_COLUMNS], ents[INDEX_COLUMNS], forms
+    rows["entity"] = pd.array(ents["name"].to_numpy(object), dtype="str").take(eid)
+    rows["type"] = pd.array(ents["type"].to_numpy(object), dtype="str").take(eid)
+    rows["label"] = rows["label"].where(rows["found_by"] != "match", rows["type"])
+    return rows, ents[C.ENTITY_COLUMNS], ents[INDEX_COLUMNS], forms
 
 
 def entities_with_state(keyed: pd.DataFrame, ambiguous: dict[str, str], texts: dict[str, str],
