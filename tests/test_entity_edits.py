@@ -163,3 +163,29 @@ def test_edits_by_key_equal_the_whole_replay_step_by_step(tmp_path):
         _same(_tables(by_key), _tables(whole), {"mentions", "entities", "article_entities", "entity_index",
                                                   "entity_forms", "entity_rules"})
     assert len(Store(by_key).read("entity_rules")) > 0
+
+
+def test_a_large_corpus_leaves_the_outlet_entity_tables_stale_until_refreshed(tmp_path, monkeypatch):
+    """Above SYNC_MAX_MENTIONS mentions the outlet comparison's entity tables are marked stale
+    instead of made at once; refreshed, they equal those an edit of a small corpus makes."""
+    import shutil
+
+    from analysis.build import entity_edits, stages
+    from analysis.build.pipeline import build
+    from analysis.ingest.sidefiles import append_alias
+    from tests.conftest import SEEDS
+
+    corpus = tmp_path / "seeds"
+    shutil.copytree(SEEDS, corpus)
+    paths, small, large = [str(corpus)], tmp_path / "small", tmp_path / "large"
+    build(paths, store_dir=small, progress=False, extras=stages.run)
+    shutil.copytree(small, large)
+    append_alias(corpus / "aliases.csv", "merge", "Kandahar", "Kabul")
+    entity_edits.apply_entity_rules(paths, Store(small))
+    monkeypatch.setattr(entity_edits, "SYNC_MAX_MENTIONS", 0)
+    entity_edits.apply_entity_rules(paths, Store(large))
+    outlet = set(entity_edits.STALE_STAGES["outlet entities"][0]) & set(Store(large).meta()["tables"])
+    assert outlet and outlet <= set(Store(large).meta()["stale"])
+    timings = entity_edits.refresh_stale(paths, Store(large))
+    assert "outlet entities" in timings and not Store(large).meta()["stale"]
+    _same(_tables(large), _tables(small), outlet | {"mentions", "entities"})
