@@ -357,7 +357,9 @@ def edit(args) -> None:
     n = store.meta().get("articles", 0)
     before = {t: store.read(t) for t in EDIT_CHECKED}
     append_alias(folder / "aliases.csv", "merge", *args.merge)
+    cpu = time.process_time()
     done = apply_entity_rules([str(corpus)], store, edit="merge " + ",".join(args.merge))
+    cpu = time.process_time() - cpu
     names = set(store.read("entities")["name"])
     replay = _replayed(store, [("merge", *args.merge)])
     remove_last_alias(folder / "aliases.csv")
@@ -367,7 +369,7 @@ def edit(args) -> None:
     refreshed = refresh_stale([str(corpus)], store)
     rows = [{"edit": f"merge {args.merge[0]} into {args.merge[1]}", "articles": n,
              "read s": round(done["read"], 1), "entities s": round(done["entities"], 1),
-             "total s": round(done["total"], 1), "undo total s": round(undone["total"], 1),
+             "total s": round(done["total"], 1), "CPU s": round(cpu, 1), "undo total s": round(undone["total"], 1),
              "merged": args.merge[0] not in names, "= replay": replay, "undo = build": same, "stale tables": stale,
              "refresh s": round(refreshed["total"], 1)}]
     print(table(rows))
