@@ -19,7 +19,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.build import stages
-from analysis.build.entity_edits import apply_entity_rules
+from analysis.build.entity_edits import apply_entity_rules, refresh_stale
 from analysis.build.incremental import update
 from analysis.build.store import Store
 from analysis.build.pipeline import build
@@ -95,9 +95,10 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--search", default="", help="text the title or body contains")
     n = sub.add_parser("entities", help="merge, rename, type or ignore an entity (aliases.csv), or undo",
                        description="Write one rule into aliases.csv beside the corpus (locked, atomic) or "
-                                   "take the last one out (--undo); then the store's entities are made again "
-                                   "from its NER mentions, and the analyses that read them run again (no NER, "
-                                   "no topics). A corpus not built yet is built.")
+                                   "take the last one out (--undo); then the store's mentions and entities "
+                                   "follow (no NER, no topics); the longer analyses that read them (entity "
+                                   "clusters, quotes, stories, places) are marked stale until --refresh or "
+                                   "the next build. A corpus not built yet is built.")
     _common(n)
     edit = n.add_mutually_exclusive_group(required=True)
     edit.add_argument("--merge", nargs=2, metavar=("NAME", "INTO"), help="NAME is the same entity as INTO")
@@ -105,6 +106,7 @@ def parser() -> argparse.ArgumentParser:
     edit.add_argument("--set-type", nargs=2, metavar=("NAME", "TYPE"), help=f"one of {', '.join(sorted(ENTITY_TYPES))}")
     edit.add_argument("--ignore", metavar="NAME", help="not an entity")
     edit.add_argument("--undo", action="store_true", help="take the last rule out of aliases.csv")
+    edit.add_argument("--refresh", action="store_true", help="make the analyses an edit left stale again")
     return p
 
 
@@ -114,6 +116,8 @@ def edit_entities(args) -> str:
 
     first = Path(args.paths[0])
     path = side_file(args.paths, ALIASES) or (first if first.is_dir() else first.parent) / ALIASES
+    if args.refresh:
+        return "refresh: the analyses left stale by the entity edits"
     if args.undo:
         rule = remove_last_alias(path)
         return f"undone: {','.join(rule)} ({path})" if rule else f"no rule to undo in {path}"
@@ -157,11 +161,18 @@ def _run_build(args):
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "entities":
-        print(edit_entities(args), file=sys.stderr)
+        said = edit_entities(args)
+        print(said, file=sys.stderr)
         store = Store(args.store or config.default_store(args.paths))
         if store.has("mentions") and store.has("entities"):   # built: no NER, no topics (entity_edits)
-            t = apply_entity_rules(args.paths, store)
-            print(f"the store follows aliases.csv ({t['total']:.1f} s) -> {store.root}", file=sys.stderr)
+            if args.refresh:
+                t = refresh_stale(args.paths, store)
+                print(f"stale analyses made again ({t['total']:.1f} s) -> {store.root}", file=sys.stderr)
+                return 0
+            t = apply_entity_rules(args.paths, store, edit=said.split(" (")[0])
+            stale = ", ".join(sorted(store.meta().get("stale") or {}))
+            print(f"the store follows aliases.csv ({t['total']:.1f} s) -> {store.root}"
+                  + (f"; stale until --refresh or the next build: {stale}" if stale else ""), file=sys.stderr)
             return 0
     result = _run_build(args)
     n = result.store.meta().get("articles", 0)

@@ -236,3 +236,10 @@ def filter_update(kind: str, points: list[dict], bounds=None) -> tuple[str, obje
         start, end = dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
         return "dates", (max(start, lo), min(end, hi))
     return None
+
+
+def stale_note(v: View, *tables: str) -> None:
+    """A note above a section whose tables an entity edit left stale (the next build, or the
+    Entities page's refresh, makes them again)."""
+    if note := v.corpus.stale_note(*tables):
+        st.info(md_escape(note), icon="⏳")

@@ -2,7 +2,7 @@
 co-occurrence network, and keyword in context."""
 import streamlit as st
 
-from analysis.build.corpus import aliases_path, apply_entity_edit
+from analysis.build.corpus import aliases_path, apply_entity_edit, refresh_entity_analyses
 from analysis.entities.edits import edit_rules
 from analysis.ingest.sidefiles import ENTITY_TYPES, append_alias, remove_last_alias
 from analysis.views.charts import top_entities
@@ -25,6 +25,7 @@ st.header("Clusters and communities")
 st.caption("Articles grouped by the entities they mention (TF-IDF over canonical entities, k chosen by "
            "silhouette), and entities grouped by the company they keep (Louvain communities of the "
            "same-sentence co-occurrence graph). Sizes count the selected articles.")
+_charts.stale_note(v, "entity_clusters", "entity_communities", "entity_cooccurrence")
 _charts.charts(_charts.cached_charts(entity_cluster_charts, v), page="entity_clusters")
 _kwic.section(v, default=entity or "")
 with st.expander(f"Entities kept apart or retyped, and why ({len(notes)})"):
@@ -46,18 +47,22 @@ def _apply(rules: list[tuple[str, str, str]], undo: bool = False) -> None:
     except OSError as exc:
         st.error(_charts.md_escape(f"Cannot write {target}: {exc.strerror or exc}."))
         return
-    with st.spinner("Updating the entities of the store (no NER)…"):
-        seconds = apply_entity_edit(paths)["total"]
     what = ("Undid " + ",".join(done) if done else "Nothing to undo") if undo else \
         "Saved " + "; ".join(",".join(r) for r in rules)
-    st.session_state["_entity_flash"] = f"{what} ({target}); the store followed in {seconds:.1f} s."
+    with st.spinner("Updating the entities of the store (no NER)…"):
+        edit = ("undo of " + ",".join(done) if done else "undo") if undo else "; ".join(",".join(r) for r in rules)
+        seconds = apply_entity_edit(paths, edit=edit)["total"]
+    st.session_state["_entity_flash"] = (f"{what} ({target}); the store followed in {seconds:.1f} s. Entity clusters, "
+                                         "quotes, stories and places are stale until refreshed (below) or rebuilt.")
     st.rerun()
 
 
 st.header("Edit entities")
 st.caption(_charts.md_escape(f"Each change is a rule in {aliases_path(st.session_state['_paths'])} (merge, rename, "
-                             "type, ignore); the store's entities follow without NER (the topics keep their "
-                             "entity names until the next full build), and the last change can be undone."))
+                             "type, ignore); the store's entities follow without NER in seconds, the longer "
+                             "analyses that read them (entity clusters, quotes, stories, places) are marked "
+                             "stale until refreshed here or rebuilt (the topics keep their entity names until "
+                             "the next full build), and the last change can be undone."))
 with st.form("entity_editor"):
     chosen = st.multiselect("Entities (a merge joins the others into the first)", names, key="edit_entities")
     action = st.radio("Change", ["merge", "rename", "type", "ignore"], horizontal=True, key="edit_action",
@@ -72,3 +77,9 @@ if submitted:
         st.warning(_charts.md_escape(str(exc)))
 if st.button("Undo the last change", key="edit_undo"):
     _apply([], undo=True)
+stale = sorted(v.corpus.meta.get("stale") or {})
+if stale and st.button(f"Refresh the analyses the edits left stale ({', '.join(stale)})", key="edit_refresh"):
+    with st.spinner("Making the stale analyses again (no NER, no topics)…"):
+        seconds = refresh_entity_analyses(st.session_state["_paths"])["total"]
+    st.session_state["_entity_flash"] = f"The stale analyses were made again in {seconds:.1f} s."
+    st.rerun()

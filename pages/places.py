@@ -13,6 +13,7 @@ FIX_HELP = ("Fix a place in aliases.csv beside the articles, one line each: `pla
 
 st.title("Places")
 v = _charts.view()
+_charts.stale_note(v, "places")
 if v.corpus.places is None:
     st.info("Places are not computed for this corpus yet: build it again (`python -m analysis build PATH`).")
     st.stop()

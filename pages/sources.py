@@ -6,6 +6,7 @@ from pages import _charts
 
 st.title("Sources")
 v = _charts.view()
+_charts.stale_note(v, "entity_shares", "distinctive_entities", "tone_entities", "quotes", "quotes_by_source")
 st.caption("Outlets shown: the ones selected in the sidebar, else the biggest of the selection.")
 _charts.charts(_charts.cached_charts(sources_charts, v), page="sources")
 dups = v.corpus.table("duplicates")

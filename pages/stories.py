@@ -9,6 +9,7 @@ from pages import _charts
 
 st.title("Stories")
 v = _charts.view()
+_charts.stale_note(v, "stories", "story_articles")
 st.caption("A story groups the articles that report the same event (published within days of each other, "
            "sharing their lead's words and named entities), across outlets; a story may be one article. "
            "Only the selected articles count: narrow by date, topic or outlet in the sidebar.")

@@ -29,6 +29,11 @@ def store_entities(data: Path) -> set[str]:
     return set(Store(meta.parent).read("entities")["name"])
 
 
+def stale_tables(data: Path) -> set[str]:
+    (meta,) = (data / "store").glob("*/meta.json")
+    return set(Store(meta.parent).meta().get("stale") or {})
+
+
 def choose(page, name: str) -> None:
     page.locator("[data-testid='stForm'] [data-testid='stMultiSelect']").click()
     page.keyboard.type(name)
@@ -56,4 +61,13 @@ def test_merge_then_undo_on_the_entities_page(dashboard, browser):
     page.get_by_text("Undid merge,Kandahar,Kabul").wait_for(timeout=240_000)
     assert (corpus / "aliases.csv").read_text() == "action,name,target\n"
     assert {"Kabul", "Kandahar"} <= store_entities(data)
+    # the analyses the edits did not run again say so, until refreshed
+    page.get_by_text("Not up to date: entity_clusters").wait_for(timeout=60_000)
+    assert stale_tables(data) >= {"entity_clusters", "places", "stories", "quotes"}
+    wait_ready(page)
+    page.get_by_role("button", name="Refresh the analyses the edits left stale").click()
+    page.get_by_text("The stale analyses were made again").wait_for(timeout=240_000)
+    assert stale_tables(data) == set()
+    wait_ready(page)
+    page.get_by_text("Not up to date").first.wait_for(state="detached", timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.build import stages
-from analysis.build.entity_edits import apply_entity_rules
+from analysis.build.entity_edits import apply_entity_rules, refresh_stale
 from analysis.build.incremental import update
 from analysis.build.pipeline import build, ensure_built
 from analysis.build.store import Store
@@ -74,9 +74,14 @@ def ensure_store(paths: list[str]) -> tuple[Store, list[str]]:
     return ensure_built(inputs, store_dir=root)
 
 
-def apply_entity_edit(paths: list[str]) -> dict[str, float]:
+def apply_entity_edit(paths: list[str], *, edit: str = "") -> dict[str, float]:
     """After an edit of aliases.csv: the store's entities follow it without NER (entity_edits)."""
-    return apply_entity_rules(corpus_inputs(paths), Store(config.default_store(paths)))
+    return apply_entity_rules(corpus_inputs(paths), Store(config.default_store(paths)), edit=edit)
+
+
+def refresh_entity_analyses(paths: list[str]) -> dict[str, float]:
+    """The analyses entity edits left stale, made again (entity_edits.refresh_stale)."""
+    return refresh_stale(corpus_inputs(paths), Store(config.default_store(paths)))
 
 
 def rebuild(paths: list[str]) -> tuple[Store, list[str]]:

@@ -17,8 +17,8 @@ import pandas as pd
 from analysis import config
 from analysis.build import stages
 from analysis.build.processes import Forked
-from analysis.entities.canonical import canonicalize
-from analysis.entities.recall import recall_mentions, recount
+from analysis.entities.canonical import key_tables, resolve_keys
+from analysis.entities.rekey import entities_with_state
 from analysis.ingest.boilerplate import boilerplate_summary, remove_boilerplate
 from analysis.ingest.outlets import USER_FILE as OUTLETS, load_outlets
 from analysis.ingest.articles import article_entity_counts, build_passages, make_article, map_ner, unique_ids
@@ -292,12 +292,15 @@ def assemble(articles: pd.DataFrame, ner: pd.DataFrame, *, rules=()) -> dict[str
     sentences, raw = map_ner(articles, ner)
     del ner   # the cache rows (millions at 37k): mapped into raw and sentences
     texts = dict(zip(articles["id"], articles["text"]))
-    mentions, entities = canonicalize(raw, texts, rules=list(rules))
-    # the further mentions of the entities the corpus knows, found by matching (found_by "match")
-    entities, mentions = recount(entities, recall_mentions(mentions, entities, sentences, texts))
+    keyed, ambiguous = resolve_keys(raw, texts)
+    del raw
+    # the rules, then the further mentions of the entities the corpus knows, found by matching
+    # (found_by "match"); state: what an edit of aliases.csv starts from (entities/rekey.py)
+    mentions, entities, state = entities_with_state(keyed, ambiguous, texts, sentences, rules=list(rules))
     return {"articles": articles, "passages": passages, "sentences": sentences,
             "mentions": mentions, "entities": entities,
-            "article_entities": article_entity_counts(articles, mentions)}
+            "article_entities": article_entity_counts(articles, mentions),
+            **key_tables(keyed, ambiguous), **state}
 
 
 def ensure_built(paths: list[str], *, store_dir=None, progress: bool = False, **kw) -> tuple[Store, list[str]]:

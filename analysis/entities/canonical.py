@@ -156,12 +156,25 @@ def canonicalize(raw: pd.DataFrame, texts: dict[str, str], *,
     mentions gains: entity_id, entity, type. entities: entity_id, name, type,
     aliases, mentions, articles. ``rules`` are the user's aliases file rows
     (action, name, target) with action merge, rename or ignore; they apply last.
+    The two halves: ``resolve_keys`` (no rule involved: the build stores its result) and
+    ``entities_from_keys`` (the rules on top: an edit of aliases.csv replays only this half).
     """
+    keyed, ambiguous = resolve_keys(raw, texts)
+    return entities_from_keys(keyed, ambiguous, texts, rules=rules)
+
+
+KEY_COLUMNS = ["name", "resolved", "key", "vote"]   # what resolve_keys adds to the raw mentions
+
+
+def resolve_keys(raw: pd.DataFrame, texts: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The raw mentions that are names, each with its cleaned name, the name the article
+    resolved it to, its corpus key (one per real-world thing before the user's rules) and
+    its type vote; and {surname key: why it stays apart}. No rule of aliases.csv is used."""
     df = raw.assign(name=raw["surface"].map(clean_surface))
     junk = [is_junk(n) or resolve.is_title(n) for n in df["name"]]   # a title alone ('Sen') is no name
     df = df[~np.array(junk, dtype=bool)].reset_index(drop=True)
     if df.empty:
-        return _empty_mentions(raw), _empty_entities()
+        return _empty_keys(raw), {}
     # a title is not part of a name: 'President Trump' is 'Trump' ('General Motors' stays: ORG)
     person = (df["label"] == "PERSON").to_numpy()
     df.loc[person, "name"] = df.loc[person, "name"].map(resolve.strip_title)
@@ -183,14 +196,38 @@ def canonicalize(raw: pd.DataFrame, texts: dict[str, str], *,
     df["key"] = joined
     df["key"] = _join_plurals(df)
     df = _drop_common_words(df, texts)
-    df, renames = _apply_rules(df, rules)
+    return df.drop(columns=["own"]), dict(ambiguous)
+
+
+def key_tables(keyed: pd.DataFrame, ambiguous: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """resolve_keys's result as two store tables: "entity_keys" and "entity_ambiguous" (key, note)."""
+    return {"entity_keys": keyed, "entity_ambiguous": pd.DataFrame(sorted(ambiguous.items()), columns=["key", "note"])}
+
+
+def keys_of_tables(keyed: pd.DataFrame, ambiguous: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """key_tables's tables back as resolve_keys's result."""
+    return keyed, dict(zip(ambiguous["key"], ambiguous["note"]))
+
+
+def entities_from_keys(keyed: pd.DataFrame, ambiguous: dict[str, str], texts: dict[str, str], *,
+                       rules: list[tuple[str, str, str]] = (), keep_keys: bool = False,
+                       find=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """resolve_keys's result and the user's rules -> (mentions, entities) (see canonicalize).
+    keep_keys: entities keep their key, their type by vote ("voted", before the gazetteer)
+    and their NER mentions ("ner"), what entities/rekey.py needs; find: name -> key."""
+    raw_columns = [c for c in keyed.columns if c not in KEY_COLUMNS]
+    if keyed.empty:
+        return _empty_mentions(keyed[raw_columns]), _empty_entities()
+    df, renames = _apply_rules(keyed.copy(), list(rules), find=find)
     if df.empty:
-        return _empty_mentions(raw), _empty_entities()
+        return _empty_mentions(keyed[raw_columns]), _empty_entities()
     notes = dict(ambiguous)
     if "note" in df:
         notes.update(df.loc[df["note"] != "", ["key", "note"]].drop_duplicates("key").itertuples(index=False))
         df = df.drop(columns=["note"])
-    mentions, entities = _build_entities(df.drop(columns=["own"]), renames, notes=notes)
+    mentions, entities = _build_entities(df, renames, notes=notes, keep_key=keep_keys)
+    if keep_keys:
+        entities = entities.assign(voted=entities["type"], ner=entities["mentions"])
     return _link_and_retype(mentions, entities, texts, surnames=set(ambiguous))
 
 
@@ -208,15 +245,17 @@ def _link_and_retype(mentions: pd.DataFrame, entities: pd.DataFrame, texts: dict
     return mentions, entities
 
 
-def _apply_rules(df: pd.DataFrame, rules) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The user's merge / ignore rules on the keys; rename rules returned for display."""
+def _apply_rules(df: pd.DataFrame, rules, find=None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The user's merge / ignore rules on the keys; rename rules returned for display.
+    find: name -> key (default: the key of the first mention named so, rekey.key_finder)."""
     if not rules:
         return df, {}
-    key_of_name = {}
-    for key, name, resolved in zip(df["key"], df["name"], df["resolved"]):
-        for n in (name, resolved, key):
-            key_of_name.setdefault(variant_key(n), key)
-    find = lambda n: key_of_name.get(variant_key(n), variant_key(n))  # noqa: E731
+    if find is None:
+        key_of_name = {}
+        for key, name, resolved in zip(df["key"], df["name"], df["resolved"]):
+            for n in (name, resolved, key):
+                key_of_name.setdefault(variant_key(n), key)
+        find = lambda n: key_of_name.get(variant_key(n), variant_key(n))  # noqa: E731
     merges = {find(name): find(target) for action, name, target in rules if action == "merge"}
     typed = {find(name): target for action, name, target in rules if action == "type"}
     ignored = {find(name) for action, name, _ in rules if action == "ignore"}
@@ -239,8 +278,8 @@ def _corpus_acronyms(df: pd.DataFrame, texts: dict[str, str]) -> dict[str, str]:
     return links
 
 
-def _build_entities(df: pd.DataFrame, renames: dict[str, str], *,
-                    notes: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _build_entities(df: pd.DataFrame, renames: dict[str, str], *, notes: dict[str, str] | None = None,
+                    keep_key: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per key: its type by vote (_vote), display name (_display_name), aliases,
     mentions and articles; computed on whole columns (a loop over a million keys took minutes)."""
     pos = np.arange(len(df))
@@ -279,13 +318,17 @@ def _build_entities(df: pd.DataFrame, renames: dict[str, str], *,
     df["entity"] = df["key"].map(lookup["name"])
     df["type"] = df["key"].map(lookup["type"])
     mentions = df.drop(columns=["name", "resolved", "key", "vote"]).reset_index(drop=True)
-    entities = ents[ENTITY_COLUMNS[:-1]].reset_index(drop=True)
+    entities = ents[ENTITY_COLUMNS[:-1] + (["key"] if keep_key else [])].reset_index(drop=True)
     return mentions, entities
 
 
 def _empty_mentions(raw: pd.DataFrame) -> pd.DataFrame:
     cols = list(raw.columns) + ["entity_id", "entity", "type"]
     return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+
+
+def _empty_keys(raw: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in list(raw.columns) + KEY_COLUMNS})
 
 
 def _empty_entities() -> pd.DataFrame:

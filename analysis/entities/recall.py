@@ -40,19 +40,34 @@ def name_forms(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[str, 
     known = entities[entities["mentions"] >= min_mentions]
     owners: dict[str, set] = defaultdict(set)
     for eid, name, aliases in zip(known["entity_id"], known["name"], known["aliases"]):
-        for form in [name, *list(aliases if aliases is not None else [])]:
-            form = str(form).strip()
-            if len(form) >= 2 and form[:1].isupper() and "\n" not in form:
-                owners[form].add(int(eid))
-    single = {f.lower() for f in owners if re.fullmatch(r"[A-Z][A-Za-z]+", f)}   # 'Will', 'MORE', 'TIME'
+        for form in entity_forms(name, aliases):
+            owners[form].add(int(eid))
+    common = common_words(set(owners), texts, sample_chars=sample_chars)
+    return {f: next(iter(ids)) for f, ids in owners.items() if len(ids) == 1 and f not in common}
+
+
+def entity_forms(name, aliases) -> list[str]:
+    """The written forms of one entity that matching may look for."""
+    out = []
+    for form in [name, *list(aliases if aliases is not None else [])]:
+        form = str(form).strip()
+        if len(form) >= 2 and form[:1].isupper() and "\n" not in form:
+            out.append(form)
+    return out
+
+
+def common_words(forms: set[str], texts: dict[str, str], *, sample_chars: int = 20_000_000) -> set[str]:
+    """The one-word forms the corpus also writes in lower case ('Will', 'MORE', 'TIME'), in the
+    texts taken in order until sample_chars characters (the text that passes it included)."""
+    single = {f.lower() for f in forms if re.fullmatch(r"[A-Z][A-Za-z]+", f)}
     lower, total = Counter(), 0
     for text in texts.values():
-        lower.update(w for w in _LOWER.findall(text) if w in single)
+        if single:
+            lower.update(w for w in _LOWER.findall(text) if w in single)
         total += len(text)
         if total > sample_chars:
             break
-    return {f: next(iter(ids)) for f, ids in owners.items()
-            if len(ids) == 1 and not (f.lower() in single and lower[f.lower()] > 0)}
+    return {f for f in forms if f.lower() in single and lower[f.lower()] > 0}
 
 
 def find_mentions(texts: dict[str, str], forms: dict[str, int], taken: dict[str, list[tuple[int, int]]]
@@ -125,21 +140,34 @@ def _inside_longer_name(text: str, s: int, e: int) -> bool:
 
 def recall_mentions(mentions: pd.DataFrame, entities: pd.DataFrame, sentences: pd.DataFrame,
                     texts: dict[str, str], *, min_mentions: int = MIN_NER_MENTIONS,
-                    corpus_texts: dict[str, str] | None = None) -> pd.DataFrame:
+                    corpus_texts: dict[str, str] | None = None,
+                    forms: dict[str, int] | None = None) -> pd.DataFrame:
     """The canonical mentions plus those found by matching (found_by "match"), in article
     and offset order, with their passage and sentence; entities' counts are not touched
     (``recount``). corpus_texts: the texts whose lower-case words guard the one-word names
-    (default: texts; articles added to a corpus are matched with the whole corpus's guard)."""
+    (default: texts; articles added to a corpus are matched with the whole corpus's guard).
+    forms: name_forms's result, when the caller has it."""
     mentions = mentions.assign(found_by="ner") if "found_by" not in mentions else mentions
     if entities.empty:
         return mentions
-    forms = name_forms(entities, mentions, texts if corpus_texts is None else corpus_texts, min_mentions=min_mentions)
+    if forms is None:
+        forms = name_forms(entities, mentions, texts if corpus_texts is None else corpus_texts,
+                           min_mentions=min_mentions)
     taken: dict[str, list] = defaultdict(list)
     for aid, s, e in zip(mentions["article_id"], mentions["start"].tolist(), mentions["end"].tolist()):
         taken[aid].append((s, e))
-    found = find_mentions(texts, forms, taken)
-    if not found:
+    new = match_rows(find_mentions(texts, forms, taken), mentions, entities, sentences, texts)
+    if new.empty:
         return mentions
+    out = pd.concat([mentions, new], ignore_index=True)
+    return out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def match_rows(found: list, mentions: pd.DataFrame, entities: pd.DataFrame, sentences: pd.DataFrame,
+               texts: dict[str, str]) -> pd.DataFrame:
+    """find_mentions's tuples as rows of the mention table (its columns and types)."""
+    if not found:
+        return mentions.iloc[:0]
     new = pd.DataFrame(found, columns=["article_id", "start", "end", "entity_id"])
     ents = entities.set_index("entity_id")
     new["surface"] = [texts[a][s:e] for a, s, e in zip(new["article_id"], new["start"], new["end"])]
@@ -152,8 +180,7 @@ def recall_mentions(mentions: pd.DataFrame, entities: pd.DataFrame, sentences: p
     for c in mentions.columns:
         if c in new:
             new[c] = new[c].astype(mentions[c].dtype)
-    out = pd.concat([mentions, new], ignore_index=True)
-    return out.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+    return new
 
 
 def _sentence_of(new: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:

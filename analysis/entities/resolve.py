@@ -170,17 +170,24 @@ def nationality_country(name: str) -> str | None:
 
 # -- the type vote and the gazetteer -----------------------------------------------------
 
+def people_names(entities: pd.DataFrame, surnames: set[str] = frozenset()) -> set[str]:
+    """The first names and surnames of the corpus's people (the entities typed PERSON), and
+    the ambiguous surnames: a place named so may be a person (retype_places)."""
+    persons = entities.loc[entities["type"] == "PERSON", "name"].str.lower().str.split()
+    return {p[0] for p in persons if len(p) > 1} | {p[-1] for p in persons if len(p) > 1} | set(surnames)
+
+
 def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[str, str], *,
-                  surnames: set[str] = frozenset()) -> tuple[pd.DataFrame, dict[int, str]]:
+                  surnames: set[str] = frozenset(), names_of_people: set[str] | None = None
+                  ) -> tuple[pd.DataFrame, dict[int, str]]:
     """Entities typed PERSON or ORG whose name the offline gazetteer knows as a populated
     place (a city of 15,000+, a country, a US state) become places, unless the text says
     otherwise: the name is the first name or the surname of a person in the corpus, a
     mention has a title before it or a speech verb after it, or (for an ORG) the model typed
     all of at least ORG_EVIDENCE mentions ORG. Only a gazetteer entry's own
     name or spelling variant counts (its alternate names include 'Google' for Topeka). Returns (entities, {entity_id: note})."""
-
-    persons = entities.loc[entities["type"] == "PERSON", "name"].str.lower().str.split()
-    names_of_people = {p[0] for p in persons if len(p) > 1} | {p[-1] for p in persons if len(p) > 1} | set(surnames)
+    if names_of_people is None:   # given: entities is a part of the corpus's (rekey)
+        names_of_people = people_names(entities, surnames)
     user_typed = entities["note"].fillna("").str.startswith("typed by the user") if "note" in entities else False
     todo = entities[entities["type"].isin(["PERSON", "ORG"]) & ~entities["name"].str.lower().isin(names_of_people)
                     & ~user_typed]

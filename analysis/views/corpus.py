@@ -62,6 +62,14 @@ class Corpus:
         self.index = ArticleIndex(self.articles, self.article_entities, self.article_topics,
                                   passage_topics=lambda: self.passage_topics, search=self.search)
 
+    def stale_note(self, *tables: str) -> str | None:
+        """Why these tables are stale (an entity edit since they were made: entity_edits), else None."""
+        stale = self.meta.get("stale") or {}
+        names = [t for t in tables if t in stale]
+        if not names:
+            return None
+        return f"Not up to date: {', '.join(names)} {stale[names[0]]}."
+
     def topic_notes(self, level: str) -> list[str]:
         """The kept topic edits of this level that found no topic, and topics.csv's bad lines."""
         return self._edited_topics(level, self.edits_stamp)[2]
