@@ -65,7 +65,7 @@ def test_a_user_type_beats_the_vote_and_the_gazetteer():
 
 # -- an edit applied to the store equals a full build with the same aliases.csv ----------------
 
-TOPIC_TABLES = {"topics_articles", "topics_passages", "article_topics", "passage_topics", "doc_map",
+TOPIC_TABLES = {"topics_articles", "topics_passages", "model_topics_articles", "model_topics_passages", "article_topics", "passage_topics", "doc_map",
                 "topic_info", "topic_selection_articles", "topic_selection_passages"}
 
 

@@ -165,7 +165,10 @@ def test_an_edited_file_or_a_side_file_needs_a_full_build_and_refit_clears_the_n
     write(corpus, "added/x.txt", paras[-1])
     assert update([str(corpus)], store) is not None and store.meta().get("incremental")
     write(corpus, "aliases.csv", "action,name,target\nignore,NATO,\n")   # an entity edit on the grown store
+    mentioned = set(store.read("mentions").query("entity != 'NATO'")["article_id"])
     apply_entity_rules([str(corpus)], store)
+    assert not store.meta().get("entity_keys_partial")   # replayed from the NER cache, added articles included
+    assert mentioned <= set(store.read("mentions")["article_id"])   # the added articles' mentions kept
     assert store.problems() == [] and "NATO" not in set(store.read("entities")["name"])
     assert len(store.read("article_topics")) == len(store.read("articles"))
     (corpus / "aliases.csv").unlink()

@@ -67,17 +67,19 @@ def apply_entity_rules(paths: list[str], store: Store, *, edit: str = "", by_key
         articles = store.read("articles")
         texts = dict(zip(articles["id"], articles["text"]))
         new: dict[str, pd.DataFrame] = {}
+        partial = bool(meta.pop("entity_keys_partial", False))   # articles added since: not in entity_keys
         try:
-            done = _by_key(store, rules, texts, t0) if by_key and all(store.has(t) for t in STATE_TABLES) else None
+            done = _by_key(store, rules, texts, t0) \
+                if by_key and not partial and all(store.has(t) for t in STATE_TABLES) else None
         except RekeyError:
             done = None
         if done:
             mentions, entities, state, timings = done
             new.update(state)
         else:   # the whole of entities_from_keys and the recall pass (rekey's reference)
-            if store.has("entity_keys") and store.has("entity_ambiguous"):
+            if store.has("entity_keys") and store.has("entity_ambiguous") and not partial:
                 keyed, ambiguous = keys_of_tables(store.read("entity_keys"), store.read("entity_ambiguous"))
-            else:   # built before entity_keys: from the NER cache
+            else:   # built before entity_keys, or articles added since: from the NER cache
                 cache = NerCache(config.ner_cache_dir(meta.get("model") or model_name()))
                 _, raw = map_ner(articles, cache.load(set(articles["hash"])))
                 keyed, ambiguous = resolve_keys(raw, texts)

@@ -125,7 +125,8 @@ def _update(paths, store, added, *, mapping, model, n_process, batch_size, progr
                 "incremental": {"added_since_fit": since, "fitted_articles": n_total - since,
                                 "share": round(since / max(n_total, 1), 4), "refit_share": REFIT_SHARE,
                                 "last_added": len(articles)},
-                "stale": STALE}
+                "stale": {**(meta.get("stale") or {}), **STALE},
+                "entity_keys_partial": True}   # the added articles' keys: an entity edit replays from the NER cache
     commit_increment(store, meta, appended, replaced, new_meta)
     result.timings["write"] = time.perf_counter() - t0 - sum(result.timings.values())
     result.timings["total"] = time.perf_counter() - t0
