@@ -99,8 +99,9 @@ def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
     return out
 
 
-def _edge_cues(lines: list[str], table: OutletTable) -> list[Cue]:
-    """Cues that count in the first and the last lines alike."""
+def _edge_cues(lines: list[str], table: OutletTable, ends: set[str]) -> list[Cue]:
+    """Cues that count in the first and the last lines alike (a name line only at the very
+    ends: ``ends``)."""
     out = []
     for line in lines:
         if m := P.CREDIT_TO.match(line):
@@ -109,7 +110,7 @@ def _edge_cues(lines: list[str], table: OutletTable) -> list[Cue]:
             out += [c for c in _mentioned(line, table) if c]
         elif m := P.SELF_DESCRIBED.match(line):
             out += filter(None, [_cue(m["name"], "self-description", line, table, strict=False)])
-        elif cue := _name_line(line, table):
+        elif line in ends and (cue := _name_line(line, table)):
             out.append(cue)
         elif not P.SYNDICATED.search(line):
             out += _copyright_cues(line, table) + _domain_cues(line, table) + _known_cues(line, table)
@@ -134,9 +135,11 @@ def _domain_cues(line: str, table: OutletTable) -> list[Cue]:
     """An outlet's domain in a short line of its own ("the views of Townhall.com"); a
     domain inside a paragraph is a link to someone else."""
     out = []
-    if len(line) > P.DOMAIN_LINE_CHARS:
-        return out
+    if len(line) > P.DOMAIN_LINE_CHARS or P.LINK_WORDS.search(line) or P.TWEET.search(line):
+        return out        # a player, an embed, a tweet: another site's
     for m in P.DOMAIN.finditer(line):
+        if P.CITED_BEFORE.search(line[:m.start()]):
+            continue
         known = table.by_domain(m["host"])
         if known is not None and not known.never_outlet:
             out += filter(None, [_cue(known.name, "own domain", line, table, strict=True)])
@@ -149,7 +152,8 @@ def find_cues(raw: str, *, table: OutletTable | None = None) -> list[Cue]:
     lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
     lead, tail = lines[:P.LEAD_LINES], lines[-P.TAIL_LINES:]
     edge = list(dict.fromkeys(lead + tail))      # a short article's lines are both
-    cues = _lead_cues(lead, table) + _edge_cues(edge, table) + _tail_cues(tail, table)
+    ends = set(lines[:P.NAME_LINES[0]] + lines[-P.NAME_LINES[1]:])
+    cues = _lead_cues(lead, table) + _edge_cues(edge, table, ends) + _tail_cues(tail, table)
     return [_with_own_domain(c, edge) for c in dict.fromkeys(cues)]
 
 
