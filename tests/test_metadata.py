@@ -53,13 +53,20 @@ def test_title_first_line_headline_or_unknown():
 
 
 def test_weekday_dates_events_not_the_publication():
-    # 13 August 2021 was a Friday; the article keeps returning to it, yet the publication
-    # may be the day after: unknown, with the agreement in the reason
+    # 13 August 2021 was a Friday: one "on Friday" beside a caption's date is weak support
+    # (a file photo, an older event): unknown, with the agreement in the reason
+    d = infer_date("Photo taken on August 13, 2021.\n\nThe city fell on Friday, officials said.", {}, {})
+    assert (d.value, d.how) == (None, "unknown")
+    assert "agrees with 'August 13, 2021'" in d.evidence and "not the publication" in d.evidence
+    # the day the article keeps returning to (three times) is taken, with the count
     news_day = ("Fighters in Kandahar on August 13, 2021. (Photo by AFP)\n\nThe city fell on Friday, officials said."
                 "\n\nTroops left on Friday morning.\n\nThe minister spoke on Friday.")
     d = infer_date(news_day, {}, {})
-    assert (d.value, d.how) == (None, "unknown")
-    assert "agrees with 'August 13, 2021'" in d.evidence and "not the publication" in d.evidence
+    assert (d.value, d.how) == ("2021-08-13", "text") and "Friday named 3 times" in d.evidence
+    # ... unless a weekday is written beside a date: "on Tuesday, Sept. 11, 2012" dates an event
+    d = infer_date("Attackers stormed the compound on Tuesday, Sept. 11, 2012.\n\nHe spoke on Tuesday.\n\n"
+                   "Talks resumed on Tuesday.\n\nOn Tuesday, they met again.", {}, {})
+    assert d.value is None
     # 16 August 2021 was a Monday: 'on Tuesday' does not fall on it -> unknown
     d = infer_date("Photo of August 16, 2021.\n\nNATO said on Tuesday that ...", {}, {})
     assert d.value is None and d.how == "unknown"
