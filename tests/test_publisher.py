@@ -43,6 +43,8 @@ def outlet(text, table=None):
     ("Title\n\n" + BODY + "\n\nSubscribe to Lakeside Ledger. Every dollar we make funds reporting from the "
      "county’s towns.", "Lakeside Ledger", "self-promotion"),
     ("Title\n\n" + BODY + "\n\nIndictment Affidavit by TechCrunch on Scribd", "TechCrunch", "document embed"),
+    ("Title\n\n" + BODY + "\n\nThis article appears in the December 5, 2016, issue of National Review.",
+     "National Review", "print issue line"),
     ("Title\n\nBy Jane Roe, Daily Planet News\n\n" + BODY, "Daily Planet News", "byline"),
     ("Title\n\n" + BODY + "\n\nWrite to Jane Roe at jane.roe@wsj.com", "Wall Street Journal", "staff e-mail"),
     ("Title\n\n" + BODY + "\n\nViews expressed in this article do not necessarily reflect the views of "

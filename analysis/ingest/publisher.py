@@ -75,6 +75,8 @@ def _name_line(line: str, table: OutletTable) -> Cue | None:
 def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
     out = []
     for line in lines:
+        if m := P.PRINT_ISSUE.search(line):       # its own print issue, before "first appeared in"
+            out += filter(None, [_cue(m["name"], "print issue line", line, table, strict=True)])
         if m := P.SOURCE_LINE.match(line):
             first = re.split(r"[ ]+and[ ]+|[,;/&]|[ ]+with[ ]+", m["name"])[0]
             agencies = re.search(r"\bagenc(?:y|ies)\b", m["name"], re.I)   # "X and news agencies"

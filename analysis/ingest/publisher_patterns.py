@@ -78,6 +78,10 @@ REPORTING_BY = re.compile(rf"^[—–-]*[ ]*(?:additional|further|with|and)?[ ]*
 EDITORIAL = re.compile(rf"(?:^|[.][ ]+)(?:This|The)[ ]+(?:editorial|commentary|opinion|column)[^.]{{0,40}}?\b(?:from|by|of|represents)"
                         rf"[ ]+(?:the[ ]+)?(?P<name>{NAME1})['’]s?[ ]+(?:editorial board|editors)\b|"
                         rf"^(?P<name2>{NAME1})['’]s?[ ]+editorial (?:opinions|positions|views)[ ]+are\b")
+# "This article appears in the December 5, 2016, issue of National Review." (a magazine's own print issue)
+PRINT_ISSUE = re.compile(rf"\b(?:This|It)[ ]+(?:(?:article|story|piece|essay|column|review)[ ]+)?(?:first[ ]+)?"
+                          rf"(?:appears|appeared|ran)[ ]+in[ ]+the[ ]+[^.]{{0,40}}?\b(?:print[ ]+)?(?:issue|edition)[ ]+of[ ]+"
+                          rf"(?:the[ ]+)?(?P<name>{NAME1})")
 # "Subscribe to Block Club Chicago." / "Support JSTOR Daily!": an imperative that ends with the name
 SUPPORT_US = re.compile(rf"(?:^|[.!?][ ]+)(?:subscribe to|support|become a (?:member|subscriber) of|donate to)[ ]+"
                          rf"(?:the[ ]+)?(?P<name>{NAME1})(?:[ ]+today)?[.!](?:[ ]|$)", re.I)
