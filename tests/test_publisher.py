@@ -103,6 +103,10 @@ def test_two_publishers_conflict_and_both_are_in_the_evidence():
     "Title\n\n" + BODY + "\n\nWarrant Affidavit by Jane Mali on Scribd",
     "Title\n\n" + BODY + "\n\nLike Dan Rather, the CNN Investigates team was undone by the belief.",
     "Title\n\n" + BODY + "\n\nHe said the National Enquirer's parent company wanted him to stop.",
+    # a body sentence about someone's website; an embedded tweet speaks for its author
+    "Title\n\n" + BODY + "\n\nThe FDA’s website also has an answer for people who ask about the drug.",
+    "Title\n\n" + BODY + "\n\nNational Review is a failing publication that has lost its way. Sad! — Donald J. Trump "
+    "(@realDonaldTrump) January 22, 2016",
 ])
 def test_names_where_publishers_do_not_put_themselves_are_not_the_outlet(text):
     assert outlet(text)[0] is None

@@ -95,7 +95,7 @@ def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
             out += filter(None, [_cue(_domain_name(m["name"] or m["name2"] or m["name3"], table), "syndication line", line, table,
                                       strict=True, role="syndicated")])
         elif m := P.WEBSITE.search(line):
-            out += filter(None, [_cue(m["name"], "self-description", line, table, strict=False)])
+            out += filter(None, [_cue(m["name"], "self-description", line, table, strict=True)])
         elif m := P.CONTRIBUTING.match(line):
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True, role="contributor")])
     return out
@@ -106,6 +106,8 @@ def _edge_cues(lines: list[str], table: OutletTable, ends: set[str]) -> list[Cue
     ends: ``ends``)."""
     out = []
     for line in lines:
+        if P.TWEET.search(line):        # an embedded tweet speaks for its author, not the page
+            continue
         if m := P.CREDIT_TO.match(line):
             out += filter(None, [_cue(m["name"], "credit line", line, table, strict=False)])
         elif P.EDITOR_NOTE.match(line):
