@@ -33,7 +33,8 @@ from benchmarks._doc import machine, table, write_section  # noqa: E402
 
 DEFAULT = "/work/shared/corpora/allsides/articles.jsonl.gz"
 BIGGEST = 10
-REMOVED = re.compile(r"^in \d+ .*? articles(?: \(a line starting '(?P<marker>[^']*)'\))?: (?P<line>.*)$", re.S)
+REMOVED = re.compile(r"^in \d+ .*? articles(?: \(a (?:line|sentence) starting '(?P<marker>[^']*)'\))?: (?P<line>.*)$",
+                     re.S)
 TOP_TERMS = 10
 
 

@@ -138,3 +138,21 @@ def test_labelled_link_lines_known_by_their_label():
     assert arts[0]["removed"] == ["in 6 Capital Paper articles (a line starting 'photos:'): ( PHOTOS: Senators up for "
                                   "election in 2014)"]
     assert arts[1]["removed"] == []
+
+
+def test_a_transcripts_speaker_tag_goes_and_the_speakers_words_stay():
+    arts = _big_outlet(300, 0, str)
+    for i in range(8):
+        arts.append({"id": f"t{i}", "source": "Big Paper", "removed": [],
+                     "text": f"Episode {i}: the lockdown protests.\n\nThe governor spoke on day {i}. archived recording "
+                             f"(gretchen whitmer) We are doing this to save lives. Protesters gathered. archived "
+                             f"recording (donald trump) Don’t buy paint on day {i}.\n\nThe rally ended."})
+    arts += [{"id": f"o{i}", "source": "Other Paper", "removed": [],
+              "text": f"The recording of day {i} was archived. Officials said so."} for i in range(300)]
+    remove_boilerplate(arts)
+    text = arts[300]["text"]
+    assert "archived recording" not in text
+    assert "(gretchen whitmer) We are doing this to save lives." in text and "(donald trump) Don’t buy paint" in text
+    assert "in 8 Big Paper articles (a sentence starting 'archived recording'): archived recording (2 times)" \
+        in arts[300]["removed"]
+    assert arts[-1]["text"] == "The recording of day 299 was archived. Officials said so."   # prose is not a tag

@@ -158,16 +158,60 @@ def template_markers(articles: list[dict]) -> dict[str, dict[str, int]]:
     return out
 
 
+# A transcript's speaker tag ("... homes. archived recording (donald trump) Don't buy paint"):
+# a lower-case phrase of one to three words starting sentences, TAG_REPEATS times or more in
+# an article, in many of one outlet's articles and far fewer elsewhere. Prose never starts a
+# sentence in lower case (an abbreviation's period is not a sentence end: "U.S. adults").
+TAG_REPEATS = 2
+_TAG = re.compile(r"(?:^|(?<=[.!?])(?<![A-Z]\.)(?<!U\.S\.) )([a-z]+(?: [a-z]+){0,2})(?= \(| [A-Z\[“\"])", re.M)
+
+
+def speaker_tags(articles: list[dict]) -> dict[str, dict[str, int]]:
+    """{outlet: {tag: articles it recurs in}} for the outlets' transcript speaker tags."""
+    per: dict[str, Counter] = defaultdict(Counter)
+    total: Counter = Counter()
+    sizes: Counter = Counter()
+    for art in articles:
+        group = art.get("source") or ""
+        sizes[group] += 1
+        found = Counter(m.group(1) for m in _TAG.finditer(art["text"]))
+        seen = {t for t, n in found.items() if n >= TAG_REPEATS}
+        per[group].update(seen)
+        total.update(seen)
+    n_all = sum(sizes.values())
+    out: dict[str, dict[str, int]] = {}
+    for group, counter in per.items():
+        n = sizes[group]
+        for t, c in counter.items():
+            if c >= _needed(n) and c / n >= MIN_SPECIFICITY * (total[t] - c) / max(n_all - n, 1):
+                out.setdefault(group, {})[t] = c
+    return out
+
+
+def _strip_tags(lines: list[str], tags: dict[str, int], label: str) -> tuple[list[str], list[str]]:
+    """The lines without the outlet's speaker tags (the speaker's name in brackets stays),
+    and one removed entry per tag found."""
+    gone = []
+    for tag, n in tags.items():
+        pattern = re.compile(rf"(?:^|(?<=[.!?])(?<![A-Z]\.) ){re.escape(tag)} (?=\(|[A-Z\[“\"])", re.M)
+        hits = sum(len(pattern.findall(line)) for line in lines)
+        if hits:
+            lines = [pattern.sub("", line) for line in lines]
+            gone.append(f"in {n} {label} (a sentence starting '{tag}'): {tag} ({hits} times)")
+    return lines, gone
+
+
 def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
     """Take recurring lines and sentences out of each article's text (in place), keep them
     in its ``removed`` with the reason; returns the lines removed per outlet."""
     found = recurring_units(articles)
     markers = template_markers(articles)
+    tags = speaker_tags(articles)
     removed_per: Counter = Counter()
     for art in articles:
         group = art.get("source") or ""
         units, starts = found.get(group) or {}, markers.get(group) or {}
-        if not units and not starts:
+        if not units and not starts and not tags.get(group):
             continue
         label = f"{art['source']} articles" if art.get("source") else "articles of unknown outlet"
         lines = art["text"].split(PASSAGE_SEP)
@@ -181,6 +225,9 @@ def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
             gone += why
             if line_kept:
                 kept.append(line_kept)
+        if not gone or len(kept) >= (1 - MAX_SHARE_REMOVED) * len(lines):
+            kept, tagged = _strip_tags(kept, tags.get(group) or {}, label)
+            gone += tagged
         if not gone or len(kept) < (1 - MAX_SHARE_REMOVED) * len(lines):
             continue
         art["text"] = PASSAGE_SEP.join(kept)
@@ -208,7 +255,8 @@ def _strip_line(line: str, units: dict[str, int], label: str) -> tuple[str, list
     return " ".join(keep), gone
 
 
-_REASON = re.compile(r"^in (?P<n>\d+) .*? articles(?: \(a line starting '(?P<marker>[^']*)'\))?: (?P<line>.*)$", re.S)
+_REASON = re.compile(r"^in (?P<n>\d+) .*? articles(?: \(a (?:line|sentence) starting '(?P<marker>[^']*)'\))?: (?P<line>.*)$",
+                     re.S)
 
 
 def boilerplate_summary(sources, removed_lists, *, top: int = 3) -> list[dict]:
