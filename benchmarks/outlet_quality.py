@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import sys
 import tempfile
@@ -229,7 +230,7 @@ def main(argv=None) -> None:
     detail = {h: rs if wired else [r for r in conv if r["half"] == h] for h, rs in halves.items()}
     which = "the ingest stage" if wired else "the publisher conventions alone"
     md = [f"## Outlets and dates from bare text (`benchmarks/outlet_quality.py`)\n",
-          f"{machine()}. {len(items)} AllSides articles ({args.per_outlet} at most per outlet, "
+          f"{machine()}, load {os.getloadavg()[0]:.1f}. {len(items)} AllSides articles ({args.per_outlet} at most per outlet, "
           f"{len({r['gold'] for r in rows})} outlets) written as bare .txt (title, blank line, body; "
           "no metadata) and read by the ingest stage; sampling and reading took "
           f"{time.perf_counter() - t0:.0f} s (reading {read_s:.1f} s). The outlets are split by a hash "

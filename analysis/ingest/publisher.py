@@ -23,7 +23,7 @@ from analysis.ingest import dates as D
 from analysis.ingest import publisher_patterns as P
 from analysis.ingest.outlets import OutletTable, load_outlets, name_key
 from analysis.ingest.publisher_closing import _known_cues
-from analysis.ingest.publisher_cue import Cue, _clean_name, _cue, _date, _known, _mentioned, _month
+from analysis.ingest.publisher_cue import Cue, _cue, _date, _known, _mentioned, _month
 
 
 def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
