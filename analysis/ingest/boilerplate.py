@@ -163,7 +163,9 @@ def template_markers(articles: list[dict]) -> dict[str, dict[str, int]]:
 # an article, in many of one outlet's articles and far fewer elsewhere. Prose never starts a
 # sentence in lower case (an abbreviation's period is not a sentence end: "U.S. adults").
 TAG_REPEATS = 2
-_TAG = re.compile(r"(?:^|(?<=[.!?])(?<![A-Z]\.)(?<!U\.S\.) )([a-z]+(?: [a-z]+){0,2})(?= \(| [A-Z\[“\"])", re.M)
+_TAG_BEFORE = r"(?:^|(?<=[.!?—])(?<![A-Z]\.)(?<!U\.S\.) )"
+_TAG_AFTER = r"(?= \(| [A-Z\[“\"0-9—])"      # a speaker in brackets, a sentence, a clip's number
+_TAG = re.compile(rf"{_TAG_BEFORE}([a-z]+(?: [a-z]+){{0,2}}){_TAG_AFTER}", re.M)
 
 
 def speaker_tags(articles: list[dict]) -> dict[str, dict[str, int]]:
@@ -193,10 +195,10 @@ def _strip_tags(lines: list[str], tags: dict[str, int], label: str) -> tuple[lis
     and one removed entry per tag found."""
     gone = []
     for tag, n in tags.items():
-        pattern = re.compile(rf"(?:^|(?<=[.!?])(?<![A-Z]\.) ){re.escape(tag)} (?=\(|[A-Z\[“\"])", re.M)
+        pattern = re.compile(rf"{_TAG_BEFORE}{re.escape(tag)}{_TAG_AFTER} ?", re.M)
         hits = sum(len(pattern.findall(line)) for line in lines)
         if hits:
-            lines = [pattern.sub("", line) for line in lines]
+            lines = [pattern.sub(lambda m: " " if m.group(0).startswith(" ") else "", line) for line in lines]
             gone.append(f"in {n} {label} (a sentence starting '{tag}'): {tag} ({hits} times)")
     return lines, gone
 
