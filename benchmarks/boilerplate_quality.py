@@ -15,6 +15,7 @@ Writes the "boilerplate" section of docs/benchmarks.md (benchmarks/_doc.py).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -33,7 +34,8 @@ from benchmarks._doc import machine, table, write_section  # noqa: E402
 
 DEFAULT = "/work/shared/corpora/allsides/articles.jsonl.gz"
 BIGGEST = 10
-REMOVED = re.compile(r"^in \d+ .*? articles(?: \(a line starting '(?P<marker>[^']*)'\))?: (?P<line>.*)$", re.S)
+REMOVED = re.compile(r"^in \d+ .*? articles(?: \(a (?:line|sentence) starting '(?P<marker>[^']*)'\))?: (?P<line>.*)$",
+                     re.S)
 TOP_TERMS = 10
 
 
@@ -114,8 +116,14 @@ def main(argv=None) -> None:
           f"{B.MIN_SHARE:.0%} of one outlet's articles; a line of at most {B.TEMPLATE_MAX_WORDS} words "
           f"whose first {B.MARKER_WORDS} words start lines that often, {B.MIN_SPECIFICITY:.0f} times more "
           "often than in the other outlets, and do not end like sentences (shown as 'first words …'); "
-          "never more than half of an article's lines). Thresholds set before the first run on this "
-          "corpus; the template rule was added after it, looking at these ten outlets.\n",
+          f"never more than half of an article's lines; the share needed is capped at {B.MAX_NEEDED} articles, "
+          "a player's times and a page's ages count as one line, a line's label ('( PHOTOS: …)') is its "
+          "first words, an initial ('John A.') does not end a sentence, and a transcript's lower-case "
+          "speaker tag repeated in many of one outlet's articles goes, its speaker's words stay). "
+          "Thresholds set before the first run on this corpus; the template rule was added after it, "
+          "looking at these ten outlets, and the cap, times, labels and tags after the residue named in "
+          "issue 16's follow-up (Fox 'inbox', Politico 'photos', NPR 'hide/listen', NYT 'recording, "
+          f"archived'). Machine load during the run: {os.getloadavg()[0]:.1f}.\n",
           "What it removes, the ten biggest outlets:\n", table(rows), "",
           f"Top {TOP_TERMS} distinctive terms (log-odds, the Sources page's table), before (the ingest "
           "stage without this issue's furniture rules: slideshow and contributor lines, corpus-level "

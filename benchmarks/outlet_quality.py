@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import sys
 import tempfile
@@ -49,9 +50,13 @@ except ImportError:  # pragma: no cover - only before the refactor
     from analysis.corpus import make_article  # noqa: E402
     from analysis.readers import read_documents  # noqa: E402
 
-# Measured by this script on main at d4dfac4 (before issue 16), same sample and cue definition.
-BASELINE = [{"half": "tune", "precision": "0.222", "recall (cue)": "0.048", "date precision": "0.400"},
-            {"half": "held-out", "precision": "0.517", "recall (cue)": "0.066", "date precision": "0.548"}]
+# Measured by this script, same sample and cue definition: on main at d4dfac4 (before issue 16)
+# and at 12f4578 (issue 16's first merge, before the follow-up on branch i16).
+BASELINE = [{"main at": "d4dfac4", "half": "tune", "precision": "0.222", "recall (cue)": "0.048", "date precision": "0.400"},
+            {"main at": "d4dfac4", "half": "held-out", "precision": "0.517", "recall (cue)": "0.066", "date precision": "0.548"},
+            {"main at": "12f4578", "half": "tune", "precision": "0.944", "recall (cue)": "0.375", "date precision": "0.688"},
+            {"main at": "12f4578", "half": "held-out", "precision": "0.851", "recall (cue)": "0.323",
+             "date precision": "0.471"}]
 DEFAULT = "/work/shared/corpora/allsides/articles.jsonl.gz"
 CUE_LINES = 3
 SHORT_LINE_WORDS = 30
@@ -225,7 +230,7 @@ def main(argv=None) -> None:
     detail = {h: rs if wired else [r for r in conv if r["half"] == h] for h, rs in halves.items()}
     which = "the ingest stage" if wired else "the publisher conventions alone"
     md = [f"## Outlets and dates from bare text (`benchmarks/outlet_quality.py`)\n",
-          f"{machine()}. {len(items)} AllSides articles ({args.per_outlet} at most per outlet, "
+          f"{machine()}, load {os.getloadavg()[0]:.1f}. {len(items)} AllSides articles ({args.per_outlet} at most per outlet, "
           f"{len({r['gold'] for r in rows})} outlets) written as bare .txt (title, blank line, body; "
           "no metadata) and read by the ingest stage; sampling and reading took "
           f"{time.perf_counter() - t0:.0f} s (reading {read_s:.1f} s). The outlets are split by a hash "
@@ -239,7 +244,7 @@ def main(argv=None) -> None:
           table_md, "",
           "**The publisher conventions alone** (`analysis.ingest.publisher`: outlet cues and the dates "
           "they carry, without the older rules):\n", conv_md, "",
-          "**Baseline** (main before this work, same sample):\n", md_table(BASELINE), "",
+          "**Baselines** (main before issue 16, and after its first merge; same sample):\n", md_table(BASELINE), "",
           f"Per outlet, {which}, held-out half (the 15 outlets with the most cues or names):\n",
           md_table(per_outlet(detail["held-out"], 15)), "",
           f"Per outlet, {which}, tune half (15):\n", md_table(per_outlet(detail["tune"], 15)), ""]

@@ -74,3 +74,85 @@ def test_a_template_line_goes_whole_even_when_a_sentence_of_it_recurs():
     remove_boilerplate(arts)
     assert arts[0]["text"] == "The vote 0 passed."
     assert arts[0]["removed"][0].startswith("in 6 Cable Example articles (a line starting 'just watched'): JUST WATCHED")
+
+
+def _big_outlet(n, furniture_in, line_of):
+    """n articles of one big outlet; furniture_in of them carry line_of(i), each article its own story."""
+    arts = []
+    for i in range(n):
+        text = (f"Story {i}: the council of town {i} voted on budget item {i} after a long debate.\n\n"
+                f"Residents of town {i} spoke for {i} minutes about road {i}.")
+        if i < furniture_in:
+            text += "\n\n" + line_of(i)
+        arts.append({"id": f"b{i}", "source": "Big Paper", "removed": [], "text": text})
+    return arts
+
+
+def test_a_big_outlets_furniture_of_one_era_is_found():
+    # 25 of 2,000 articles (1.25%, under MIN_SHARE): a sign-up line the site carried for a while
+    arts = _big_outlet(2000, 25, lambda i: "**Want Big Paper First in your inbox every day? Sign up here.**")
+    remove_boilerplate(arts)
+    assert "inbox" not in arts[0]["text"]
+    assert arts[0]["removed"] == ["in 25 Big Paper articles: **Want Big Paper First in your inbox every day? Sign up here.**"]
+    assert arts[25]["removed"] == [] and "inbox" not in arts[25]["text"]
+
+
+def test_a_recurring_sentence_inside_a_longer_line_goes_and_the_line_stays():
+    arts = _big_outlet(2000, 30, lambda i: (f"Jane Roe is the politics editor of Big Paper and covered town {i}. "
+                                            "Want Big Paper First in your inbox every day? Sign up here. "
+                                            f"To catch Jane on the radio in town {i}, tune in at noon."))
+    remove_boilerplate(arts)
+    last = arts[0]["text"].split("\n\n")[-1]
+    assert "inbox" not in last and last.startswith("Jane Roe is the politics editor") and "tune in at noon" in last
+    assert "in 30 Big Paper articles: Want Big Paper First in your inbox every day?" in arts[0]["removed"]
+
+
+def test_player_times_and_page_ages_are_one_line():
+    arts = _big_outlet(400, 12, lambda i: f"Listen · {i % 9 + 1}:{i % 50 + 10:02d} {i % 9 + 1}:{i % 50 + 10:02d}")
+    remove_boilerplate(arts)
+    assert "Listen" not in arts[3]["text"] and arts[3]["removed"][0].startswith("in 12 Big Paper articles: Listen · 4:13")
+
+
+def test_an_initial_or_a_title_does_not_end_a_sentence():
+    from analysis.ingest.boilerplate import sentences
+
+    assert sentences("House Speaker John A. Boehner, Ohio Republican, said no. Sen. Ted Cruz agreed on Monday.") == \
+        ["House Speaker John A. Boehner, Ohio Republican, said no.", "Sen. Ted Cruz agreed on Monday."]
+    # "House Speaker John A." recurring in many articles is not furniture: it is not a unit at all
+    arts = _big_outlet(300, 300, lambda i: f"House Speaker John A. Boehner said the vote on item {i} would wait.")
+    remove_boilerplate(arts)
+    assert "House Speaker John A. Boehner said" in arts[0]["text"]
+
+
+def test_labelled_link_lines_known_by_their_label():
+    arts = []
+    titles = ["Senators up for election in 2014", "25 unforgettable Obamacare quotes", "Republicans, 2016 contenders",
+              "Politicians speak out on gun control", "Fiscal cliff's key players", "20 quotes on immigration reform"]
+    for i, title in enumerate(titles):
+        arts.append({"id": f"p{i}", "source": "Capital Paper", "removed": [],
+                     "text": f"The Senate voted {i} times on the bill.\n\n( PHOTOS: {title})\n\nLeaders met again on day {i}."})
+        arts.append({"id": f"o{i}", "source": "Other Paper", "removed": [],
+                     "text": f"The House voted {i} times.\n\nPhotos of the vote {i} were shown (by staff)."})
+    remove_boilerplate(arts)
+    assert "PHOTOS" not in arts[0]["text"]
+    assert arts[0]["removed"] == ["in 6 Capital Paper articles (a line starting 'photos:'): ( PHOTOS: Senators up for "
+                                  "election in 2014)"]
+    assert arts[1]["removed"] == []
+
+
+def test_a_transcripts_speaker_tag_goes_and_the_speakers_words_stay():
+    arts = _big_outlet(300, 0, str)
+    for i in range(8):
+        arts.append({"id": f"t{i}", "source": "Big Paper", "removed": [],
+                     "text": f"Episode {i}: the lockdown protests.\n\nThe governor spoke on day {i}. archived recording "
+                             f"(gretchen whitmer) We are doing this to save lives. Protesters gathered. archived "
+                             f"recording (donald trump) Don’t buy paint on day {i}.\n\nThe rally ended."})
+    arts += [{"id": f"o{i}", "source": "Other Paper", "removed": [],
+              "text": f"The recording of day {i} was archived. Officials said so."} for i in range(300)]
+    remove_boilerplate(arts)
+    text = arts[300]["text"]
+    assert "archived recording" not in text
+    assert "(gretchen whitmer) We are doing this to save lives." in text and "(donald trump) Don’t buy paint" in text
+    assert "in 8 Big Paper articles (a sentence starting 'archived recording'): archived recording (2 times)" \
+        in arts[300]["removed"]
+    assert arts[-1]["text"] == "The recording of day 299 was archived. Officials said so."   # prose is not a tag

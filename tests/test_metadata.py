@@ -52,11 +52,21 @@ def test_title_first_line_headline_or_unknown():
     assert t.value is None and t.how == "unknown"
 
 
-def test_weekday_only_in_the_lead_and_on_the_latest_date():
-    # 13 August 2021 was a Friday
+def test_weekday_dates_events_not_the_publication():
+    # 13 August 2021 was a Friday: one "on Friday" beside a caption's date is weak support
+    # (a file photo, an older event): unknown, with the agreement in the reason
     d = infer_date("Photo taken on August 13, 2021.\n\nThe city fell on Friday, officials said.", {}, {})
-    assert (d.value, d.how) == ("2021-08-13", "text")
-    assert "Friday" in d.evidence and "August 13, 2021" in d.evidence
+    assert (d.value, d.how) == (None, "unknown")
+    assert "agrees with 'August 13, 2021'" in d.evidence and "not the publication" in d.evidence
+    # the day the article keeps returning to (three times) is taken, with the count
+    news_day = ("Fighters in Kandahar on August 13, 2021. (Photo by AFP)\n\nThe city fell on Friday, officials said."
+                "\n\nTroops left on Friday morning.\n\nThe minister spoke on Friday.")
+    d = infer_date(news_day, {}, {})
+    assert (d.value, d.how) == ("2021-08-13", "text") and "Friday named 3 times" in d.evidence
+    # ... unless a weekday is written beside a date: "on Tuesday, Sept. 11, 2012" dates an event
+    d = infer_date("Attackers stormed the compound on Tuesday, Sept. 11, 2012.\n\nHe spoke on Tuesday.\n\n"
+                   "Talks resumed on Tuesday.\n\nOn Tuesday, they met again.", {}, {})
+    assert d.value is None
     # 16 August 2021 was a Monday: 'on Tuesday' does not fall on it -> unknown
     d = infer_date("Photo of August 16, 2021.\n\nNATO said on Tuesday that ...", {}, {})
     assert d.value is None and d.how == "unknown"
@@ -91,6 +101,21 @@ def test_header_date_contradicted_by_content_is_not_published():
 def test_stated_date_line():
     d = infer_date("Headline here\nPublished: March 3, 2020\nBody.", {}, {})
     assert (d.value, d.how) == ("2020-03-03", "text")
+    # an update is not the publication: unknown, the update named in the reason
+    d = infer_date("Headline here\nUpdated June 17, 2020.\nProtesters gathered on June 16, 2020 downtown.", {}, {})
+    assert d.value is None and "is an update, not the publication" in d.evidence
+
+
+def test_byline_date_lines():
+    for line, day in [("By John Stossel - August 22, 2012", "2012-08-22"),
+                      ("By Doug Powers • March 25, 2016 05:37 PM", "2016-03-25"),
+                      ("Latin America • April 10, 2015 • Sabrina Fernandes", "2015-04-10")]:
+        d = infer_date(f"Taxes and the economy\n{line}\nThe economy grew in the second quarter.", {}, {})
+        assert (d.value, d.how) == (day, "text") and "byline date" in d.evidence, line
+    # a date inside a sentence or a caption is an event's, not a byline's
+    for line in ["Senator Smith speaks in Washington, April 10, 2015. (Jane Roe/Reuters)",
+                 "The treaty was ratified on March 16, 1978 by the Senate - 68 to 22."]:
+        assert infer_date(f"Title here\n{line}\nMore text follows.", {}, {}).value is None, line
 
 
 def test_given_dates_malformed_are_unknown_with_reason():

@@ -25,7 +25,26 @@ def outlet(text, table=None):
     ("Title\n\n" + BODY + "\n\nCopyright © 2019 The Washington Times, LLC. Click here for reprint permission.",
      "The Washington Times", "copyright line"),
     ("Title\n\nThe opinions expressed are their own and do not represent the views of Townhall.com.\n\n" + BODY,
-     "Townhall", "own domain"),
+     "Townhall", "disclaimer"),
+    ("Title\n\n" + BODY + "\n\nYou can follow BBC Trending on Twitter @BBCtrending, and find us on Facebook. "
+     "All our stories are at bbc.com/trending.", "BBC News", "own domain"),
+    # the page speaking for itself: its staff, its editorial board, its own request for comment, a call to support it
+    ("Title\n\n" + BODY + "\n\nABC News' Benjamin Siegel and Dr. Jessica Johnson contributed to this report.",
+     "ABC News", "contributor line"),
+    ("Title\n\n" + BODY + "\n\n— Additional reporting by CNBC's Eamon Javers.", "CNBC", "contributor line"),
+    ("Title\n\n" + BODY + "\n\nThis commentary is from The Chronicle’s editorial board. We invite you to express "
+     "your views in a letter to the editor. Please submit your letter via our online form: SFChronicle.com/letters.",
+     "San Francisco Chronicle", "editorial board line"),
+    ("Title\n\n" + BODY + "\n\nThe senator and his aides declined The Hill’s request for comment.",
+     "The Hill", "request for comment"),
+    ("Title\n\n" + BODY + "\n\nFor indispensable reporting on the coronavirus crisis and more, subscribe to "
+     "Mother Jones' newsletters.", "Mother Jones", "self-promotion"),
+    ("Title\n\n" + BODY + "\n\nRead more of Slate’s coverage of the 2016 campaign.", "Slate", "self-promotion"),
+    ("Title\n\n" + BODY + "\n\nSubscribe to Lakeside Ledger. Every dollar we make funds reporting from the "
+     "county’s towns.", "Lakeside Ledger", "self-promotion"),
+    ("Title\n\n" + BODY + "\n\nIndictment Affidavit by TechCrunch on Scribd", "TechCrunch", "document embed"),
+    ("Title\n\n" + BODY + "\n\nThis article appears in the December 5, 2016, issue of National Review.",
+     "National Review", "print issue line"),
     ("Title\n\nBy Jane Roe, Daily Planet News\n\n" + BODY, "Daily Planet News", "byline"),
     ("Title\n\n" + BODY + "\n\nWrite to Jane Roe at jane.roe@wsj.com", "Wall Street Journal", "staff e-mail"),
     ("Title\n\n" + BODY + "\n\nViews expressed in this article do not necessarily reflect the views of "
@@ -69,6 +88,25 @@ def test_two_publishers_conflict_and_both_are_in_the_evidence():
     "Title\n\n" + BODY + "\n\nCOPYRIGHT 2017 CREATORS.COM",                           # a syndicate: not the outlet
     "Title\n\n" + BODY + "\n\nIt originally appeared on abcnews.go.com",                  # copied from elsewhere
     "Title\n\n" + BODY + "\n\nReuters reported the talks on Monday, officials said at length in a statement.",
+    # a name line that introduces a transcript, deep in the lead, is not a masthead
+    "Title\n\nThe host praised the president.\n\nHere is the transcript.\n\nMSNBC\n\nMorning Joe\n\n3/17/20\n\n"
+    + BODY + "\n\nThe segment ran long.\n\nViewers wrote in.",
+    # another site's player, a tweet, a cited domain
+    "Title\n\n" + BODY + "\n\nWatch the latest video at video.foxnews.com",
+    "Title\n\n" + BODY + "\n\nRT @someone: You know who else had one? http://www.independent.co.uk/news/x …",
+    "Title\n\n" + BODY + "\n\nThe group's spokesman told CBSNews.com it would fight.",
+    # a bio naming two outlets, a former role, a sentence about someone else's staff
+    "Title\n\n" + BODY + "\n\nRamesh Ponnuru is a Bloomberg Opinion columnist. He is a senior editor at National Review.",
+    "Title\n\n" + BODY + "\n\nAlicia Shepard is a veteran media writer and a former ombudsman for NPR.",
+    "Title\n\n" + BODY + "\n\nDana Milbank and Ruth Marcus are both reporters-turned-columnists at The Washington Post.",
+    # a document's uploader is a person; a call to like someone is not a promotion
+    "Title\n\n" + BODY + "\n\nWarrant Affidavit by Jane Mali on Scribd",
+    "Title\n\n" + BODY + "\n\nLike Dan Rather, the CNN Investigates team was undone by the belief.",
+    "Title\n\n" + BODY + "\n\nHe said the National Enquirer's parent company wanted him to stop.",
+    # a body sentence about someone's website; an embedded tweet speaks for its author
+    "Title\n\n" + BODY + "\n\nThe FDA’s website also has an answer for people who ask about the drug.",
+    "Title\n\n" + BODY + "\n\nNational Review is a failing publication that has lost its way. Sad! — Donald J. Trump "
+    "(@realDonaldTrump) January 22, 2016",
 ])
 def test_names_where_publishers_do_not_put_themselves_are_not_the_outlet(text):
     assert outlet(text)[0] is None

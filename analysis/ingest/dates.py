@@ -99,12 +99,41 @@ def weekday_refs(text: str) -> list[tuple[int, str]]:
 
 
 def stated_date(line: str) -> FoundDate | None:
-    """'Published: August 13, 2021' and the like, on a line of its own."""
+    """'Published: August 13, 2021' and the like, on a line of its own ("Updated ..."
+    lines too: the caller tells them apart, an update is not the publication)."""
     m = _STATED.match(line)
     if not m:
         return None
     dates = find_dates(m.group("rest"))
     return FoundDate(dates[0].date, line.strip(), 0) if dates else None
+
+
+_SEP = r"[•|·—–/-]"
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}T?)?", re.I)
+_WEEKDAY_BEFORE = re.compile(r"(?i)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*(?=@)")
+META_LINE_CHARS = 120
+
+
+def byline_date(line: str) -> FoundDate | None:
+    """The date of a byline or a page's meta line: a short line of names and sections
+    around one full date, set off by a separator ("By John Stossel - August 22, 2012",
+    "By Doug Powers • March 25, 2016 05:37 PM", "Latin America • April 10, 2015 • Jane
+    Doe"). A date inside a sentence is an event's."""
+    if len(line) > META_LINE_CHARS:
+        return None
+    found = find_dates(line)
+    if len(found) != 1:
+        return None
+    f = found[0]
+    rest = _TIME.sub(" ", line[:f.start] + " @ " + line[f.start + len(f.snippet):])
+    rest = _WEEKDAY_BEFORE.sub("", rest)
+    beside = re.search(_SEP + r"\s*@|@\s*" + _SEP, rest) or re.match(r"\s*By\s+[A-Z][^@]*,\s*@", rest)
+    words = re.sub(_SEP + "|[,@]", " ", rest).split()
+    if not beside or not words or len(words) > 8:
+        return None
+    if not all(w[0].isupper() or w in ("and", "of", "the", "&", "by") for w in words):
+        return None
+    return FoundDate(f.date, line.strip(), 0)
 
 
 def parse_given_date(value: str) -> tuple[dt.date | None, str]:

@@ -17,69 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from analysis.ingest import dates as D
 from analysis.ingest import publisher_patterns as P
-from analysis.ingest.outlets import Outlet, OutletTable, load_outlets, name_key
-
-@dataclass(frozen=True)
-class Cue:
-    """A name where a publisher puts itself.
-
-    kind -- lead tag, dateline, byline, name line, headline suffix, source line, credit
-            line, copyright line, contributor line, own domain, self-description,
-            syndication line
-    role -- "publisher" (the page's publisher), "wire" (a news agency whose copy the page
-            carries), "syndicated" (copy from a syndicate or another outlet), "contributor"
-            (another outlet contributed to the report)
-    """
-
-    name: str
-    kind: str
-    snippet: str
-    role: str
-    date: dt.date | None = None        # a full date the cue carries (a credit line)
-    day: tuple[int, int] | None = None  # (month, day) of a dateline without a year
-    rule: str = ""                     # how the spelling was made one (outlet table)
-    also: str = ""                     # what agrees with it (the outlet's own domain line)
-
-
-def _month(name: str) -> int:
-    return D.MONTHS[name.lower().rstrip(".")[:3]]
-
-
-def _clean_name(name: str) -> str:
-    name = re.split(r"\.[ ]", name)[0]        # "Newsmax. All rights reserved"
-    name = re.sub(r"['’]s?(?:[ ].*)?$", "", name.strip())  # "Slate’s", "Mother Jones'", "X's Daily Edition"
-    name = re.sub(r"^(?:the|by)[ ]+(?=[A-Z])", lambda m: m.group(0) if m.group(0).startswith("The") else "", name)
-    name = P.CORP_SUFFIX.sub("", name.strip(" .,;:-–—|'’\"")).strip(" .,;:")
-    return re.sub(r"[ ]+(?:Writer|Staff Writer|Correspondent|Reporter|Staff|Contributor)$", "", name)
-
-
-def _known(name: str, table: OutletTable) -> Outlet | None:
-    return table.by_name(name) or table.by_leading_name(name)
-
-
-def _cue(name: str, kind: str, snippet: str, table: OutletTable, *, strict: bool,
-         role: str = "publisher", **extra) -> Cue | None:
-    """A cue for ``name`` if it can be an outlet. strict: an unknown name must look like
-    one (a newsy word, a company suffix or a domain); photo agencies and media groups are
-    never the outlet."""
-    name = _clean_name(name)
-    if len(name) < 2 or len(name) > 60 or P.NOT_PUBLISHER.search(name):
-        return None
-    known = _known(name, table)
-    if known is None and strict and not P.CORPORATE.search(name):
-        return None
-    if known is not None and known.never_outlet:
-        return None
-    canon, rule = table.canonical(known.name if known else name)
-    if known is not None and known.name != name:
-        rule = f"'{name}' is {known.name} in the outlet table"
-    if role == "publisher" and known is not None and known.is_wire:
-        role = "wire" if known.kind == "wire" else "syndicated"
-    return Cue(canon, kind, re.sub(r"\s+", " ", snippet).strip()[:160], role, rule=rule, **extra)
+from analysis.ingest.outlets import OutletTable, load_outlets, name_key
+from analysis.ingest.publisher_closing import _known_cues
+from analysis.ingest.publisher_cue import Cue, _cue, _date, _known, _mentioned, _month
 
 
 def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
@@ -131,6 +75,8 @@ def _name_line(line: str, table: OutletTable) -> Cue | None:
 def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
     out = []
     for line in lines:
+        if m := P.PRINT_ISSUE.search(line):       # its own print issue, before "first appeared in"
+            out += filter(None, [_cue(m["name"], "print issue line", line, table, strict=True)])
         if m := P.SOURCE_LINE.match(line):
             first = re.split(r"[ ]+and[ ]+|[,;/&]|[ ]+with[ ]+", m["name"])[0]
             agencies = re.search(r"\bagenc(?:y|ies)\b", m["name"], re.I)   # "X and news agencies"
@@ -149,76 +95,30 @@ def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
             out += filter(None, [_cue(_domain_name(m["name"] or m["name2"] or m["name3"], table), "syndication line", line, table,
                                       strict=True, role="syndicated")])
         elif m := P.WEBSITE.search(line):
-            out += filter(None, [_cue(m["name"], "self-description", line, table, strict=False)])
+            out += filter(None, [_cue(m["name"], "self-description", line, table, strict=True)])
         elif m := P.CONTRIBUTING.match(line):
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True, role="contributor")])
     return out
 
 
-def _known_cues(line: str, table: OutletTable) -> list[Cue]:
-    """Closing-line conventions read only for outlets of the table: an author's bio
-    ("is National Review's roving correspondent"), a staff e-mail ("Write to ... at
-    x@wsj.com"), self-promotion ("For more of Slate's news coverage"), a disclosure
-    ("parent company of CNBC")."""
-    out = []
-    if (m := P.DISCLAIMER.search(line)) and m["rest"]:      # "... the views of The Epoch Times."
-        out += [c for c in _mentioned(m["rest"], table, "disclaimer", snippet=line) if c]
-    elif m:                                                # "Content created by X"
-        out += filter(None, [_cue(m["name"], "distribution notice", line, table, strict=True)])
-    if len(line) <= P.PROMO_LINE_CHARS and (m := P.SELF_PROMO.search(line)):   # "For more of Slate's news coverage"
-        out += [c for c in _mentioned(m["rest"][:60], table, "self-promotion", snippet=line) if c]
-    for pattern, kind in ((P.BIO, "author bio"), (P.DISCLOSURE, "disclosure")):
-        for m in pattern.finditer(line):
-            name = m["name"] or m.groupdict().get("name2")
-            known = _known(_clean_name(name), table) if name else None
-            if known is not None and known.kind == "outlet":
-                out += filter(None, [_cue(name, kind, line, table, strict=True)])
-    for m in P.EMBED.finditer(line):
-        if _brand_shaped(m["name"]):
-            out += filter(None, [_cue(m["name"], "document embed", line, table, strict=False)])
-    for m in P.EMAIL.finditer(line):
-        known = table.by_domain(m["host"])
-        if known is not None and known.kind in ("outlet", "wire"):
-            out += filter(None, [_cue(known.name, "staff e-mail", line, table, strict=True)])
-    return out
-
-
-def _brand_shaped(name: str) -> bool:
-    """A proper name of two to four words, every word capitalised but "of" and "&" (one
-    word is too often a fragment: "the Register"), or a domain ("WND.com")."""
-    words = _clean_name(name).split()
-    if len(words) == 1:
-        return bool(re.search(r"\.(?:com|org|net)$", words[0]))
-    return len(words) <= 4 and all(w[0].isupper() or w in ("of", "&") for w in words) and words[-1][0].isupper()
-
-
-def _edge_cues(lines: list[str], table: OutletTable) -> list[Cue]:
-    """Cues that count in the first and the last lines alike."""
+def _edge_cues(lines: list[str], table: OutletTable, ends: set[str]) -> list[Cue]:
+    """Cues that count in the first and the last lines alike (a name line only at the very
+    ends: ``ends``)."""
     out = []
     for line in lines:
+        if P.TWEET.search(line):        # an embedded tweet speaks for its author, not the page
+            continue
         if m := P.CREDIT_TO.match(line):
             out += filter(None, [_cue(m["name"], "credit line", line, table, strict=False)])
         elif P.EDITOR_NOTE.match(line):
             out += [c for c in _mentioned(line, table) if c]
         elif m := P.SELF_DESCRIBED.match(line):
             out += filter(None, [_cue(m["name"], "self-description", line, table, strict=False)])
-        elif cue := _name_line(line, table):
+        elif line in ends and (cue := _name_line(line, table)):
             out.append(cue)
         elif not P.SYNDICATED.search(line):
             out += _copyright_cues(line, table) + _domain_cues(line, table) + _known_cues(line, table)
     return out
-
-
-def _mentioned(line: str, table: OutletTable, kind: str = "editor's note", *,
-               snippet: str | None = None) -> list[Cue | None]:
-    """Outlets of the table named where the page speaks for itself (an editor's note, a
-    disclaimer)."""
-    found = {}
-    for m in re.finditer(P.NAME, line):
-        known = _known(_clean_name(m.group(0)), table)
-        if known is not None and known.kind == "outlet":
-            found.setdefault(known.name, m.group(0))
-    return [_cue(n, kind, snippet or line, table, strict=True) for n in found.values()]
 
 
 def _domain_name(name: str, table: OutletTable) -> str:
@@ -239,20 +139,15 @@ def _domain_cues(line: str, table: OutletTable) -> list[Cue]:
     """An outlet's domain in a short line of its own ("the views of Townhall.com"); a
     domain inside a paragraph is a link to someone else."""
     out = []
-    if len(line) > P.DOMAIN_LINE_CHARS:
-        return out
+    if len(line) > P.DOMAIN_LINE_CHARS or P.LINK_WORDS.search(line) or P.TWEET.search(line):
+        return out        # a player, an embed, a tweet: another site's
     for m in P.DOMAIN.finditer(line):
+        if P.CITED_BEFORE.search(line[:m.start()]):
+            continue
         known = table.by_domain(m["host"])
         if known is not None and not known.never_outlet:
             out += filter(None, [_cue(known.name, "own domain", line, table, strict=True)])
     return out
-
-
-def _date(y: int, m: int, d: int) -> dt.date | None:
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
 
 
 def find_cues(raw: str, *, table: OutletTable | None = None) -> list[Cue]:
@@ -261,7 +156,8 @@ def find_cues(raw: str, *, table: OutletTable | None = None) -> list[Cue]:
     lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
     lead, tail = lines[:P.LEAD_LINES], lines[-P.TAIL_LINES:]
     edge = list(dict.fromkeys(lead + tail))      # a short article's lines are both
-    cues = _lead_cues(lead, table) + _edge_cues(edge, table) + _tail_cues(tail, table)
+    ends = set(lines[:P.NAME_LINES[0]] + lines[-P.NAME_LINES[1]:])
+    cues = _lead_cues(lead, table) + _edge_cues(edge, table, ends) + _tail_cues(tail, table)
     return [_with_own_domain(c, edge) for c in dict.fromkeys(cues)]
 
 

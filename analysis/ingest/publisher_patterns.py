@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 
 LEAD_LINES = 6       # title, caption lines and the first paragraph
+NAME_LINES = (3, 2)  # a masthead: among the first three or the last two lines (a name line
+#                      further in introduces a transcript or a quote: "MSNBC / Hardball / June 22")
+LINK_WORDS = re.compile(r"(?i)\b(?:watch|video|videos|embed|player|listen)\b|/embed")
 TAIL_LINES = 6
 DOMAIN_LINE_CHARS = 160
 PROMO_LINE_CHARS = 160
 
 MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 WORD = r"[A-Z][\w&'’.-]*"
+ABBREV = r"\b(?:Dr|Jr|Sr|St|Mr|Ms|Mrs|Rev|Gen|Sen|Rep|Gov|[A-Z])\."
 NAME = rf"{WORD}(?:[ ]+(?:{WORD}|of|the|and|&|de|du|for)){{0,5}}"
 NAME1 = rf"{WORD}(?:[ ]+(?:{WORD}|of|the|&|de|du)){{0,5}}"        # one name: no "and" in a list
 PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ /-][A-Za-z'’.-]+){0,3}(?:,[ ]+[A-Z][A-Za-z'’.-]+(?:[ ][A-Z][A-Za-z'’.-]+){0,2})?"
@@ -34,15 +38,22 @@ SYNDICATED = re.compile(r"\b(?:originally|first)[ ]+(?:appeared|published|ran|po
 EMAIL = re.compile(r"\b[\w.+-]+@(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.I)
 # staff roles; a columnist's bio names the home paper of a syndicated column, so not "columnist"
 ROLE = r"(?:writer|editor|reporter|correspondent|producer|intern|anchor|host|bureau chief)s?"
-BIO = re.compile(rf"\b(?:is|was|are)[ ]+(?:an?[ ]+|the[ ]+)?(?:[\w-]+[ ]+){{0,4}}{ROLE}\b[^.;]{{0,40}}?\b(?:at|for|of|with|to)[ ]+"
-                  rf"(?:the[ ]+)?(?P<name>{NAME})|\b(?:is|was)[ ]+(?:an?[ ]+)?(?P<name2>{NAME})['’]?s?[ ]+(?:[\w-]+[ ]+){{0,2}}{ROLE}\b")
-SELF_PROMO = re.compile(r"(?:^|[.!?:][ ]+)(?:subscribe|sign up|support|for more|download|listen|follow|get)\b"
-                         r"(?P<rest>.*)$", re.I)
+BIO = re.compile(rf"\b(?:is|was|are)[ ]+(?:an?[ ]+|the[ ]+)?(?:[\w-]+[ ]+){{0,4}}{ROLE}\b(?!-)[^.;]{{0,40}}?\b(?:at|for|of|with|to)[ ]+"
+                  rf"(?:the[ ]+)?(?P<name>{NAME})|\b(?:is|was)[ ]+(?:an?[ ]+)?(?P<name2>{NAME})['’]?s?[ ]+(?:[\w-]+[ ]+){{0,2}}{ROLE}\b(?!-)")
+SELF_PROMO = re.compile(r"(?:^|[.!?:,][ ]+|\b(?:and|or)[ ]+)(?:subscribe|sign up|support|for more|download|listen|follow|get|"
+                         r"read more|see more|join|become a (?:member|subscriber)|stay up to date|never miss|"
+                         r"(?:previously|elsewhere) (?:in|on))\b(?P<rest>.*)$", re.I)
 CONTRIB_OF = re.compile(rf"^[A-Z][\w.'’-]+(?:[ ]+[A-Z][\w.'’-]+){{0,3}}[ ]+of[ ]+(?:the[ ]+)?(?P<name>{NAME1})[ ]+"
                          r"contributed\b[^.]{0,40}\.?$")
 DISCLAIMER = re.compile(rf"\b(?:do|does)[ ]+not[ ]+(?:necessarily[ ]+)?(?:reflect|represent)[ ]+the[ ]+"
                          rf"(?:[\w-]+[ ]+){{0,3}}(?:views?|opinions?|positions?|policy)[ ]+of[ ]+(?P<rest>.+)$|"
                          rf"^Content[ ]+(?:created|produced)[ ]+by[ ]+(?:the[ ]+)?(?P<name>{NAME1})", re.I)
+# a bio line starts with the person it describes: "— Kevin D. Williamson is National Review's ..."
+BIO_SUBJECT = re.compile(r"^[—–-]*[ ]*[A-Z][\w.'’-]+(?:[ ]+(?:[A-Z][\w.'’-]+|and|&)){0,6}[ ]+(?:is|was|are)\b")
+# a domain cited, not the page's own: "told CBSNews.com", "according to azcentral.com", "Silver of FiveThirtyEight.com"
+CITED_BEFORE = re.compile(r"(?i)\b(?:told|according[ ]+to|reported|reports|wrote|writes|said|says|aired|of|by|"
+                          r"streaming(?:[ ]+live)?[ ]+on|(?:headline|story|article|piece|report)[ ]+(?:at|on|in))[ ]*$")
+TWEET = re.compile(r"^(?:RT[ ]+)?\??@\w+:|\(@\w+\)[ ]+[A-Z][a-z]+[ ]+\d")
 DISCLOSURE = re.compile(rf"\bparent(?:[ ]+company|[ ]+corporation)?[ ]+of[ ]+(?P<name>{NAME})|"
                          rf"(?P<name2>{NAME})['’]s?[ ]+parent\b")
 CONTRIBUTING = re.compile(rf"^Contributing(?:[ ]+reporting)?[ ]*:[ ]*(?:The[ ]+)?(?P<name>{NAME})\.?$")
@@ -58,8 +69,25 @@ CREDIT_PAGE = re.compile(r"^\((?P<name>[A-Z][\w&'’. -]{2,60}?)[ ]+(?P<m>\d{1,2
 CREDIT_TO = re.compile(rf"^\[?\(?(?:photo[ ]+)?(?:provided|supplied|special|exclusive|written|produced)[ ]+"
                         rf"(?:to|for)[ ]+(?P<name>{NAME})[ ]*\]?\)?\.?$", re.I)
 CONTRIB_STAFF = re.compile(rf"(?:^|,[ ]*|\band[ ]+|[—–-][ ]*)(?:The[ ]+)?(?P<name>{NAME1})"
-                            rf"(?:['’]s?|[ ]+(?:staff[ ]+)?(?:reporter|correspondent|writer|producer)s?)[ ]+(?P<who>[A-Z][^.]{{2,120}}?)[ ]+"
+                            rf"(?:['’]s?|[ ]+(?:staff[ ]+)?(?:reporter|correspondent|writer|producer)s?)[ ]+(?P<who>[A-Z](?:[^.]|{ABBREV}){{2,120}}?)[ ]+"
                             r"contributed\b[^.]{0,40}\.?$")
+# — Additional reporting by CNBC's Eamon Javers.  /  With reporting by NBC News' Jane Doe
+REPORTING_BY = re.compile(rf"^[—–-]*[ ]*(?:additional|further|with|and)?[ ]*reporting[ ]+(?:was[ ]+)?(?:by|from)[ ]+"
+                           rf"(?:the[ ]+)?(?P<name>{NAME1})['’]s?[ ]+[A-Z]", re.I)
+# "This commentary is from The Chronicle’s editorial board", "the editorial board of the Tribune"
+EDITORIAL = re.compile(rf"(?:^|[.][ ]+)(?:This|The)[ ]+(?:editorial|commentary|opinion|column)[^.]{{0,40}}?\b(?:from|by|of|represents)"
+                        rf"[ ]+(?:the[ ]+)?(?P<name>{NAME1})['’]s?[ ]+(?:editorial board|editors)\b|"
+                        rf"^(?P<name2>{NAME1})['’]s?[ ]+editorial (?:opinions|positions|views)[ ]+are\b")
+# "This article appears in the December 5, 2016, issue of National Review." (a magazine's own print issue)
+PRINT_ISSUE = re.compile(rf"\b(?:This|It)[ ]+(?:(?:article|story|piece|essay|column|review)[ ]+)?(?:first[ ]+)?"
+                          rf"(?:appears|appeared|ran)[ ]+in[ ]+the[ ]+[^.]{{0,40}}?\b(?:print[ ]+)?(?:issue|edition)[ ]+of[ ]+"
+                          rf"(?:the[ ]+)?(?P<name>{NAME1})")
+# "Subscribe to Block Club Chicago." / "Support JSTOR Daily!": an imperative that ends with the name
+SUPPORT_US = re.compile(rf"(?:^|[.!?][ ]+)(?:subscribe to|support|become a (?:member|subscriber) of|donate to)[ ]+"
+                         rf"(?:the[ ]+)?(?P<name>{NAME1})(?:[ ]+today)?[.!](?:[ ]|$)", re.I)
+# "did not respond to The Hill’s request for comment", "a request for comment from CNBC"
+COMMENT_REQUEST = re.compile(rf"\b(?P<name>{NAME1})['’]s?[ ]+(?:requests?|inquiry|inquiries|questions)[ ]+for[ ]+comment\b|"
+                              rf"\b(?:requests?|inquiry|inquiries)[ ]+for[ ]+comment[ ]+from[ ]+(?:the[ ]+)?(?P<name2>{NAME1})")
 PLAIN_NAME = r"[A-Z][\w&.-]*(?:[ ]+(?:[A-Z][\w&.-]*|of|the|&)){0,5}"
 CONTRIB_OUTLET = re.compile(rf"^(?:The[ ]+)?(?P<name>{PLAIN_NAME})[ ]+contributed[ ]+(?:to[ ]+)?(?:this[ ]+)?"
                              r"(?:report|story|article|reporting)\.?$")
@@ -75,7 +103,7 @@ SELF_DESCRIBED = re.compile(rf"^(?P<name>{NAME}) is (?:the|a|an) (?:[\w,-]+ ){{0
                              r"wire service|publication|news network)\b")
 WEBSITE = re.compile(rf"^(?P<name>{NAME})['’]s (?:official )?website\b")
 DOMAIN = re.compile(r"(?<![\w@./-])(?:https?://)?(?:www\d?\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\."
-                     r"(?:com|org|net|co\.uk|co|ir|af|cn|ru|in|pk|de|fr|tv|news|io))\b", re.I)
+                     r"(?:com|org|net|co\.uk|co|ir|af|cn|ru|in|pk|de|fr|tv|news|io|us|ly|ws))\b", re.I)
 CORPORATE = re.compile(r"\b(?:news|times|post|press|journal|herald|tribune|media|daily|gazette|telegraph|"
                         r"chronicle|review|magazine|monitor|network|radio|tv|broadcasting|agency|observer|"
                         r"standard|mail|express|globe|examiner|register|courier|inquirer|guardian|"

@@ -1,0 +1,88 @@
+"""Closing-line conventions read for the outlets of the table (an author's bio, a staff
+e-mail, self-promotion, a disclosure, a document embed) and the lines in which a page
+speaks for itself (an editorial board, a request for comment, a contributor's staff)."""
+from __future__ import annotations
+
+import re
+
+from analysis.ingest import publisher_patterns as P
+from analysis.ingest.outlets import OutletTable, name_key
+from analysis.ingest.publisher_cue import Cue, _clean_name, _cue, _known, _mentioned
+
+
+def _known_cues(line: str, table: OutletTable) -> list[Cue]:
+    """Closing-line conventions read only for outlets of the table: an author's bio
+    ("is National Review's roving correspondent"), a staff e-mail ("Write to ... at
+    x@wsj.com"), self-promotion ("For more of Slate's news coverage"), a disclosure
+    ("parent company of CNBC")."""
+    out = []
+    if (m := P.DISCLAIMER.search(line)) and m["rest"]:      # "... the views of The Epoch Times."
+        out += [c for c in _mentioned(m["rest"], table, "disclaimer", snippet=line) if c]
+    elif m:                                                # "Content created by X"
+        out += filter(None, [_cue(m["name"], "distribution notice", line, table, strict=True)])
+    if len(line) <= P.PROMO_LINE_CHARS and (m := P.SELF_PROMO.search(line)):   # "For more of Slate's news coverage"
+        out += [c for c in _mentioned(m["rest"][:100], table, "self-promotion", snippet=line) if c]
+    outlets = {k.name for k in (_known(_clean_name(m.group(0)), table) for m in re.finditer(P.NAME, line))
+               if k is not None and not k.never_outlet}
+    for pattern, kind in ((P.BIO, "author bio"), (P.DISCLOSURE, "disclosure")):
+        if kind == "author bio" and len(outlets) > 1:     # "a Bloomberg columnist ... editor at National Review"
+            continue
+        if kind == "author bio" and not P.BIO_SUBJECT.match(line) or kind == "disclosure" and "isclos" not in line:
+            continue
+        for m in pattern.finditer(line):
+            name = m["name"] or m.groupdict().get("name2")
+            if kind == "author bio" and re.search(r"\bformer\b", m.group(0), re.I):
+                continue
+            known = _known(_clean_name(name), table) if name else None
+            if known is not None and known.kind == "outlet":
+                out += filter(None, [_cue(name, kind, line, table, strict=True)])
+    out += _speaks_for_itself(line, table)
+    for m in P.EMBED.finditer(line):     # an uploader's name: a person's unless it looks like a publisher's
+        if _brand_shaped(m["name"]) and (P.CORPORATE.search(m["name"]) or len(m["name"].split()) == 1
+                                         or _known(_clean_name(m["name"]), table)):
+            out += filter(None, [_cue(m["name"], "document embed", line, table, strict=False)])
+    for m in P.EMAIL.finditer(line):
+        known = table.by_domain(m["host"])
+        if known is not None and known.kind in ("outlet", "wire"):
+            out += filter(None, [_cue(known.name, "staff e-mail", line, table, strict=True)])
+    return out
+
+
+def _brand_shaped(name: str) -> bool:
+    """A proper name of two to four words, every word capitalised but "of" and "&" (one
+    word is too often a fragment: "the Register"), or a domain ("WND.com")."""
+    words = _clean_name(name).split()
+    if len(words) == 1:    # a domain or a CamelCase brand ("TechCrunch")
+        return bool(re.search(r"\.(?:com|org|net)$|^[A-Z][a-z]+[A-Z]", words[0]))
+    return len(words) <= 4 and all(w[0].isupper() or w in ("of", "&") for w in words) and words[-1][0].isupper()
+
+
+def _speaks_for_itself(line: str, table: OutletTable) -> list[Cue]:
+    """Lines in which a page speaks for itself: its staff's additional reporting ("—
+    Additional reporting by CNBC's Eamon Javers"), its editorial board ("This commentary is
+    from The Chronicle's editorial board"), its own request for comment ("declined The
+    Hill's request for comment"), a call to support it ("Subscribe to Block Club Chicago.")."""
+    out = []
+    for pattern, kind in ((P.REPORTING_BY, "contributor line"), (P.EDITORIAL, "editorial board line"),
+                          (P.COMMENT_REQUEST, "request for comment")):
+        for m in pattern.finditer(line):
+            name = m["name"] or m.groupdict().get("name2")
+            if name:
+                out += filter(None, [_cue(_by_own_domain(name, line, table), kind, line, table, strict=True)])
+    if len(line) <= P.PROMO_LINE_CHARS and (m := P.SUPPORT_US.search(line)):      # "Subscribe to Block Club Chicago." names the page's own
+        if _brand_shaped(m["name"]) or _known(_clean_name(m["name"]), table):
+            out += filter(None, [_cue(m["name"], "self-promotion", line, table, strict=False)])
+    return out
+
+
+def _by_own_domain(name: str, line: str, table: OutletTable) -> str:
+    """A short name the table does not know, made whole by a domain in the same line
+    ("The Chronicle's editorial board ... SFChronicle.com/letters": San Francisco Chronicle)."""
+    if _known(_clean_name(name), table):
+        return name
+    key = name_key(_clean_name(name))
+    for m in P.DOMAIN.finditer(line):
+        known = table.by_domain(m["host"])
+        if known is not None and key and name_key(known.name).endswith(key):
+            return known.name
+    return name
