@@ -99,6 +99,6 @@ def test_upload_is_counted(dashboard, page, tmp_path):
                    "Afghanistan said, as NATO allies watched.\n", encoding="utf-8")
     page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(doc))
     page.get_by_role("button", name="Analyse the uploaded files").click()
-    page.get_by_text("1 new article(s)").wait_for(timeout=120_000)
+    page.get_by_text("1 new article(s)").first.wait_for(timeout=120_000)
     wait_ready(page)
     assert count(page) == (6, 6)
