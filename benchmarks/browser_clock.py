@@ -54,7 +54,7 @@ WATCH_JS = """() => { if (window.__clk) return; const app = document.querySelect
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
 DRAWN_JS = """() => !document.querySelector('[data-testid=stStatusWidget]') && !document.querySelector('[data-stale=true]')
   && !document.querySelector('[data-testid=stSkeleton]')
-  && [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every(p => p.querySelector('.main-svg'))"""
+  && [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every(p => p.querySelector('.main-svg') && p.style.visibility !== 'hidden')"""
 SETTLED_JS = """(t0) => { const app = document.querySelector('[data-testid=stApp]'); const c = window.__clk;
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (!c.ev.some(e => e[0] >= t0 && e[1] === 'running')) return false;
