@@ -132,6 +132,16 @@ def view(*, allow_empty: bool = False) -> View:
     return v
 
 
+@st.fragment
+def lazy_expander(label: str, fill, *, key: str, icon: str | None = None) -> None:
+    """An expander whose content (fill()) is made and sent only while it is open: opening
+    or closing it reruns this part of the page, not the page."""
+    box = st.expander(label, key=key, icon=icon, on_change="rerun")
+    if box.open:
+        with box:
+            fill()
+
+
 def show(items: list[Chart | Missing]) -> None:
     """Lay out charts (or the notes that say why one is missing)."""
     for item in items:

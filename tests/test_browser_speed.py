@@ -79,3 +79,16 @@ def test_topic_texts_are_sent_when_opened(dashboard, page):
     assert "terms:" in first.inner_text()
     assert boxes.nth(1).locator("[data-testid=stText]").count() == 0   # the others stay unsent
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_place_resolution_table_is_sent_when_opened(dashboard, page):
+    page.goto(f"{dashboard}/places")
+    wait_ready(page)
+    box = page.locator("[data-testid=stExpander]").filter(has_text="How each place was resolved")
+    box.wait_for(timeout=120_000)
+    assert box.locator("[data-testid=stDataFrame]").count() == 0   # closed: the table is not sent
+    box.locator("summary").click()
+    box.locator("[data-testid=stDataFrame]").wait_for(timeout=30_000)
+    assert "aliases.csv" in box.inner_text()
+    assert page.locator(".js-plotly-plot").count() == 3   # the maps stay (a rerun of the expander only)
+    assert page.locator("[data-testid='stException']").count() == 0
