@@ -100,11 +100,17 @@ def wait_up(url: str, proc, page, t0: float, ready_js: str, arg=None) -> float:
 
 
 def clicked(page, action) -> float:
-    """Seconds (page clock) from just before action() to the end of the run it caused, drawn."""
+    """Seconds (page clock) from just before action() to the end of the run it caused, drawn;
+    NaN (an error in the summary) when that never came within 60 s: the page is reloaded."""
     page.evaluate(WATCH_JS)
     t0 = page.evaluate("() => performance.now()")
     action()
-    t1 = page.wait_for_function(SETTLED_JS, arg=t0, timeout=TIMEOUT, polling="raf").json_value()
+    try:
+        t1 = page.wait_for_function(SETTLED_JS, arg=t0, timeout=60_000, polling="raf").json_value()
+    except Exception:   # noqa: BLE001 - a lost click or a run that never ended: counted, not fatal
+        page.reload()
+        page.wait_for_function("() => !!document.querySelector('.n-of-N')", timeout=TIMEOUT)
+        return float("nan")
     return (t1 - t0) / 1000
 
 
@@ -184,8 +190,8 @@ def server_runs(log: Path) -> list[float]:
 def load(url: str, pid: int, corpus: list[str], store: str, sessions: int, actions: int, out: Path) -> dict:
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "load_test.py"), *corpus, "--store", store,
                     "--url", url, "--pid", str(pid), "--sessions", str(sessions), "--actions", str(actions),
-                    "--no-doc", "--json", str(out)], check=True, cwd=REPO, stdout=subprocess.DEVNULL)
-    return json.loads(out.read_text())
+                    "--no-doc", "--json", str(out)], cwd=REPO, stdout=subprocess.DEVNULL)   # exit 1: some errors
+    return json.loads(out.read_text()) if out.exists() else {}
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -245,6 +251,7 @@ def main() -> None:
                     runs[name] += server_runs(log)
                     rows[name] += [{**row, "round": r} for row in got]
                     print(name, r, [(x["what"], round(x["s"], 2)) for x in got], flush=True)
+                    (tmp / "rows.json").write_text(json.dumps({"rows": rows, "runs": runs, "loads": loads}))
             browser.close()
     finally:
         shutil.rmtree(data, ignore_errors=True)
@@ -262,7 +269,7 @@ def summary(rows: list[dict], runs: list[float], load_res) -> dict:
     if load_res:
         acts = [x["seconds"] for x in load_res.get("results", []) if x.get("kind") != "open"]
         out["concurrent p95 s"] = f"{pct(acts, .95):.2f} ({len(load_res.get('errors', []))} errors)"
-    out["errors"] = sum(1 for x in rows if x["kind"] == "error")
+    out["errors"] = sum(1 for x in rows if x["kind"] == "error" or x["s"] != x["s"])
     return out
 
 
@@ -277,7 +284,9 @@ def report(args, rows, runs, loads, one_line, loads_seen) -> None:
           f"load average at each server start {', '.join(f'{x:.1f}' for x in loads_seen)}: the machine is shared)\n\n"
           f"A one-line Streamlit app's first page: {base:.2f} s (median of {len(one_line)}). "
           "Clicks timed in the page's clock to the end of the run they cause, charts drawn; "
-          f"concurrent: {args.sessions} sessions of load_test.py, {args.load_actions} actions each.\n\n"
+          f"concurrent: {args.sessions} sessions of load_test.py, {args.load_actions} actions each. "
+          f"Server run: the script's seconds per run (NEWS_TIMINGS), the rest of a click is the websocket and "
+          f"the browser drawing. The issue's targets are stated at 37k articles: this is the corpus above only.\n\n"
           + table(lines) + "\n\nEvery timing:\n\n"
           + table([{"checkout": n, "round": x["round"], "kind": x["kind"], "what": x["what"], "s": round(x["s"], 2)}
                    for n in rows for x in rows[n]]) + "\n")

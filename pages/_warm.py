@@ -4,6 +4,7 @@ cached_charts), with the imports they need. A link or a click to another page th
 them built; a session asking for a chart the warm-up is building waits for it, not twice."""
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -12,6 +13,25 @@ from pages._charts import cached_charts
 
 _WARMED: set = set()   # (corpus, generation) warmed or being warmed
 _LOCK = threading.Lock()
+_RUNS = [0]   # script runs of any session going on now: the warm-up waits for none
+
+
+@contextlib.contextmanager
+def session_run():
+    """Around a session's run: the warm-up starts its next page only when no run is going on."""
+    with _LOCK:
+        _RUNS[0] += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _RUNS[0] -= 1
+
+
+def _idle(limit: float = 30.0) -> None:
+    end = time.monotonic() + limit
+    while _RUNS[0] and time.monotonic() < end:
+        time.sleep(0.05)
 
 
 def start(v: View) -> None:
@@ -27,6 +47,7 @@ def start(v: View) -> None:
 def _warm(v: View) -> None:
     time.sleep(0.2)   # the first page's last messages go out first
     for build in _pages():
+        _idle()   # sessions first: a page someone asks for now is built by their run
         try:
             build(v)
         except Exception:   # noqa: BLE001 - a page that fails fails again in its own run, with its message
