@@ -218,6 +218,7 @@ def main() -> None:
     ap.add_argument("--load-actions", type=int, default=6)
     ap.add_argument("--outlet", default="CNN", help="an outlet the sidebar filter chooses")
     ap.add_argument("--no-doc", action="store_true")
+    ap.add_argument("--section", default="browser", help="the docs/benchmarks.md section written")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -277,7 +278,7 @@ def report(args, rows, runs, loads, one_line, loads_seen) -> None:
     sums = {name: summary(rows[name], runs[name], loads[name]) for name in rows}
     lines = [{"": k, **{name: sums[name].get(k, "") for name in sums}} for k in sums["after"]]
     base = statistics.median(one_line)
-    md = (f"## In the browser: clicks, links, start ({len(args.corpus)} corpus path(s): "
+    md = (f"## In the browser ({args.section}): clicks, links, start ({len(args.corpus)} corpus path(s): "
           f"{', '.join(Path(p).name for p in args.corpus)})\n\n"
           f"`python benchmarks/browser_clock.py {' '.join(Path(p).name for p in args.corpus)} --store ... --rounds "
           f"{args.rounds} --sessions {args.sessions}{' --before ' + args.before if args.before else ''}` ({machine()}; "
@@ -292,7 +293,7 @@ def report(args, rows, runs, loads, one_line, loads_seen) -> None:
                    for n in rows for x in rows[n]]) + "\n")
     print(md)
     if not args.no_doc:
-        write_section("browser", md)
+        write_section(args.section, md)
 
 
 if __name__ == "__main__":
