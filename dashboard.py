@@ -17,6 +17,7 @@ from analysis.views.charts import View
 from analysis.views.corpus import Corpus
 from analysis.views.tables import outlet_order
 from analysis.views.filters import UNKNOWN, Choices, Filters, describe, follow
+from pages import _warm
 from pages._charts import reset_filters
 
 FILTER_KEYS = ("outlet", "dates", "undated", "etype", "entity", "topic", "ptopic", "q", "article")
@@ -179,7 +180,9 @@ def main() -> None:
     st.session_state["_header"] = header_html(view)
     counter.html(f'<div class="n-of-N-side">{st.session_state["_header"]}</div>')
     t1 = time.perf_counter()
-    page.run()
+    with _warm.session_run():
+        page.run()
+    _warm.start(view)   # once per process, after its first page: the other pages' charts, in the background
     if os.environ.get("NEWS_TIMINGS"):  # server-side seconds per run: frame (filters) and page
         print(f"timing {page.title}: frame {t1 - t0:.3f} s, page {time.perf_counter() - t1:.3f} s",
               file=sys.stderr, flush=True)

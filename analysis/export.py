@@ -18,13 +18,7 @@ import plotly.graph_objects as go
 from analysis.build.store import Store
 from analysis.views.charts import Chart, View
 from analysis.views.corpus import Corpus
-from analysis.views.entities import entities_charts, entity_cluster_charts
 from analysis.views.filters import Filters, describe
-from analysis.views.overview import overview_charts
-from analysis.views.places import places_charts
-from analysis.views.sources import sources_charts
-from analysis.views.stories import stories_charts
-from analysis.views.topics import topics_charts
 
 FORMATS = ("png", "svg", "html", "csv")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html", "csv": "text/csv",
@@ -135,6 +129,14 @@ def zip_bytes(charts, filters_txt: str, *, formats=FORMATS) -> bytes:
 
 def view_charts(view: View) -> list[Chart]:
     """Every chart of every page for a view (the 'export all' of the command line)."""
+    # every page's views (scikit-learn, networkx): the dashboard's first page needs none of them
+    from analysis.views.entities import entities_charts, entity_cluster_charts  # lazy: see above
+    from analysis.views.overview import overview_charts  # lazy: see above
+    from analysis.views.places import places_charts  # lazy: see above
+    from analysis.views.sources import sources_charts  # lazy: see above
+    from analysis.views.stories import stories_charts  # lazy: see above
+    from analysis.views.topics import topics_charts  # lazy: see above
+
     items = overview_charts(view) + entities_charts(view) + entity_cluster_charts(view)
     items += topics_charts(view, "articles") + topics_charts(view, "passages") + sources_charts(view)
     items += places_charts(view) + stories_charts(view)

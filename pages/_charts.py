@@ -43,12 +43,16 @@ def _no_revalidation() -> None:
 _no_revalidation()
 _CHART_CACHE: dict = {}
 _CHART_LOCK = threading.Lock()
+_MISS = object()
+_BUILDING: dict = {}   # key -> Event set when the thread building it is done
 
 
 def cached_charts(builder, v: View, *args, **kw) -> list:
     """builder(v, *args, **kw), kept for the last 64 (corpus generation, filters, arguments):
-    a page switch or a return to an earlier filter is not recomputed. Charts are read-only
-    once built (the page only lays them out and exports them)."""
+    a page switch, a return to an earlier filter or another session with the same filters
+    is not recomputed, and while one thread builds a key (a session, the warm-up) the others
+    wait for it instead of building it again. Charts are read-only once built (the page only
+    lays them out and exports them)."""
     key = (builder.__module__, builder.__qualname__, id(v.corpus), v.corpus.generation,
            getattr(v.corpus, "edits_stamp", 0), v.filters, args,
            tuple(sorted(kw.items())))
@@ -56,17 +60,28 @@ def cached_charts(builder, v: View, *args, **kw) -> list:
         hash(key)
     except TypeError:   # an argument that cannot be a key: build, do not keep
         return builder(v, *args, **kw)
-    with _CHART_LOCK:
-        hit = _CHART_CACHE.pop(key, None)
-        if hit is not None:
-            _CHART_CACHE[key] = hit   # most recently used last
-            return hit
-    out = builder(v, *args, **kw)
-    with _CHART_LOCK:
-        _CHART_CACHE[key] = out
-        while len(_CHART_CACHE) > 64:
-            _CHART_CACHE.pop(next(iter(_CHART_CACHE)))
-    return out
+    while True:
+        with _CHART_LOCK:
+            hit = _CHART_CACHE.pop(key, _MISS)
+            if hit is not _MISS:
+                _CHART_CACHE[key] = hit   # most recently used last
+                return hit
+            building = _BUILDING.get(key)
+            if building is None:
+                building = _BUILDING[key] = threading.Event()
+                break
+        building.wait(120)   # another thread builds it: take its result (or build, if it failed)
+    try:
+        out = builder(v, *args, **kw)
+        with _CHART_LOCK:
+            _CHART_CACHE[key] = out
+            while len(_CHART_CACHE) > 64:
+                _CHART_CACHE.pop(next(iter(_CHART_CACHE)))
+        return out
+    finally:
+        with _CHART_LOCK:
+            _BUILDING.pop(key, None)
+        building.set()
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&])")
@@ -134,6 +149,16 @@ def freshness(meta: dict, paths: list[str] | None) -> None:
             with st.spinner("Fitting every analysis again on the whole corpus…"):
                 refit(paths)
             st.rerun()
+
+
+@st.fragment
+def lazy_expander(label: str, fill, *, key: str, icon: str | None = None) -> None:
+    """An expander whose content (fill()) is made and sent only while it is open: opening
+    or closing it reruns this part of the page, not the page."""
+    box = st.expander(label, key=key, icon=icon, on_change="rerun")
+    if box.open:
+        with box:
+            fill()
 
 
 def show(items: list[Chart | Missing]) -> None:

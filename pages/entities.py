@@ -28,7 +28,9 @@ st.caption("Articles grouped by the entities they mention (TF-IDF over canonical
 _charts.stale_note(v, "entity_clusters", "entity_communities", "entity_cooccurrence")
 _charts.charts(_charts.cached_charts(entity_cluster_charts, v), page="entity_clusters")
 _kwic.section(v, default=entity or "")
-with st.expander(f"Entities kept apart or retyped, and why ({len(notes)})"):
+
+
+def entity_notes() -> None:
     st.caption("A lone surname joins the full name the article names, else the one full name that has "
                "80% of the articles where it was resolved; otherwise it stays apart, as here. A name the "
                "offline gazetteer knows as a town or country is a place unless the text says it is a person.")
@@ -37,6 +39,9 @@ with st.expander(f"Entities kept apart or retyped, and why ({len(notes)})"):
     else:
         st.dataframe(notes, hide_index=True, width="stretch",
                      column_config={"note": st.column_config.TextColumn(width="large")})
+
+
+_charts.lazy_expander(f"Entities kept apart or retyped, and why ({len(notes)})", entity_notes, key="entity_notes")
 
 
 def _apply(rules: list[tuple[str, str, str]], undo: bool = False) -> None:

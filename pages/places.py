@@ -28,8 +28,14 @@ zoom = right.selectbox("Zoom the bubble map to", ["(the world)", *here.index], k
 _charts.charts(_charts.cached_charts(places_charts, v, color_by=color_by,
                                      zoom=None if zoom == "(the world)" else zoom), page="places")
 unresolved = places[places["status"] != "resolved"]
-with st.expander(f"How each place was resolved ({len(places) - len(unresolved)} resolved, "
-                 f"{len(unresolved)} not)", icon=":material/travel_explore:"):
+
+
+def resolution_table() -> None:
     st.dataframe(places[["name", "type", "status", "place", "country", "country_name", "feature", "lat", "lon",
                          "mentions", "how", "reason"]], hide_index=True)
     st.caption(FIX_HELP)
+
+
+# every place of the corpus (thousands of rows at 37k articles): sent when opened, not with the maps
+_charts.lazy_expander(f"How each place was resolved ({len(places) - len(unresolved)} resolved, {len(unresolved)} not)",
+                      resolution_table, key="places_how", icon=":material/travel_explore:")

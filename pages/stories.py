@@ -18,17 +18,17 @@ n_outlets = left.slider("Outlets compared for blind spots (the filtered ones, el
                         key="stories_outlets")
 share = right.slider("A blind spot is a story told by at least this share of them", 0.3, 1.0, 0.5, 0.05,
                      key="stories_share")
-items = stories_charts(v, outlets=n_outlets, min_share=share)
+items = _charts.cached_charts(stories_charts, v, outlets=n_outlets, min_share=share)
 _charts.show(items)
 charts = [c for c in items if isinstance(c, Chart)]
-table = selected_stories(v)
+table = _charts.cached_charts(selected_stories, v)
 if table is None or table.empty:
     _charts.export_all(charts, page="stories")
     st.stop()
 multi = table[table["selected"] > 1]
 st.subheader(f"Stories in the selection: {len(multi):,} with several articles, {len(table) - len(multi):,} single")
 st.dataframe(table[LIST_COLUMNS], hide_index=True, height=300)
-holes = spots(v, outlets=n_outlets, min_share=share)
+holes = _charts.cached_charts(spots, v, outlets=n_outlets, min_share=share)
 if holes is not None and len(holes):
     st.subheader("Blind spots, story by story")
     st.dataframe(holes, hide_index=True, height=240)
@@ -38,7 +38,7 @@ choices = (multi if len(multi) else table)["story"].tolist()
 labels = dict(zip(table["story"], table["label"]))
 story = st.selectbox("Story (most outlets first)", choices, key="stories_story",
                      format_func=lambda s: f"{s}: {labels.get(s, '')}")
-sides = side_by_side(v, story)
+sides = _charts.cached_charts(side_by_side, v, story)
 if sides.empty:
     st.info("None of this story's articles is in the selection.")
     _charts.export_all(charts, page="stories")

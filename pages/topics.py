@@ -3,7 +3,8 @@ texts; of whole articles or of their passages (paragraphs)."""
 import streamlit as st
 
 from analysis.topics.edits import append_topic_edit, topic_key
-from analysis.views.topics import LEVELS, default_level, topics_charts
+from analysis.views.charts import Chart
+from analysis.views.topics import DRAW_POINTS, LEVELS, MAX_POINTS, default_level, topics_charts
 from pages import _charts
 
 st.title("Topics")
@@ -14,18 +15,43 @@ level = st.segmented_control("Topics of", LEVELS, default=default, key="topic_le
                                   "which is what a handful of articles has enough of.") or default
 if level == "articles" and default == "passages":
     st.info("Too few articles to form more than one article topic: the passage topics say more here.")
-_charts.charts(_charts.cached_charts(topics_charts, v, level), page=f"topics_{level}")
+every = f"topics_draw_every_{level}"
+items = _charts.cached_charts(topics_charts, v, level, draw=MAX_POINTS if st.session_state.get(every) else DRAW_POINTS)
+_charts.show(items[:2])
+points = len(items[1].table) if len(items) > 1 and isinstance(items[1], Chart) else 0
+if points > DRAW_POINTS:   # the map shows a sample: a click draws every point (up to MAX_POINTS)
+    if st.session_state.get(every):
+        st.button(f"Draw a sample of {DRAW_POINTS:,} points again", key=f"{every}_off", icon=":material/scatter_plot:",
+                  on_click=lambda: st.session_state.update({every: False}))
+    else:
+        st.button(f"Draw every point of the map ({min(points, MAX_POINTS):,})", key=f"{every}_on",
+                  icon=":material/scatter_plot:", on_click=lambda: st.session_state.update({every: True}),
+                  help=f"The map draws a sample of {DRAW_POINTS:,} points by topic; its CSV export has all {points:,}.")
+_charts.show(items[2:])
+_charts.export_all([c for c in items if isinstance(c, Chart)], page=f"topics_{level}")
 t = v.corpus.table(f"topics_{level}")
-if t is not None and "representative" in t.columns:
+
+
+@st.fragment
+def representatives(t, level: str) -> None:
+    """One expander per topic; its terms and texts are sent when it is opened (a rerun of
+    this part only): the page arrives with a line per topic, not every topic's texts."""
     st.subheader(f"Topics of the {level}: terms and representative {level}")
     for row in t.sort_values("topic").itertuples():
-        with st.expander(f"{row.topic}: {row.label}  ({row.size:,} {level})"):
-            terms = getattr(row, "terms", None)
-            if terms is not None and len(terms):
-                st.caption("terms: " + ", ".join(map(str, terms)))
-            reps = row.representative
-            for rep in (list(reps) if reps is not None else [])[:3]:
-                st.text(str(rep.get("text", ""))[:600])
+        box = st.expander(f"{row.topic}: {row.label}  ({row.size:,} {level})", key=f"topic_texts_{level}_{row.topic}",
+                          on_change="rerun")
+        if not box.open:
+            continue
+        terms = getattr(row, "terms", None)
+        if terms is not None and len(terms):
+            box.caption("terms: " + ", ".join(map(str, terms)))
+        reps = row.representative
+        for rep in (list(reps) if reps is not None else [])[:3]:
+            box.text(str(rep.get("text", ""))[:600])
+
+
+if t is not None and "representative" in t.columns:
+    representatives(t, level)
 
 for note in v.corpus.topic_notes(level):
     st.warning(f"topics.csv: {note}")

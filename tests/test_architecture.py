@@ -7,6 +7,7 @@ runs back up the stages, and no hidden project import inside a function.
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -172,6 +173,23 @@ def test_analysis_never_imports_streamlit():
                     + [a.name for n in ast.walk(ast.parse(f.read_text())) if isinstance(n, ast.Import) for a in n.names])]
     assert users == []
 
+
+def test_the_dashboard_starts_without_the_model_libraries():
+    """What dashboard.py, the pages' shared modules and the first page (overview) import at
+    their top leaves scikit-learn, SciPy, networkx and spaCy unloaded (2 s of imports before
+    the first page: issue 20); builds, edits and the pages that draw with them load them."""
+    top: set[str] = set()
+    for f in [REPO / "dashboard.py", REPO / "pages" / "overview.py", *sorted((REPO / "pages").glob("_*.py"))]:
+        for node in ast.parse(f.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                top.add(node.module)
+            elif isinstance(node, ast.Import):
+                top.update(a.name for a in node.names)
+    code = (f"import sys\nimport {', '.join(sorted(top))}\n"
+            "print(sorted(m for m in ('sklearn', 'scipy', 'networkx', 'spacy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 if __name__ == "__main__":
     edges, problems = graph()

@@ -216,7 +216,9 @@ def _run_page(**state):
 
 
 def test_the_places_page_shows_three_maps_and_the_resolution_table():
-    at = _run_page()
+    closed = _run_page()
+    assert not closed.dataframe and "How each place was resolved" in closed.expander[0].label   # sent when opened
+    at = _run_page(places_how=True)
     assert at.title[0].value == "Places"
     assert len(at.get("plotly_chart")) == 3  # bubbles, countries, by month (one dated article)
     table = at.dataframe[0].value

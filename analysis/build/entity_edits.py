@@ -25,32 +25,43 @@ import pyarrow.parquet as pq
 from analysis import config
 from analysis.build.signature import input_files, known_files, signature_of
 from analysis.build.store import NerCache, Store
-from analysis.clusters.entities import entity_cluster_tables
-from analysis.compare.outlets import distinctive_entities, entity_shares
-from analysis.compare.quotes import extract_quotes, quotes_by_source
-from analysis.compare.tone import tone_by_entity
 from analysis.entities.canonical import key_tables, keys_of_tables, resolve_keys
 from analysis.entities.ner import model_name
-from analysis.entities.places import place_tables
 from analysis.entities.rekey import (STATE_TABLES, RekeyError, entities_with_state, key_finder, named_keys, rekey,
                                      rules_of, rules_table)
 from analysis.ingest.articles import article_entity_counts, map_ner
 from analysis.ingest.sidefiles import ALIASES, read_aliases, side_file
-from analysis.stories.find import story_tables
 
 TOP = 15   # compare_sources's top (distinctive entities; entity shares: 2 * TOP)
 # the analyses an edit leaves stale, the tables each makes, and how each is made again
 STALE_STAGES = {
     "entity clusters": (("entity_clusters", "entity_cluster_assignments", "entity_cluster_selection",
                          "entity_communities", "entity_cooccurrence"),
-                        lambda t, rules: entity_cluster_tables(t["mentions"], t["articles"])),
+                        lambda t, rules: _cluster_tables(t)),
     "quotes": (("quotes", "quotes_by_source"), lambda t, rules: _quote_tables(t)),
-    "stories": (("stories", "story_articles"), lambda t, rules: story_tables(t)),
-    "places": (("places", "places_rules"), lambda t, rules: place_tables(t, rules)),
+    "stories": (("stories", "story_articles"), lambda t, rules: _story_tables(t)),
+    "places": (("places", "places_rules"), lambda t, rules: _place_tables(t, rules)),
     # made at once up to SYNC_MAX_MENTIONS mentions (a few seconds), stale above
     "outlet entities": (("distinctive_entities", "entity_shares", "tone_entities"),
                         lambda t, rules: outlet_entity_tables(t["articles"], t["mentions"], t.get("sentence_tones"))),
 }
+
+
+def _cluster_tables(t: dict) -> dict:
+    from analysis.clusters.entities import entity_cluster_tables   # lazy: scikit-learn, networkx; not at the dashboard's start
+    return entity_cluster_tables(t["mentions"], t["articles"])
+
+
+def _story_tables(t: dict) -> dict:
+    from analysis.stories.find import story_tables   # lazy: scikit-learn, scipy; not at the dashboard's start
+    return story_tables(t)
+
+
+def _place_tables(t: dict, rules) -> dict:
+    from analysis.entities.places import place_tables   # lazy: the gazetteer; not at the dashboard's start
+    return place_tables(t, rules)
+
+
 SYNC_MAX_MENTIONS = config.env_int("NEWS_EDIT_SYNC_MENTIONS", 1_000_000)
 STALE_WHY = "made before the last entity edit ({edit}): the next build, or the Entities page's refresh, makes it again"
 
@@ -137,6 +148,8 @@ def edit_tables(articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.Dat
 def outlet_entity_tables(articles: pd.DataFrame, mentions: pd.DataFrame, tones: pd.DataFrame | None):
     """The outlet comparison's entity tables as compare_sources makes them (the tone by
     entity from the stored sentence tones)."""
+    from analysis.compare.outlets import distinctive_entities, entity_shares   # lazy: scikit-learn; not at the dashboard's start
+    from analysis.compare.tone import tone_by_entity   # lazy: edits only
     out = {"distinctive_entities": distinctive_entities(mentions, articles, top=TOP),
            "entity_shares": entity_shares(mentions, articles, top=2 * TOP)}
     if tones is not None:
@@ -171,6 +184,7 @@ def refresh_stale(paths: list[str], store: Store) -> dict[str, float]:
 
 
 def _quote_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from analysis.compare.quotes import extract_quotes, quotes_by_source   # lazy: edits only
     quotes = extract_quotes(tables["articles"], tables["sentences"], tables["mentions"])
     return {"quotes": quotes, "quotes_by_source": quotes_by_source(quotes)}
 

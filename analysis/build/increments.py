@@ -17,11 +17,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis.build.store import Store, parquet_files
-from analysis.clusters.assign import add_to_clusters, assign_clusters
-from analysis.compare.quotes import extract_quotes, quotes_by_source
-from analysis.compare.tone import sentence_tone, tone_by_source
-from analysis.stories.find import describe_stories, key_entities, story_documents
-from analysis.topics.assign import add_to_topics, assign_topics
 from analysis.topics.model import model_of
 
 # the tables an update reads (a store without one of them gets a full build)
@@ -59,6 +54,10 @@ def guard_texts(store: Store, new_texts: dict[str, str]) -> dict[str, str]:
 
 def assigned_tables(store: Store, tables: dict[str, pd.DataFrame], entities: pd.DataFrame):
     """(rows to append per table, whole tables to replace) for the new articles' core tables."""
+    from analysis.clusters.assign import add_to_clusters, assign_clusters   # lazy: scikit-learn; updates only (not the dashboard's start)
+    from analysis.compare.quotes import extract_quotes, quotes_by_source   # lazy: updates only
+    from analysis.compare.tone import sentence_tone, tone_by_source   # lazy: updates only
+    from analysis.topics.assign import add_to_topics, assign_topics   # lazy: scikit-learn; updates only
     articles, passages, mentions = tables["articles"], tables["passages"], tables["mentions"]
     appended = dict(tables)
     replaced = {"entities": entities}
@@ -94,6 +93,7 @@ def assigned_tables(store: Store, tables: dict[str, pd.DataFrame], entities: pd.
 def own_stories(store: Store, articles: pd.DataFrame, mentions: pd.DataFrame):
     """(stories rows, story_articles rows): each new article a story of its own, numbered
     after the stories there are."""
+    from analysis.stories.find import describe_stories, key_entities, story_documents   # lazy: scikit-learn, scipy; updates only
     docs = story_documents(articles)
     if docs.empty:
         return None, None

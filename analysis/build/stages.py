@@ -16,11 +16,6 @@ from threadpoolctl import threadpool_limits
 
 from analysis import config
 from analysis.build.processes import Forked, release_memory
-from analysis.clusters.entities import entity_cluster_tables
-from analysis.compare.sources import compare_sources
-from analysis.entities.places import place_tables
-from analysis.stories.find import story_tables as stories_of
-from analysis.topics.fit import fit_topics
 from analysis.topics.model import model_table
 
 
@@ -30,8 +25,8 @@ def topic_tables(tables: dict[str, pd.DataFrame], *, n_topics: int | None,
     fitted: {level: fit_topics result} already computed (elsewhere: another process)."""
     out, maps, info = {}, [], []
     for level in ("articles", "passages"):
-        res = (fitted or {}).get(level) or fit_topics(tables["articles"], tables["passages"], tables["mentions"],
-                                                      level=level, n_topics=n_topics if level == "articles" else None)
+        res = (fitted or {}).get(level) or run_stage(f"topics {level}", tables,
+                                                     n_topics=n_topics if level == "articles" else None)
         level_tables, coords, level_info = topic_level_tables(res, level)
         out.update(level_tables)
         maps.append(coords)
@@ -96,27 +91,37 @@ def run_stage(name: str, tables: dict[str, pd.DataFrame], *, n_topics: int | Non
     """One analysis of STAGES: its tables by name (the topic stages: fit_topics's result,
     which topic_tables(..., fitted=) turns into tables once both levels are done)."""
     if name.startswith("topics "):
+        from analysis.topics.fit import fit_topics   # lazy: scikit-learn, only when a build runs (not the dashboard)
+
         level = name.split()[1]
         return fit_topics(tables["articles"], tables["passages"], tables["mentions"], level=level,
                           n_topics=n_topics if level == "articles" else None)
     if name == "entity clusters":
+        from analysis.clusters.entities import entity_cluster_tables   # lazy: scikit-learn, networkx; builds only
+
         return entity_cluster_tables(tables["mentions"], tables["articles"])
     if name == "sources":
         return source_tables(tables)
     if name == "stories":
         return story_tables(tables)
     if name == "places":
+        from analysis.entities.places import place_tables   # lazy: builds only
+
         return place_tables(tables, rules)
     raise ValueError(f"unknown analysis {name!r}; one of {STAGES}")
 
 
 def story_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Stories (one event across outlets): "stories" and "story_articles" (article_id, story)."""
+    from analysis.stories.find import story_tables as stories_of   # lazy: scikit-learn, scipy; builds only
+
     return stories_of(tables)
 
 
 def source_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Outlet comparison: distinctive terms and entities, shares, similarity, copies, tone, quotes."""
+    from analysis.compare.sources import compare_sources   # lazy: scikit-learn; builds only
+
     out = compare_sources(tables["articles"], tables["mentions"], sentences=tables["sentences"],
                           n_jobs=min(2, os.cpu_count() or 1))
     return {STORE_NAMES.get(k, k): v for k, v in out.items()}

@@ -6,10 +6,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.figures import base as F
+from analysis import config
 from analysis.views.tables import plain_strings
 from analysis.views.charts import NOT_YET, Chart, Missing, View, topic_sizes
 
-MAX_POINTS = 20_000
+MAX_POINTS = 20_000   # the most the map draws, even when asked for every point
+# points the map draws by default: a sample, each topic in proportion (its CSV has them all)
+DRAW_POINTS = config.env_int("NEWS_MAP_POINTS", 3_000)
 
 
 def doc_map_figure(points: pd.DataFrame, *, title: str = "Map of the articles") -> go.Figure:
@@ -82,7 +85,21 @@ def map_points(view: View, level: str = "articles") -> pd.DataFrame | None:
     if prepared is None:
         return None
     pts, pos = prepared
-    return pts[view.mask[pos]].head(MAX_POINTS).reset_index(drop=True)
+    return pts[view.mask[pos]].reset_index(drop=True)
+
+
+def drawn_points(pts: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most about ``limit`` of the points, each topic in proportion to its size (at least
+    one point each), chosen by a seeded shuffle: the same sample on every run."""
+    if len(pts) <= limit:
+        return pts
+    order = np.random.default_rng(0).permutation(len(pts))
+    topic = pts["topic"].to_numpy()[order]
+    sizes = pd.Series(topic).value_counts()
+    quota = np.maximum(1, np.floor(limit * sizes / len(pts))).astype(int)
+    rank = pd.Series(topic).groupby(topic).cumcount().to_numpy()
+    keep = order[rank < quota.reindex(topic).to_numpy()]
+    return pts.iloc[np.sort(keep)].reset_index(drop=True)
 
 
 def _all_points(view: View, level: str) -> tuple[pd.DataFrame, np.ndarray] | None:
@@ -145,9 +162,10 @@ def topic_months(view: View, level: str = "articles") -> pd.DataFrame:
     return df.groupby(["month", "topic"]).size().reset_index(name="articles" if level == "articles" else "passages")
 
 
-def topics_charts(view: View, level: str | None = None) -> list[Chart | Missing]:
+def topics_charts(view: View, level: str | None = None, *, draw: int = DRAW_POINTS) -> list[Chart | Missing]:
     """The Topics page at one level: topics of whole articles, or of their passages
-    (paragraphs; what five articles have enough of to cluster)."""
+    (paragraphs; what five articles have enough of to cluster). The map draws at most
+    ``draw`` points (a sample by topic); its table (the CSV) has every selected point."""
     level = level or default_level(view)
     sizes = level_sizes(view, level)
     if sizes is None:
@@ -158,7 +176,9 @@ def topics_charts(view: View, level: str | None = None) -> list[Chart | Missing]
     out: list[Chart | Missing] = [Chart(key, F.topics_figure(
         sizes, title=f"Topics of the {unit} ({unit} in the selection)", x_title=unit), sizes, select)]
     pts = map_points(view, level)
-    out.append(Chart(f"{key}_map", doc_map_figure(pts, title=f"Map of the {unit}"), pts, select)
+    shown = None if pts is None else drawn_points(pts, min(draw, MAX_POINTS))
+    drawn = "" if pts is None or len(shown) == len(pts) else f" ({len(shown):,} of {len(pts):,} drawn, a sample by topic)"
+    out.append(Chart(f"{key}_map", doc_map_figure(shown, title=f"Map of the {unit}{drawn}"), pts, select)
                if pts is not None and len(pts) else Missing("doc_map", f"The map of the {unit}: {NOT_YET}."))
     to = topic_outlets(view, level)
     out.append(Chart(f"{key}_per_outlet", F.heatmap_figure(

@@ -1,0 +1,300 @@
+"""The dashboard as a person meets it, timed in headless Chromium (issue 20).
+
+    python benchmarks/browser_clock.py CORPUS --store DIR [--port 8600] [--before REF]
+                                       [--rounds 2] [--sessions 10] [--load-actions 6] [--no-doc]
+
+For this checkout (and, with --before REF, for REF's tree unpacked by `git archive` into a
+temporary folder, its runs interleaved with this checkout's so both meet the same machine
+load), each round:
+
+  start      server process start to the first page done (below), and the same for a
+             one-line Streamlit app (st.write) on the same machine, for comparison;
+  new session  each page opened by its link in a new browser context (a shared URL);
+  navigation   a click on each page in the sidebar navigation;
+  sidebar      the "unknown date" checkbox (off, on), an outlet chosen in the outlet
+               filter, "Clear all filters";
+  cross-filter a click on a bar of the Overview's outlet, entity and topic charts and of
+               the Entities page's first chart (each followed by "Clear all filters", not timed).
+
+"Done" is measured in the page's own clock: a click counts from the moment before it to the
+first animation frame at which Streamlit's run that it caused is over (the app's script
+state back to notRunning after a 'running' seen since the click), no element is stale and
+every plotly chart of the page has drawn its SVG. A page opened by a link counts from the
+navigation to the same state with the page's title and "n of N articles" shown.
+Then --sessions concurrent sessions run benchmarks/load_test.py (--load-actions each) against
+each server. The server runs with NEWS_TIMINGS=1: its script seconds per run are reported
+beside the browser's, so a click's time splits into server run and the rest (websocket,
+drawing). Results: stdout, and docs/benchmarks.md (section 'browser').
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from benchmarks._doc import machine, table, write_section  # noqa: E402
+from benchmarks.load_test import CHROMIUM, CHROMIUM_ARGS, linked_data_dir  # noqa: E402
+
+PAGES = [("", "Overview"), ("entities", "Entities"), ("topics", "Topics"), ("sources", "Sources"),
+         ("places", "Places"), ("stories", "Stories"), ("articles", "Articles")]
+WATCH_JS = """() => { if (window.__clk) return; const app = document.querySelector('[data-testid=stApp]');
+  window.__clk = {ev: []};
+  new MutationObserver(() => window.__clk.ev.push([performance.now(), app.getAttribute('data-test-script-state')]))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+DRAWN_JS = """() => !document.querySelector('[data-testid=stStatusWidget]') && !document.querySelector('[data-stale=true]')
+  && !document.querySelector('[data-testid=stSkeleton]')
+  && [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every(p => p.querySelector('.main-svg') && p.style.visibility !== 'hidden')"""
+SETTLED_JS = """(t0) => { const app = document.querySelector('[data-testid=stApp]'); const c = window.__clk;
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!c.ev.some(e => e[0] >= t0 && e[1] === 'running')) return false;
+  return (%s)() ? performance.now() : false; }""" % DRAWN_JS
+OPENED_JS = """(title) => { const app = document.querySelector('[data-testid=stApp]');
+  const h1 = document.querySelector('[data-testid=stMain] h1');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning' && !!h1 && h1.innerText.trim() === title
+    && !!document.querySelector('.n-of-N') && (%s)(); }""" % DRAWN_JS
+TIMEOUT = 120_000
+
+
+def serve(root: Path, script: str, port: int, env: dict, log: Path, args=()) -> tuple[subprocess.Popen, float]:
+    """Start `streamlit run script` in root; (process, its start time)."""
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
+           "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *args]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=root, env={**os.environ, **env}, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    return proc, t0
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_up(url: str, proc, page, t0: float, ready_js: str, arg=None) -> float:
+    """Seconds from t0 (the server's start) to the page ready: polls the server, then the page."""
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.perf_counter() - t0 > 120:
+                raise SystemExit(f"{url} did not start")
+            time.sleep(0.05)
+    page.goto(url, timeout=TIMEOUT)
+    page.wait_for_function(ready_js, arg=arg, timeout=TIMEOUT, polling="raf")
+    return time.perf_counter() - t0
+
+
+def clicked(page, action) -> float:
+    """Seconds (page clock) from just before action() to the end of the run it caused, drawn;
+    NaN (an error in the summary) when that never came within 60 s: the page is reloaded."""
+    page.evaluate(WATCH_JS)
+    t0 = page.evaluate("() => performance.now()")
+    action()
+    try:
+        t1 = page.wait_for_function(SETTLED_JS, arg=t0, timeout=60_000, polling="raf").json_value()
+    except Exception:   # noqa: BLE001 - a lost click or a run that never ended: counted, not fatal
+        page.reload()
+        page.wait_for_function("() => !!document.querySelector('.n-of-N')", timeout=TIMEOUT)
+        return float("nan")
+    return (t1 - t0) / 1000
+
+
+def clear(page) -> None:
+    clicked(page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click())
+
+
+def bar_click(page, n: int):
+    """A click on the first bar (point) of the page's n-th plotly chart."""
+    return lambda: page.locator("[data-testid=stMain] .js-plotly-plot").nth(n).locator(
+        "g.point path, g.points path").first.click(force=True)
+
+
+def one_round(browser, url: str, proc, t0: float, outlet: str) -> list[dict]:
+    rows = []
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    rows.append({"kind": "first page", "what": "Overview", "s": wait_up(url, proc, page, t0, OPENED_JS, "Overview")})
+    ctx.close()
+    for slug, title in PAGES:   # a shared link: a new session per page
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = ctx.new_page()
+        t = time.perf_counter()
+        page.goto(f"{url}/{slug}", timeout=TIMEOUT)
+        page.wait_for_function(OPENED_JS, arg=title, timeout=TIMEOUT, polling="raf")
+        rows.append({"kind": "new session", "what": title, "s": time.perf_counter() - t})
+        ctx.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url, timeout=TIMEOUT)
+    page.wait_for_function(OPENED_JS, arg="Overview", timeout=TIMEOUT, polling="raf")
+    for slug, title in PAGES[1:] + PAGES[:1]:
+        link = page.locator("[data-testid=stSidebarNav] a", has_text=title).first
+        rows.append({"kind": "navigation", "what": title, "s": clicked(page, link.click)})
+    box = page.locator("[data-testid=stSidebar] [data-testid=stCheckbox] label").first
+    rows.append({"kind": "sidebar filter", "what": "unknown date off", "s": clicked(page, box.click)})
+    rows.append({"kind": "sidebar filter", "what": "unknown date on", "s": clicked(page, box.click)})
+    page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first.click()
+    page.keyboard.type(outlet)
+    rows.append({"kind": "sidebar filter", "what": "an outlet", "s": clicked(page, lambda: page.keyboard.press("Enter"))})
+    page.keyboard.press("Escape")
+    rows.append({"kind": "sidebar filter", "what": "clear all", "s": clicked(
+        page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click())})
+    for n, what in [(0, "outlet bar"), (2, "entity bar"), (3, "topic bar")]:
+        rows.append({"kind": "cross-filter", "what": f"Overview {what}", "s": clicked(page, bar_click(page, n))})
+        clear(page)
+    clicked(page, page.locator("[data-testid=stSidebarNav] a", has_text="Entities").first.click)
+    rows.append({"kind": "cross-filter", "what": "Entities first chart", "s": clicked(page, bar_click(page, 0))})
+    clear(page)
+    errors = page.locator("[data-testid=stException]").count()
+    page.close()
+    if errors:
+        rows.append({"kind": "error", "what": f"{errors} exception box(es)", "s": float("nan")})
+    return rows
+
+
+def one_line_start(browser, port: int, log: Path) -> float:
+    app = Path(tempfile.mkdtemp(prefix="h20-oneline-")) / "app.py"
+    app.write_text('import streamlit as st\nst.write("hello")\n')
+    proc, t0 = serve(app.parent, "app.py", port, {}, log)
+    try:
+        page = browser.new_page()
+        s = wait_up(f"http://127.0.0.1:{port}", proc, page, t0,
+                    "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state')"
+                    " === 'notRunning' && !!document.querySelector('[data-testid=stMarkdown]')")
+        page.close()
+        return s
+    finally:
+        stop(proc)
+
+
+def server_runs(log: Path) -> list[float]:
+    """Script seconds per run from the server's NEWS_TIMINGS lines (frame + page)."""
+    runs = re.findall(r"timing .*?: frame ([\d.]+) s, page ([\d.]+) s", log.read_text(errors="replace"))
+    return [float(a) + float(b) for a, b in runs]
+
+
+def load(url: str, pid: int, corpus: list[str], store: str, sessions: int, actions: int, out: Path) -> dict:
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "load_test.py"), *corpus, "--store", store,
+                    "--url", url, "--pid", str(pid), "--sessions", str(sessions), "--actions", str(actions),
+                    "--no-doc", "--json", str(out)], cwd=REPO, stdout=subprocess.DEVNULL)   # exit 1: some errors
+    return json.loads(out.read_text()) if out.exists() else {}
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(x for x in xs if x == x)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] if xs else float("nan")
+
+
+def unpack(ref: str) -> Path:
+    """REF's tree in a temporary folder (git archive: no worktree, no change to the repository)."""
+    root = Path(tempfile.mkdtemp(prefix="h20-before-"))
+    archive = subprocess.run(["git", "archive", ref], cwd=REPO, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    return root
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", nargs="+")
+    ap.add_argument("--store", required=True, help="the corpus's built store (opened as it is, never written)")
+    ap.add_argument("--port", type=int, default=8600)
+    ap.add_argument("--before", help="a git ref to time in the same run (interleaved)")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--sessions", type=int, default=10, help="concurrent sessions of the load test (0: none)")
+    ap.add_argument("--load-actions", type=int, default=6)
+    ap.add_argument("--outlet", default="CNN", help="an outlet the sidebar filter chooses")
+    ap.add_argument("--no-doc", action="store_true")
+    ap.add_argument("--section", default="browser", help="the docs/benchmarks.md section written")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    data = linked_data_dir(args.corpus, Path(args.store))
+    env = {"NEWS_DATA": str(data), "NEWS_TIMINGS": "1"}
+    targets = {"after": REPO}
+    if args.before:
+        targets = {"before": unpack(args.before), **targets}
+    tmp = Path(tempfile.mkdtemp(prefix="h20-clock-"))
+    rows = {name: [] for name in targets}
+    runs = {name: [] for name in targets}
+    loads = {name: [] for name in targets}
+    one_line, loads_seen = [], []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for r in range(args.rounds):
+                one_line.append(one_line_start(browser, args.port, tmp / "oneline.log"))
+                order = list(targets) if r % 2 == 0 else list(reversed(targets))
+                for name in order:
+                    log = tmp / f"{name}-{r}.log"
+                    proc, t0 = serve(targets[name], "dashboard.py", args.port, env, log, ["--", *args.corpus])
+                    try:
+                        loads_seen.append(os.getloadavg()[0])
+                        got = one_round(browser, f"http://127.0.0.1:{args.port}", proc, t0, args.outlet)
+                        if args.sessions and r == args.rounds - 1:
+                            loads[name] = load(f"http://127.0.0.1:{args.port}", proc.pid, args.corpus, args.store,
+                                               args.sessions, args.load_actions, tmp / f"load-{name}.json")
+                    finally:
+                        stop(proc)
+                    runs[name] += server_runs(log)
+                    rows[name] += [{**row, "round": r} for row in got]
+                    print(name, r, [(x["what"], round(x["s"], 2)) for x in got], flush=True)
+                    (tmp / "rows.json").write_text(json.dumps({"rows": rows, "runs": runs, "loads": loads}))
+            browser.close()
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+    report(args, rows, runs, loads, one_line, loads_seen)
+
+
+def summary(rows: list[dict], runs: list[float], load_res) -> dict:
+    by = lambda kind: [x["s"] for x in rows if x["kind"] == kind]  # noqa: E731
+    clicks = by("navigation") + by("sidebar filter") + by("cross-filter")
+    out = {"first page s": round(statistics.median(by("first page")), 2)}
+    for kind in ("new session", "navigation", "sidebar filter", "cross-filter"):
+        out[f"{kind} p50 / p95 s"] = f"{pct(by(kind), .5):.2f} / {pct(by(kind), .95):.2f}"
+    out["any click p95 s"] = round(pct(clicks, .95), 2)
+    out["server run p50 / p95 s"] = f"{pct(runs, .5):.2f} / {pct(runs, .95):.2f}"
+    if load_res:
+        acts = [x["seconds"] for x in load_res.get("results", []) if x.get("kind") != "open"]
+        out["concurrent p95 s"] = f"{pct(acts, .95):.2f} ({len(load_res.get('errors', []))} errors)"
+    out["errors"] = sum(1 for x in rows if x["kind"] == "error" or x["s"] != x["s"])
+    return out
+
+
+def report(args, rows, runs, loads, one_line, loads_seen) -> None:
+    sums = {name: summary(rows[name], runs[name], loads[name]) for name in rows}
+    lines = [{"": k, **{name: sums[name].get(k, "") for name in sums}} for k in sums["after"]]
+    base = statistics.median(one_line)
+    md = (f"## In the browser ({args.section}): clicks, links, start ({len(args.corpus)} corpus path(s): "
+          f"{', '.join(Path(p).name for p in args.corpus)})\n\n"
+          f"`python benchmarks/browser_clock.py {' '.join(Path(p).name for p in args.corpus)} --store ... --rounds "
+          f"{args.rounds} --sessions {args.sessions}{' --before ' + args.before if args.before else ''}` ({machine()}; "
+          f"load average at each server start {', '.join(f'{x:.1f}' for x in loads_seen)}: the machine is shared)\n\n"
+          f"A one-line Streamlit app's first page: {base:.2f} s (median of {len(one_line)}). "
+          "Clicks timed in the page's clock to the end of the run they cause, charts drawn; "
+          f"concurrent: {args.sessions} sessions of load_test.py, {args.load_actions} actions each. "
+          f"Server run: the script's seconds per run (NEWS_TIMINGS), the rest of a click is the websocket and "
+          f"the browser drawing. The issue's targets are stated at 37k articles: this is the corpus above only.\n\n"
+          + table(lines) + "\n\nEvery timing:\n\n"
+          + table([{"checkout": n, "round": x["round"], "kind": x["kind"], "what": x["what"], "s": round(x["s"], 2)}
+                   for n in rows for x in rows[n]]) + "\n")
+    print(md)
+    if not args.no_doc:
+        write_section(args.section, md)
+
+
+if __name__ == "__main__":
+    main()
