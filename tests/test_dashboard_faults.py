@@ -140,7 +140,7 @@ def test_uploads_are_checked_sanitised_and_kept_under_data(tabs_dashboard, brows
         wait_ready(page)
         page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(files)
         page.get_by_role("button", name="Analyse the uploaded files").click()
-        page.get_by_text("1 new article(s)").wait_for(timeout=180_000)
+        page.get_by_text("1 new article(s)").first.wait_for(timeout=180_000)
         wait_ready(page)
         alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
         assert any("'tool.exe': not an accepted type" in a for a in alerts), alerts
