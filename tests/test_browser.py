@@ -24,14 +24,6 @@ def dashboard(tmp_path_factory):
         yield url
 
 
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    pg = ctx.new_page()
-    yield pg
-    ctx.close()
-
-
 def count(page) -> tuple[int, int]:
     m = re.search(r"([\d,]+) of ([\d,]+) articles", n_articles(page))
     return int(m[1].replace(",", "")), int(m[2].replace(",", ""))

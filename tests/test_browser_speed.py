@@ -29,14 +29,6 @@ def dashboard(tmp_path_factory):
         yield url
 
 
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    pg = ctx.new_page()
-    yield pg
-    ctx.close()
-
-
 def test_topic_map_draws_a_sample_then_every_point(dashboard, page):
     page.goto(f"{dashboard}/topics")
     wait_ready(page)
