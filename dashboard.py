@@ -12,11 +12,12 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from analysis.build.corpus import corpus_paths, ensure_store, store_generation
+from analysis.build.corpus import build_log, build_state, corpus_paths, ensure_store, start_build, store_generation
 from analysis.views.charts import View
 from analysis.views.corpus import Corpus
 from analysis.views.tables import outlet_order
 from analysis.views.filters import UNKNOWN, Choices, Filters, describe, follow
+from analysis.views.freshness import build_lines
 from pages import _warm
 from pages._charts import reset_filters
 
@@ -35,6 +36,8 @@ def load_corpus(paths: tuple[str, ...], generation: str = "") -> tuple[Corpus, l
     a new or changed corpus first is the frame's decision, made here."""
     for attempt in range(3):
         store, messages = ensure_store(list(paths))
+        if not store_generation(list(paths)):   # a build that has not published anything yet
+            return None, messages
         try:
             return Corpus(store, list(paths)), messages
         except (OSError, duckdb.IOException):
@@ -152,13 +155,38 @@ def header_html(v: View) -> str:
     return f"<b>{n:,} of {total:,} articles</b> · " + html.escape(" · ".join(active) if active else "no filter")
 
 
+@st.fragment(run_every=2.0)
+def build_watch(paths: list[str], generation: str) -> None:
+    """While the corpus is being analysed (build/staged.py): how far each stage has come,
+    every 2 s; when a stage lands (a new generation of the store), the whole app runs again
+    and shows it. A build that stopped says so and can be started again."""
+    if store_generation(paths) != generation:
+        st.rerun(scope="app")
+    running, progress = build_state(paths)
+    lines = build_lines(progress, time.time())
+    if running:
+        st.caption("**Analysing the corpus** (the pages fill in as each part lands):\n\n"
+                   + "\n".join(f"- {html.escape(line)}" for line in lines))
+        return
+    why = progress.get("error") or "its process ended before it was done"
+    st.warning(f"The analysis of the corpus stopped: {why}. Its log: {build_log(paths)}.")
+    if st.button("Start the analysis again", key="restart_build", icon=":material/restart_alt:"):
+        start_build(paths)
+        st.rerun(scope="app")
+
+
+def waiting_page(paths: list[str]) -> None:
+    """Nothing of the corpus is published yet (the files are being read)."""
+    st.title("News corpus explorer")
+    st.info("Reading the corpus: its articles, outlets and dates appear here in a moment.",
+            icon=":material/hourglass_top:")
+    build_watch(paths, "")
+
+
 def main() -> None:
     t0 = time.perf_counter()
     st.set_page_config(page_title="News corpus explorer", page_icon="📰", layout="wide")
     paths = corpus_paths(cli_paths())
-    corpus, messages = load_corpus(tuple(paths), store_generation(paths))
-    for m in messages:
-        st.toast(m)
     # the Overview is at / and at /overview (a shared link names its page); the default page
     # reserves a pathname of its own, "index", which nobody needs to type
     pages = [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True, url_path="index"),
@@ -170,7 +198,18 @@ def main() -> None:
              st.Page("pages/articles.py", title="Articles", icon=":material/article:")]
     if (Path(__file__).parent / "pages" / "places.py").exists():  # a colleague's page
         pages.insert(4, st.Page("pages/places.py", title="Places", icon=":material/public:"))
-    page = st.navigation(pages)
+    page = st.navigation(pages)   # first: the sidebar lists the pages while the corpus opens
+    generation = store_generation(paths)
+    corpus, messages = load_corpus(tuple(paths), generation)
+    for m in messages:
+        st.toast(m)
+    if corpus is None:
+        return waiting_page(paths)
+    building = corpus.meta.get("partial")
+    if building:
+        with st.sidebar:
+            build_watch(paths, generation)
+    st.session_state["_building_page"] = page.title if building else None
     counter = st.sidebar.container()
     follow_corpus(corpus)
     filters = sidebar_filters(corpus)
@@ -182,7 +221,8 @@ def main() -> None:
     t1 = time.perf_counter()
     with _warm.session_run():
         page.run()
-    _warm.start(view)   # once per process, after its first page: the other pages' charts, in the background
+    if not building:   # once per process, after its first page: the other pages' charts, in the background
+        _warm.start(view)
     if os.environ.get("NEWS_TIMINGS"):  # server-side seconds per run: frame (filters) and page
         print(f"timing {page.title}: frame {t1 - t0:.3f} s, page {time.perf_counter() - t1:.3f} s",
               file=sys.stderr, flush=True)

@@ -8,12 +8,13 @@ import datetime as dt
 import html
 import re
 import threading
+import time
 
 import streamlit as st
 
 from analysis import export as E
-from analysis.build.corpus import refit
-from analysis.views.freshness import REFIT_BUTTON, update_note
+from analysis.build.corpus import build_state, refit
+from analysis.views.freshness import REFIT_BUTTON, page_note, update_note
 from analysis.views.charts import Chart, Missing, View
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "lasso2d"]}
@@ -126,6 +127,8 @@ def view(*, allow_empty: bool = False) -> View:
     v = st.session_state["_view"]
     st.html(f'<div class="n-of-N">{st.session_state["_header"]}</div>')
     freshness(v.corpus.meta, st.session_state.get("_paths"))
+    if page := st.session_state.get("_building_page"):   # the corpus is still being analysed
+        page_progress(page)
     for note in st.session_state.pop("_filter_notes", []):
         st.info(md_escape(note), icon=":material/filter_alt_off:")
     if not v.ids:
@@ -149,6 +152,14 @@ def freshness(meta: dict, paths: list[str] | None) -> None:
             with st.spinner("Fitting every analysis again on the whole corpus…"):
                 refit(paths)
             st.rerun()
+
+
+@st.fragment(run_every=2.0)
+def page_progress(page: str) -> None:
+    """While the corpus is being analysed: what this page waits for, how far it has come."""
+    running, progress = build_state(st.session_state.get("_paths") or [])
+    if running and (note := page_note(progress, page, time.time())):
+        st.info(md_escape(note), icon=":material/hourglass_top:")
 
 
 @st.fragment

@@ -3,13 +3,17 @@ folder and manifest, and the decisions to build it (the read side never builds).
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 from analysis import config
 from analysis.build import stages
 from analysis.build.entity_edits import apply_entity_rules, refresh_stale
 from analysis.build.incremental import update
-from analysis.build.pipeline import build, ensure_built
+from analysis.build.pipeline import build, ensure_built, progressive_build
 from analysis.build.store import Store
 from analysis.ingest.sidefiles import ALIASES, MANIFEST, side_file
 
@@ -66,9 +70,19 @@ def store_generation(paths: list[str]) -> str:
 
 def ensure_store(paths: list[str]) -> tuple[Store, list[str]]:
     """Build the corpus's store if its files (uploads included) changed; the store and notes.
-    Files only added: their articles are placed with the saved models (build/incremental.py)."""
+    Files only added: their articles are placed with the saved models (build/incremental.py).
+    A build already going on (run.sh's, the command line's, another session's): the store as
+    it is (that build publishes what it has done, or commits at its end). A large corpus
+    never built whole: its build starts in a process of its own (start_build) and the store
+    is returned at once, to be shown stage by stage (build/staged.py)."""
     inputs, root = corpus_inputs(paths), config.default_store(paths)
-    added = update(inputs, Store(root))
+    store = Store(root)
+    if store.build_running():
+        return store, []
+    if not store.complete() and progressive_build(store, input_bytes(inputs), stages.run):
+        start_build(paths, root)
+        return store, []
+    added = update(inputs, store)
     if added is not None:
         return added.store, added.messages + [str(e) for e in added.errors]
     return ensure_built(inputs, store_dir=root)
@@ -100,3 +114,50 @@ def refit(paths: list[str]) -> tuple[Store, list[str]]:
     once the articles added since the last one pass incremental.REFIT_SHARE)."""
     result = build(corpus_inputs(paths), store_dir=config.default_store(paths), progress=False, extras=stages.run)
     return result.store, result.messages + [str(e) for e in result.errors]
+
+
+def input_bytes(paths: list[str]) -> int:
+    """The size of the input files (no hashing: what decides whether a build is progressive)."""
+    total = 0
+    for p in map(Path, paths):
+        for f in (p.rglob("*") if p.is_dir() else [p]):
+            try:
+                total += f.stat().st_size if f.is_file() else 0
+            except OSError:
+                pass
+    return total
+
+
+_STARTING = threading.Lock()
+
+
+def build_state(paths: list[str]) -> tuple[bool, dict]:
+    """(whether a build of the corpus is going on, its progress.json: build/progress.py)."""
+    store = Store(config.default_store(paths))
+    return store.build_running(), store.progress()
+
+
+def build_log(paths: list[str]) -> Path:
+    """Where a build that start_build started writes its output."""
+    return config.default_store(paths) / "build.log"
+
+
+def start_build(paths: list[str], root: Path | None = None, *, wait: float = 20.0) -> None:
+    """`python -m analysis build` of the corpus (uploads included) into its store in a process
+    of its own (it outlives the dashboard; its output goes to <store>/build.log). Returns once
+    that process holds the store's build lock, so that another session sees the build going
+    on instead of starting a second one."""
+    inputs = corpus_inputs(paths)
+    root = Path(root or config.default_store(paths))
+    root.mkdir(parents=True, exist_ok=True)
+    store = Store(root)
+    with _STARTING:
+        if store.build_running():
+            return
+        with open(root / "build.log", "ab") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "analysis", "build", *inputs, "--store", str(root), "--quiet"],
+                                    cwd=config.REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+        end = time.monotonic() + wait
+        while proc.poll() is None and not store.build_running() and time.monotonic() < end:
+            time.sleep(0.05)

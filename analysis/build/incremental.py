@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.build.increments import GROWN, STALE, assigned_tables, commit_increment, guard_texts
-from analysis.build.pipeline import BuildResult, analyse_new, read_articles
+from analysis.build.core import BuildResult, analyse_new, read_articles
 from analysis.build.signature import input_files, signature_of
 from analysis.build.store import NerCache, Store
 from analysis.entities.extend import extend_entities

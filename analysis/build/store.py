@@ -16,6 +16,7 @@ set aside (renamed *.corrupt) and recomputed, with a message that says so.
 """
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
@@ -28,6 +29,7 @@ import pyarrow.parquet as pq
 
 from analysis.ingest.sidefiles import locked, write_atomic
 
+PROGRESS = "progress.json"   # the stages of the build in progress (build/progress.py)
 NER_COLUMNS = ["hash", "kind", "start", "end", "label", "text"]
 
 
@@ -75,11 +77,12 @@ class Store:
         write_atomic(staging / f"{name}.parquet", _parquet_bytes(df))
 
     def commit(self, tables: dict[str, pd.DataFrame], meta: dict, *, staged: Path | None = None,
-               staged_names=()) -> None:
+               staged_names=(), keep: Path | None = None) -> None:
         """Write every table into a new generation (or the staging folder, which already
         holds the tables staged_names), then switch meta.json to it. The
         generation it replaces is kept until the next commit: a reader that read meta.json
-        just before the switch (another dashboard session) can still open its tables."""
+        just before the switch (another dashboard session) can still open its tables.
+        keep: a staging folder still being written (publish's caller), never removed here."""
         gen = staged.name if staged is not None else f"gen-{time.time_ns():020d}"
         try:
             previous = self.meta().get("generation", "")
@@ -89,8 +92,51 @@ class Store:
             write_atomic(self.root / gen / f"{name}.parquet", _parquet_bytes(df))
         self.write_meta({**meta, "generation": gen, "tables": sorted(set(tables) | set(staged_names))})
         for old in self.root.glob("gen-*"):
-            if old.name not in (gen, previous) and old.is_dir():
+            if old.name not in (gen, previous) and old.is_dir() and (keep is None or old.name != keep.name):
                 shutil.rmtree(old, ignore_errors=True)
+
+    def publish(self, staging: Path, names, meta: dict) -> None:
+        """A snapshot of a build in progress (meta "partial"): the tables of ``names`` that the
+        staging folder holds so far, hard-linked into a generation of their own (no copy) and
+        made current; the build goes on writing into staging and commits it at its end."""
+        snap = self.root / f"gen-{time.time_ns():020d}"
+        snap.mkdir(parents=True)
+        done = []
+        for name in names:
+            src = staging / f"{name}.parquet"
+            if src.is_file():
+                os.link(src, snap / src.name)
+                done.append(name)
+        self.commit({}, {**meta, "partial": True}, staged=snap, staged_names=done, keep=staging)
+
+    def complete(self) -> bool:
+        """Whether the store's current generation is a whole build (not a snapshot of one in
+        progress, not missing)."""
+        try:
+            meta = self.meta()
+        except StoreError:
+            return False
+        return bool(meta.get("generation")) and not meta.get("partial")
+
+    def build_running(self) -> bool:
+        """Whether a process holds this store's build lock now (a build in progress)."""
+        path = Path(str(self.root / ".build") + ".lock")
+        if not path.exists():
+            return False
+        with open(path, "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+            return False
+
+    def progress(self) -> dict:
+        """What the build in progress (or the last one) wrote of its stages (build/progress.py)."""
+        try:
+            return json.loads((self.root / PROGRESS).read_text())
+        except (OSError, ValueError):
+            return {}
 
     def write(self, name: str, df: pd.DataFrame) -> None:
         write_atomic(self.path(name), _parquet_bytes(df))

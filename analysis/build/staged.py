@@ -1,0 +1,144 @@
+"""The build of a large or new corpus, one process per stage: reading, NER and the core tables
+in one (they go to a staging generation of the store), then each analysis in its own, its
+tables written as it ends. The parent only reads the compact core tables back from Parquet,
+so its memory holds them and nothing else; a stage's peak ends with it.
+
+Progressive (a corpus with no whole build yet): what is done is shown while the rest runs.
+The articles (outlets, dates, titles, where each came from) are published as soon as they are
+read, with empty entity tables; the entities when NER and the core tables are done; each
+analysis as it ends. Each is a snapshot generation (Store.publish: hard links, meta
+"partial"), and progress.json says how far each stage has come (build/progress.py); the
+dashboard follows both.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.build import stages
+from analysis.build.core import BuildResult, assemble, core_tables, meta_of, partial_meta
+from analysis.build.processes import Forked
+from analysis.build.progress import Progress
+from analysis.build.store import NER_COLUMNS, Store
+
+
+def build_staged(paths, store, *, t0, files, signature, errors, manifest, rules, model, n_process,
+                 batch_size, mapping, progress, n_topics, with_analyses, naive, scheduler,
+                 watch: Progress, progressive: bool) -> BuildResult:
+    staging = store.staging()
+    core = Forked(_core_stage, paths, staging, mapping=mapping, manifest=manifest, rules=rules, model=model,
+                  n_process=n_process, batch_size=batch_size, progress=progress, naive=naive,
+                  scheduler=scheduler, watch=watch, progressive=progressive, retry=False, alone=True).result()
+    result = BuildResult(store, errors + core["errors"], list(core["messages"]), core["analysed"])
+    result.timings.update(core["timings"])
+    names = list(core["names"])
+    tables = {name: pd.read_parquet(staging / f"{name}.parquet") for name in names}
+    meta = partial_meta(paths, model, tables["articles"], result.errors)
+    if progressive:
+        store.publish(staging, names, meta)
+    infos = {}
+    chars = int(tables["articles"]["text"].str.len().sum())
+    parallel = 2 if n_process > 1 and chars <= stages.PARALLEL_MAX_CHARS else 1
+    for stage, done, seconds in _run_stages(stages.STAGES if with_analyses else (), tables, staging,
+                                            n_topics=n_topics, rules=rules, parallel=parallel, watch=watch):
+        names += done["names"]
+        if "info" in done:
+            infos[done["level"]] = done["info"]
+        result.timings[f"analysis: {stage}"] = seconds
+        if progressive:
+            store.publish(staging, names, meta)
+    if infos:   # the document map and topic_info join the two topic levels
+        parts = {level: staging / f"_doc_map_{level}.parquet" for level in ("articles", "passages")}
+        joined = stages.topic_map_tables([pd.read_parquet(parts[level]) for level in parts],
+                                         [infos[level] for level in parts])
+        for name, df in joined.items():
+            store.write_staged(staging, name, df)
+            names.append(name)
+        for part in parts.values():
+            part.unlink()
+    result.timings["analysis"] = time.perf_counter() - t0 - result.timings["read"] - result.timings["ner"]
+    store.commit({}, meta_of(paths, model, tables["articles"], result.errors, result.analysed, signature, files),
+                 staged=staging, staged_names=names)
+    result.timings["total"] = time.perf_counter() - t0
+    return result
+
+
+# The analyses, longest first (4,000 AllSides articles: passage topics 159 s, outlet comparison
+# 144, entity clusters 82, article topics 80, places 28, stories 15), so that two at a time
+# end close together.
+LONGEST_FIRST = ("topics passages", "sources", "entity clusters", "topics articles", "places", "stories")
+
+
+def _run_stages(names, tables: dict, staging: Path, *, n_topics, rules, parallel: int, watch: Progress):
+    """Each analysis in a forked child of its own, `parallel` of them at a time (two: most
+    of an analysis runs on one core, so one at a time left the other core idle); yields
+    (stage, what _analysis_stage returned, seconds) as each ends. One at a time (a large
+    corpus) the peak memory is the core tables plus one analysis; two at a time, plus two."""
+    from multiprocessing.connection import wait   # lazy: only a staged build waits on children
+
+    order = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    pending = sorted(names, key=lambda n: order.get(n, len(order)))
+    running: dict = {}
+    try:
+        while pending or running:
+            while pending and len(running) < parallel:
+                stage = pending.pop(0)
+                child = Forked(_analysis_stage, stage, tables, staging, n_topics=n_topics, rules=rules,
+                               retry=False, alone=parallel == 1)
+                running[child.conn] = (stage, child, time.perf_counter())
+                watch.start(stage, len(tables["articles"]))
+            for conn in wait(list(running)):
+                stage, child, started = running.pop(conn)
+                answer = child.result()
+                watch.finish(stage, len(tables["articles"]), time.perf_counter() - started)
+                yield stage, answer, time.perf_counter() - started
+    finally:   # a stage failed: the other one stops too (it would write into a dead generation)
+        for _, child, _ in running.values():
+            child.proc.terminate()
+            child.proc.join()
+
+
+def _analysis_stage(stage: str, tables: dict, staging: Path, *, n_topics, rules) -> dict:
+    """One analysis in a child process of build_staged: its tables go straight to the staging
+    folder (sending them back would copy them into the parent); returns their names. A
+    topic level also leaves its part of the document map and returns its topic_info row."""
+    out = stages.run_stage(stage, tables, n_topics=n_topics, rules=rules)
+    done = {}
+    if stage.startswith("topics "):
+        level = stage.split()[1]
+        out, coords, info = stages.topic_level_tables(out, level)
+        Store.write_staged(staging, f"_doc_map_{level}", coords)
+        done = {"level": level, "info": info}
+    for name, df in out.items():
+        Store.write_staged(staging, name, df)
+    return {**done, "names": list(out)}
+
+
+def _core_stage(paths, staging: Path, *, progressive: bool, **kw) -> dict:
+    """core_tables in a child process of build_staged: the tables go to the staging folder;
+    returns what the parent needs besides them. Progressive: the articles are published as
+    soon as they are read (early), before NER."""
+    t0 = time.perf_counter()
+    early = (lambda articles, errors: publish_articles(Store(staging.parent), staging, paths, kw["model"],
+                                                       articles, errors)) if progressive else None
+    tables, core = core_tables(paths, early=early, **kw)
+    names = list(tables)
+    for name in names:
+        Store.write_staged(staging, name, tables.pop(name))
+    core["timings"]["core tables"] = time.perf_counter() - t0 - core["timings"]["read"] - core["timings"]["ner"]
+    return {**core, "names": names}
+
+
+def publish_articles(store: Store, staging: Path, paths, model, articles: pd.DataFrame, errors) -> None:
+    """The articles as read, with the other core tables empty (no NER yet), as the store's
+    current generation (a snapshot, meta "partial"): the dashboard shows outlets, dates,
+    metadata and the article table while NER runs."""
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in NER_COLUMNS})
+    first = store.root / f"gen-{time.time_ns():020d}"
+    tables = assemble(articles, empty)
+    for name, df in tables.items():
+        Store.write_staged(first, name, df)
+    store.commit({}, partial_meta(paths, model, articles, errors), staged=first, staged_names=list(tables),
+                 keep=staging)
