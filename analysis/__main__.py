@@ -22,7 +22,8 @@ from analysis.build import stages
 from analysis.build.entity_edits import apply_entity_rules, refresh_stale
 from analysis.build.incremental import update
 from analysis.build.store import Store
-from analysis.build.pipeline import build
+from analysis.build.corpus import input_bytes, start_build
+from analysis.build.pipeline import build, progressive_build
 from analysis.build.report import build_report
 from analysis.export import export_view
 from analysis.ingest.sidefiles import ALIASES, ENTITY_TYPES, append_alias, remove_last_alias, side_file
@@ -57,6 +58,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--refit", action="store_true",
                    help="fit every model again on the whole corpus (default: files only added since the "
                         "last build are placed with its saved models, in seconds)")
+    p.add_argument("--background", action="store_true",
+                   help="a new corpus of 2 MB or more: start its build in a process of its own and return at "
+                        "once (the dashboard shows each stage as it lands; log: <store>/build.log); "
+                        "any other: build now")
     p.add_argument("--naive-baseline", action="store_true", help=argparse.SUPPRESS)  # benchmark only
 
 
@@ -158,6 +163,17 @@ def _run_build(args):
     return result
 
 
+def _started_in_background(args) -> bool:
+    """--background: a new corpus whose build is progressive starts in its own process."""
+    store = Store(args.store or config.default_store(args.paths))
+    if store.build_running() or not progressive_build(store, input_bytes(args.paths), stages.run):
+        return False
+    start_build(args.paths, store.root, inputs=args.paths)
+    print(f"building in the background (log: {store.root / 'build.log'}); the dashboard shows each stage "
+          "as it lands", file=sys.stderr)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "entities":
@@ -174,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"the store follows aliases.csv ({t['total']:.1f} s) -> {store.root}"
                   + (f"; stale until --refresh or the next build: {stale}" if stale else ""), file=sys.stderr)
             return 0
+    if args.command == "build" and args.background and _started_in_background(args):
+        return 0
     result = _run_build(args)
     n = result.store.meta().get("articles", 0)
     if os.environ.get("NEWS_TIMINGS"):   # benchmarks: seconds per stage, one JSON line on stderr

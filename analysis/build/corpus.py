@@ -142,12 +142,13 @@ def build_log(paths: list[str]) -> Path:
     return config.default_store(paths) / "build.log"
 
 
-def start_build(paths: list[str], root: Path | None = None, *, wait: float = 20.0) -> None:
+def start_build(paths: list[str], root: Path | None = None, *, inputs: list[str] | None = None,
+                wait: float = 20.0) -> None:
     """`python -m analysis build` of the corpus (uploads included) into its store in a process
     of its own (it outlives the dashboard; its output goes to <store>/build.log). Returns once
     that process holds the store's build lock, so that another session sees the build going
     on instead of starting a second one."""
-    inputs = corpus_inputs(paths)
+    inputs = inputs or corpus_inputs(paths)
     root = Path(root or config.default_store(paths))
     root.mkdir(parents=True, exist_ok=True)
     store = Store(root)
