@@ -46,6 +46,7 @@ def test_a_new_corpus_shows_its_articles_while_ner_runs_and_fills_in_without_rel
         page.goto(url)   # the first session finds no store: the dashboard starts the build
         page.wait_for_function(f"() => document.body.innerText.includes('{n:,} of {n:,} articles')", timeout=120_000)
         first = time.monotonic() - t0
+        page.get_by_text("Outlets (none = all; 5 in the corpus)").wait_for(timeout=30_000)
         side = sidebar_text(page)
         # the articles are there (outlets, dates), the entities are not yet, and the page says so
         assert "Analysing the corpus" in side and "entities (NER):" in side, side
