@@ -57,8 +57,10 @@ WATCH_JS = """() => { if (window.__clk) return; const app = document.querySelect
 DRAWN_JS = """() => !document.querySelector('[data-testid=stStatusWidget]') && !document.querySelector('[data-stale=true]')
   && !document.querySelector('[data-testid=stSkeleton]')
   && [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every(p => p.querySelector('.main-svg') && p.style.visibility !== 'hidden')"""
-SETTLED_JS = """(t0) => { const app = document.querySelector('[data-testid=stApp]'); const c = window.__clk;
+SETTLED_JS = """([t0, filtered]) => { const app = document.querySelector('[data-testid=stApp]'); const c = window.__clk;
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const header = document.querySelector('[data-testid=stMain] .n-of-N');
+  if (filtered !== null && (!header || header.innerText.includes('no filter') === filtered)) return false;
   if (!c.ev.some(e => e[0] >= t0 && e[1] === 'running')) return false;
   return (%s)() ? performance.now() : false; }""" % DRAWN_JS
 OPENED_JS = """(title) => { const app = document.querySelector('[data-testid=stApp]');
@@ -101,14 +103,16 @@ def wait_up(url: str, proc, page, t0: float, ready_js: str, arg=None) -> float:
     return time.perf_counter() - t0
 
 
-def clicked(page, action) -> float:
+def clicked(page, action, filtered: bool | None = None) -> float:
     """Seconds (page clock) from just before action() to the end of the run it caused, drawn;
-    NaN (an error in the summary) when that never came within 60 s: the page is reloaded."""
+    with `filtered`, also until the page's header says it is filtered (True) or not (False):
+    a click in a section drawn when opened runs that section, then the whole page. NaN (an
+    error in the summary) when that never came within 60 s: the page is reloaded."""
     page.evaluate(WATCH_JS)
     t0 = page.evaluate("() => performance.now()")
     action()
     try:
-        t1 = page.wait_for_function(SETTLED_JS, arg=t0, timeout=60_000, polling="raf").json_value()
+        t1 = page.wait_for_function(SETTLED_JS, arg=[t0, filtered], timeout=60_000, polling="raf").json_value()
     except Exception:   # noqa: BLE001 - a lost click or a run that never ended: counted, not fatal
         page.reload()
         page.wait_for_function("() => !!document.querySelector('.n-of-N')", timeout=TIMEOUT)
@@ -117,7 +121,7 @@ def clicked(page, action) -> float:
 
 
 def clear(page) -> None:
-    clicked(page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click())
+    clicked(page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click(), False)
 
 
 def bar_click(page, key: str):
@@ -155,20 +159,20 @@ def one_round(browser, url: str, proc, t0: float, outlet: str) -> list[dict]:
         link = page.locator("[data-testid=stSidebarNav] a", has_text=title).first
         rows.append({"kind": "navigation", "what": title, "s": clicked(page, link.click)})
     box = page.locator("[data-testid=stSidebar] [data-testid=stCheckbox] label").first
-    rows.append({"kind": "sidebar filter", "what": "unknown date off", "s": clicked(page, box.click)})
-    rows.append({"kind": "sidebar filter", "what": "unknown date on", "s": clicked(page, box.click)})
+    rows.append({"kind": "sidebar filter", "what": "unknown date off", "s": clicked(page, box.click, True)})
+    rows.append({"kind": "sidebar filter", "what": "unknown date on", "s": clicked(page, box.click, False)})
     page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first.click()
     page.keyboard.type(outlet)
-    rows.append({"kind": "sidebar filter", "what": "an outlet", "s": clicked(page, lambda: page.keyboard.press("Enter"))})
+    rows.append({"kind": "sidebar filter", "what": "an outlet", "s": clicked(page, lambda: page.keyboard.press("Enter"), True)})
     page.keyboard.press("Escape")
     rows.append({"kind": "sidebar filter", "what": "clear all", "s": clicked(
-        page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click())})
+        page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click(), False)})
     for key, what in [("articles_per_outlet", "outlet bar"), ("top_entities", "entity bar"), ("topics", "topic bar")]:
         rows += open_section(page, key, "Overview")
-        rows.append({"kind": "cross-filter", "what": f"Overview {what}", "s": clicked(page, bar_click(page, key))})
+        rows.append({"kind": "cross-filter", "what": f"Overview {what}", "s": clicked(page, bar_click(page, key), True)})
         clear(page)
     clicked(page, page.locator("[data-testid=stSidebarNav] a", has_text="Entities").first.click)
-    rows.append({"kind": "cross-filter", "what": "Entities first chart", "s": clicked(page, bar_click(page, "top_entities"))})
+    rows.append({"kind": "cross-filter", "what": "Entities first chart", "s": clicked(page, bar_click(page, "top_entities"), True)})
     clear(page)
     errors = page.locator("[data-testid=stException]").count()
     page.close()
