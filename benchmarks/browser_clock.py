@@ -14,7 +14,9 @@ load), each round:
   sidebar      the "unknown date" checkbox (off, on), an outlet chosen in the outlet
                filter, "Clear all filters";
   cross-filter a click on a bar of the Overview's outlet, entity and topic charts and of
-               the Entities page's first chart (each followed by "Clear all filters", not timed).
+               the Entities page's first chart (each followed by "Clear all filters", not timed);
+  open a section  where a chart is drawn when its section is opened, the click that opens
+               it (before its cross-filter click; counted in "any click").
 
 "Done" is measured in the page's own clock: a click counts from the moment before it to the
 first animation frame at which Streamlit's run that it caused is over (the app's script
@@ -55,8 +57,10 @@ WATCH_JS = """() => { if (window.__clk) return; const app = document.querySelect
 DRAWN_JS = """() => !document.querySelector('[data-testid=stStatusWidget]') && !document.querySelector('[data-stale=true]')
   && !document.querySelector('[data-testid=stSkeleton]')
   && [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every(p => p.querySelector('.main-svg') && p.style.visibility !== 'hidden')"""
-SETTLED_JS = """(t0) => { const app = document.querySelector('[data-testid=stApp]'); const c = window.__clk;
+SETTLED_JS = """([t0, filtered]) => { const app = document.querySelector('[data-testid=stApp]'); const c = window.__clk;
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const header = document.querySelector('[data-testid=stMain] .n-of-N');
+  if (filtered !== null && (!header || header.innerText.includes('no filter') === filtered)) return false;
   if (!c.ev.some(e => e[0] >= t0 && e[1] === 'running')) return false;
   return (%s)() ? performance.now() : false; }""" % DRAWN_JS
 OPENED_JS = """(title) => { const app = document.querySelector('[data-testid=stApp]');
@@ -99,14 +103,16 @@ def wait_up(url: str, proc, page, t0: float, ready_js: str, arg=None) -> float:
     return time.perf_counter() - t0
 
 
-def clicked(page, action) -> float:
+def clicked(page, action, filtered: bool | None = None) -> float:
     """Seconds (page clock) from just before action() to the end of the run it caused, drawn;
-    NaN (an error in the summary) when that never came within 60 s: the page is reloaded."""
+    with `filtered`, also until the page's header says it is filtered (True) or not (False):
+    a click in a section drawn when opened runs that section, then the whole page. NaN (an
+    error in the summary) when that never came within 60 s: the page is reloaded."""
     page.evaluate(WATCH_JS)
     t0 = page.evaluate("() => performance.now()")
     action()
     try:
-        t1 = page.wait_for_function(SETTLED_JS, arg=t0, timeout=60_000, polling="raf").json_value()
+        t1 = page.wait_for_function(SETTLED_JS, arg=[t0, filtered], timeout=60_000, polling="raf").json_value()
     except Exception:   # noqa: BLE001 - a lost click or a run that never ended: counted, not fatal
         page.reload()
         page.wait_for_function("() => !!document.querySelector('.n-of-N')", timeout=TIMEOUT)
@@ -115,13 +121,21 @@ def clicked(page, action) -> float:
 
 
 def clear(page) -> None:
-    clicked(page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click())
+    clicked(page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click(), False)
 
 
-def bar_click(page, n: int):
-    """A click on the first bar (point) of the page's n-th plotly chart."""
-    return lambda: page.locator("[data-testid=stMain] .js-plotly-plot").nth(n).locator(
+def bar_click(page, key: str):
+    """A click on the first bar (point) of the chart with this key (Chart.key)."""
+    return lambda: page.locator(f"[data-testid=stMain] .st-key-chart_{key} .js-plotly-plot").first.locator(
         "g.point path, g.points path").first.click(force=True)
+
+
+def open_section(page, key: str, where: str) -> list[dict]:
+    """Open the section holding chart `key` when it is drawn on opening (none: it is drawn at once)."""
+    box = page.locator(f"[data-testid=stMain] .st-key-open_{key} summary")
+    if not box.count():
+        return []
+    return [{"kind": "open a section", "what": f"{where} {key}", "s": clicked(page, box.first.click)}]
 
 
 def one_round(browser, url: str, proc, t0: float, outlet: str) -> list[dict]:
@@ -145,19 +159,20 @@ def one_round(browser, url: str, proc, t0: float, outlet: str) -> list[dict]:
         link = page.locator("[data-testid=stSidebarNav] a", has_text=title).first
         rows.append({"kind": "navigation", "what": title, "s": clicked(page, link.click)})
     box = page.locator("[data-testid=stSidebar] [data-testid=stCheckbox] label").first
-    rows.append({"kind": "sidebar filter", "what": "unknown date off", "s": clicked(page, box.click)})
-    rows.append({"kind": "sidebar filter", "what": "unknown date on", "s": clicked(page, box.click)})
+    rows.append({"kind": "sidebar filter", "what": "unknown date off", "s": clicked(page, box.click, True)})
+    rows.append({"kind": "sidebar filter", "what": "unknown date on", "s": clicked(page, box.click, False)})
     page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first.click()
     page.keyboard.type(outlet)
-    rows.append({"kind": "sidebar filter", "what": "an outlet", "s": clicked(page, lambda: page.keyboard.press("Enter"))})
+    rows.append({"kind": "sidebar filter", "what": "an outlet", "s": clicked(page, lambda: page.keyboard.press("Enter"), True)})
     page.keyboard.press("Escape")
     rows.append({"kind": "sidebar filter", "what": "clear all", "s": clicked(
-        page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click())})
-    for n, what in [(0, "outlet bar"), (2, "entity bar"), (3, "topic bar")]:
-        rows.append({"kind": "cross-filter", "what": f"Overview {what}", "s": clicked(page, bar_click(page, n))})
+        page, lambda: page.locator("[data-testid=stSidebar] button", has_text="Clear all filters").click(), False)})
+    for key, what in [("articles_per_outlet", "outlet bar"), ("top_entities", "entity bar"), ("topics", "topic bar")]:
+        rows += open_section(page, key, "Overview")
+        rows.append({"kind": "cross-filter", "what": f"Overview {what}", "s": clicked(page, bar_click(page, key), True)})
         clear(page)
     clicked(page, page.locator("[data-testid=stSidebarNav] a", has_text="Entities").first.click)
-    rows.append({"kind": "cross-filter", "what": "Entities first chart", "s": clicked(page, bar_click(page, 0))})
+    rows.append({"kind": "cross-filter", "what": "Entities first chart", "s": clicked(page, bar_click(page, "top_entities"), True)})
     clear(page)
     errors = page.locator("[data-testid=stException]").count()
     page.close()
@@ -261,9 +276,9 @@ def main() -> None:
 
 def summary(rows: list[dict], runs: list[float], load_res) -> dict:
     by = lambda kind: [x["s"] for x in rows if x["kind"] == kind]  # noqa: E731
-    clicks = by("navigation") + by("sidebar filter") + by("cross-filter")
+    clicks = by("navigation") + by("sidebar filter") + by("cross-filter") + by("open a section")
     out = {"first page s": round(statistics.median(by("first page")), 2)}
-    for kind in ("new session", "navigation", "sidebar filter", "cross-filter"):
+    for kind in ("new session", "navigation", "sidebar filter", "cross-filter", "open a section"):
         out[f"{kind} p50 / p95 s"] = f"{pct(by(kind), .5):.2f} / {pct(by(kind), .95):.2f}"
     out["any click p95 s"] = round(pct(clicks, .95), 2)
     out["server run p50 / p95 s"] = f"{pct(runs, .5):.2f} / {pct(runs, .95):.2f}"

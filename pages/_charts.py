@@ -125,6 +125,7 @@ def view(*, allow_empty: bool = False) -> View:
     if "_view" not in st.session_state:
         frame_first()
     v = st.session_state["_view"]
+    st.session_state.pop("_filtered_here", None)   # a whole run: the click's filter is in this view
     st.html(f'<div class="n-of-N">{st.session_state["_header"]}</div>')
     freshness(v.corpus.meta, st.session_state.get("_paths"))
     if page := st.session_state.get("_building_page"):   # the corpus is still being analysed
@@ -166,24 +167,42 @@ def page_progress(page: str) -> None:
 def lazy_expander(label: str, fill, *, key: str, icon: str | None = None) -> None:
     """An expander whose content (fill()) is made and sent only while it is open: opening
     or closing it reruns this part of the page, not the page."""
+    if st.session_state.pop("_filtered_here", False):   # a click on a chart of this part set a filter:
+        st.rerun()                                         # the whole page follows it
     box = st.expander(label, key=key, icon=icon, on_change="rerun")
     if box.open:
         with box:
             fill()
 
 
-def show(items: list[Chart | Missing]) -> None:
-    """Lay out charts (or the notes that say why one is missing)."""
-    for item in items:
+def show(items: list[Chart | Missing], *, drawn: int | None = None) -> None:
+    """Lay out charts (or the notes that say why one is missing): the first `drawn` charts
+    (all when None) at once, each later one in a section drawn and sent when opened."""
+    for i, item in enumerate(items):
         if isinstance(item, Missing):
             st.info(md_escape(item.message))  # may name an entity: text, not markdown
-        else:
+        elif drawn is None or i < drawn:
             chart(item)
+        else:
+            lazy_expander(chart_label(item), functools.partial(chart, item), key=section_key(item.key),
+                          icon=":material/bar_chart:")
 
 
-def charts(items: list[Chart | Missing], *, page: str) -> None:
-    """Lay out a page's charts, then its "Export all charts" button."""
-    show(items)
+def section_key(chart_key: str) -> str:
+    """The widget key of the section that holds a chart drawn when opened (True: open)."""
+    return f"open_{chart_key}"
+
+
+def chart_label(c: Chart) -> str:
+    """A section's label: the chart's title as plain text (titles are escaped HTML)."""
+    title = getattr(getattr(c.figure.layout, "title", None), "text", None) or c.key.replace("_", " ").capitalize()
+    return md_escape(html.unescape(re.sub(r"<[^>]+>", " ", str(title))).strip())
+
+
+def charts(items: list[Chart | Missing], *, page: str, drawn: int | None = 2) -> None:
+    """Lay out a page's charts (the first `drawn` at once, the others when opened), then its
+    "Export all charts" button (every chart, opened or not)."""
+    show(items, drawn=drawn)
     export_all([c for c in items if isinstance(c, Chart)], page=page)
 
 
@@ -247,6 +266,7 @@ def _on_select(chart_key: str, kind: str) -> None:
     update = filter_update(kind, points, st.session_state.get("_date_bounds"))
     if update:
         st.session_state[update[0]] = update[1]
+        st.session_state["_filtered_here"] = True   # read by a lazy section (a fragment) to rerun the page
 
 
 def filter_update(kind: str, points: list[dict], bounds=None) -> tuple[str, object] | None:

@@ -81,7 +81,7 @@ def _pages():
         from analysis.views.places import places_charts  # lazy: idem
 
         if v.corpus.places is not None:
-            cached_charts(places_charts, v, color_by="outlet", zoom=None)
+            cached_charts(places_charts, v, color_by="outlet", zoom=None, every=False)
 
     def stories(v):
         from analysis.views.stories import selected_stories, spots, stories_charts  # lazy: idem

@@ -26,7 +26,7 @@ st.caption("Articles grouped by the entities they mention (TF-IDF over canonical
            "silhouette), and entities grouped by the company they keep (Louvain communities of the "
            "same-sentence co-occurrence graph). Sizes count the selected articles.")
 _charts.stale_note(v, "entity_clusters", "entity_communities", "entity_cooccurrence")
-_charts.charts(_charts.cached_charts(entity_cluster_charts, v), page="entity_clusters")
+_charts.charts(_charts.cached_charts(entity_cluster_charts, v), page="entity_clusters", drawn=0)
 _kwic.section(v, default=entity or "")
 
 

@@ -3,6 +3,8 @@ mentions per country, a month-by-month animation, and how each place was resolve
 Every map draws offline (analysis.figures.maps ships its own country outlines)."""
 import streamlit as st
 
+from analysis.figures.maps import MAX_BUBBLES
+from analysis.views.charts import Chart
 from analysis.views.places import place_index, places_charts
 from pages import _charts
 
@@ -25,8 +27,21 @@ names = dict(zip(places["country"], places["country_name"]))
 here = place_index(v.corpus, pm).countries(v.mask, names).set_index("country")["mentions"]
 zoom = right.selectbox("Zoom the bubble map to", ["(the world)", *here.index], key="places_zoom",
                        format_func=lambda c: c if c == "(the world)" else f"{names.get(c, c)} ({here[c]:,} mentions)")
-_charts.charts(_charts.cached_charts(places_charts, v, color_by=color_by,
-                                     zoom=None if zoom == "(the world)" else zoom), page="places")
+every = bool(st.session_state.get("places_draw_every"))
+items = _charts.cached_charts(places_charts, v, color_by=color_by, zoom=None if zoom == "(the world)" else zoom,
+                              every=every)
+_charts.show(items[:1])
+bubbles = len(items[0].table) if isinstance(items[0], Chart) else 0
+if bubbles > MAX_BUBBLES:   # the map shows the biggest bubbles: a click draws every one
+    if every:
+        st.button(f"Draw the {MAX_BUBBLES:,} biggest bubbles again", key="places_draw_every_off",
+                  icon=":material/bubble_chart:", on_click=lambda: st.session_state.update(places_draw_every=False))
+    else:
+        st.button(f"Draw every bubble of the map ({bubbles:,})", key="places_draw_every_on",
+                  icon=":material/bubble_chart:", on_click=lambda: st.session_state.update(places_draw_every=True),
+                  help=f"The map draws the {MAX_BUBBLES:,} biggest bubbles; its CSV export has all {bubbles:,}.")
+_charts.show(items[1:], drawn=0)   # below the map: drawn when opened
+_charts.export_all([c for c in items if isinstance(c, Chart)], page="places")
 unresolved = places[places["status"] != "resolved"]
 
 

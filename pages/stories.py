@@ -19,7 +19,7 @@ n_outlets = left.slider("Outlets compared for blind spots (the filtered ones, el
 share = right.slider("A blind spot is a story told by at least this share of them", 0.3, 1.0, 0.5, 0.05,
                      key="stories_share")
 items = _charts.cached_charts(stories_charts, v, outlets=n_outlets, min_share=share)
-_charts.show(items)
+_charts.show(items, drawn=1)
 charts = [c for c in items if isinstance(c, Chart)]
 table = _charts.cached_charts(selected_stories, v)
 if table is None or table.empty:

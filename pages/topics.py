@@ -27,7 +27,7 @@ if points > DRAW_POINTS:   # the map shows a sample: a click draws every point (
         st.button(f"Draw every point of the map ({min(points, MAX_POINTS):,})", key=f"{every}_on",
                   icon=":material/scatter_plot:", on_click=lambda: st.session_state.update({every: True}),
                   help=f"The map draws a sample of {DRAW_POINTS:,} points by topic; its CSV export has all {points:,}.")
-_charts.show(items[2:])
+_charts.show(items[2:], drawn=0)   # below the map: drawn when opened
 _charts.export_all([c for c in items if isinstance(c, Chart)], page=f"topics_{level}")
 t = v.corpus.table(f"topics_{level}")
 

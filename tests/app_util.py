@@ -24,6 +24,13 @@ def run_page(page: str, *, timeout: float = 120, **state) -> AppTest:
     return at
 
 
+def opened(*chart_keys: str) -> dict[str, bool]:
+    """Session state that opens the sections of these charts (drawn when opened), as a click would."""
+    from pages._charts import section_key
+
+    return {section_key(k): True for k in chart_keys}
+
+
 def shown(at: AppTest) -> tuple[int, int]:
     """(n, N) of the page's "n of N articles" line."""
     for h in at.get("html"):

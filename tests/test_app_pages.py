@@ -2,7 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app_util import run_page, shown
+from tests.app_util import opened, run_page, shown
 
 PAGES = ["pages/overview.py", "pages/entities.py", "pages/topics.py", "pages/sources.py", "pages/articles.py"]
 
@@ -33,6 +33,8 @@ def test_unknown_date_checkbox_and_unknown_outlet():
 
 def test_overview_charts_include_topics_on_the_seeds():
     at = run(PAGES[0])
+    assert len(at.get("plotly_chart")) == 2   # the others are drawn when their section is opened
+    at = run(PAGES[0], **opened("top_entities", "topics", "metadata"))
     assert len(at.get("plotly_chart")) >= 5
     assert not any("not computed for this corpus yet" in i.value for i in at.info)
 
@@ -57,11 +59,13 @@ def test_clicked_outlet_filters_every_page():
 
 
 def test_entities_page_shows_entity_clusters_and_communities():
-    at = run(PAGES[1])
+    sections = opened("entity_over_time", "cooccurrence_network", "entity_clusters", "entity_clusters_per_outlet",
+                      "entity_communities")
+    at = run(PAGES[1], **sections)
     keys = {c.proto.id for c in at.get("plotly_chart")}
     assert len(at.get("plotly_chart")) >= 7, keys
     assert "Clusters and communities" in " ".join(h.value for h in at.header)
-    at = run(PAGES[1], outlet=["Press TV"])   # the Press TV article alone: one cluster, still drawn
+    at = run(PAGES[1], outlet=["Press TV"], **sections)   # the Press TV article alone: one cluster, still drawn
     assert not at.exception and len(at.get("plotly_chart")) >= 6
 
 

@@ -227,6 +227,8 @@ def hostile_dashboard(hostile):
 
 
 def test_nothing_from_the_corpus_runs_in_the_dashboard(hostile_dashboard, browser):
+    from tests.browser_util import open_chart_sections
+
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     seen = watch(page)
@@ -250,6 +252,8 @@ def test_nothing_from_the_corpus_runs_in_the_dashboard(hostile_dashboard, browse
         for i, name in enumerate(names):  # every page, through the sidebar (no reload)
             nav.nth(i).click()
             page.locator("h1", has_text=name).first.wait_for(timeout=60_000)
+            settle(page)
+            open_chart_sections(page)   # the charts drawn when their section is opened, drawn too
             settle(page)
             assert page.locator("[data-testid='stException']").count() == 0, name
             assert_clean(page, seen, name)

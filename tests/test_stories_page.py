@@ -48,7 +48,7 @@ def built(tmp_path_factory):
     return build_store(folder, tmp_path_factory.mktemp("stories-page-store"))
 
 
-def page(built, **filters) -> AppTest:
+def page(built, opened=("story_timeline", "story_blind_spots"), **filters) -> AppTest:
     """The page alone, on the constructed store, with a View made from these filters."""
     from analysis.views.corpus import Corpus
     from analysis.views.charts import View
@@ -58,6 +58,8 @@ def page(built, **filters) -> AppTest:
     view = View(Corpus(built), Filters(**filters))
     at.session_state["_view"] = view
     at.session_state["_header"] = f"<b>{len(view.ids)} of {len(view.corpus.articles)} articles</b>"
+    for key in opened:   # the charts below the first are drawn when their section is opened
+        at.session_state[f"open_{key}"] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

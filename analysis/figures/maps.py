@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from analysis.figures import base as F
-from analysis.config import GEO_FILE
+from analysis.config import GEO_FILE, env_int
 from analysis.entities.gazetteer import country_centres
 
 LAND, BORDER, SCALE = "#ececec", "#b4b4b4", "Blues"
@@ -99,27 +99,47 @@ def _sizes(values, vmax: float) -> dict:
             "sizeref": 2.0 * max(vmax, 1) / MAX_BUBBLE_PX ** 2}
 
 
-def _hover(df: pd.DataFrame) -> list[str]:
-    return [f"{_hover_head(e, p, c)}{F.esc(g)}{n:,} mention{'s' if n != 1 else ''}"
-            for e, p, c, g, n in zip(df["entity"].to_numpy(dtype=object), df["place"].to_numpy(dtype=object),
-                                     df["country"].to_numpy(dtype=object),
-                                     [f"{x}: " if x else "" for x in df.get("group", [""] * len(df))],
-                                     df["mentions"].to_numpy().tolist())]
+def _points(df: pd.DataFrame, order: np.ndarray, group: bool = False) -> np.ndarray:
+    """Each bubble's customdata, in `order`: [entity (raw: what a click filters by), its hover
+    head, mentions(, its group)]. The hover is a template over these (HOVER): the escaped
+    head is the only copy of the names sent; no per-bubble hover string repeats them."""
+    cols = [df["entity"].to_numpy(dtype=object)[order],
+            np.array([_hover_head(e, p, c) for e, p, c in zip(df["entity"].to_numpy(dtype=object)[order],
+                                                              df["place"].to_numpy(dtype=object)[order],
+                                                              df["country"].to_numpy(dtype=object)[order])],
+                     dtype=object),
+            df["mentions"].to_numpy()[order].astype(object)]
+    if group:
+        cols.append(np.array([F.esc(g) + ": " if g else "" for g in df["group"].to_numpy(dtype=object)[order]],
+                             dtype=object))
+    return np.stack(cols, axis=1) if len(order) else np.empty((0, len(cols)), dtype=object)
+
+
+def _hover_template(group: str | None = None) -> str:
+    """A bubble's hover: its head, then its group (fixed per trace, else customdata[3]) and mentions."""
+    lead = "%{customdata[3]}" if group is None else (F.esc(group) + ": " if group else "")
+    return "%{customdata[1]}<br>" + lead + "%{customdata[2]:,} mentions<extra></extra>"
 
 
 @functools.lru_cache(maxsize=100_000)
 def _hover_head(entity, place, country) -> str:
     """The escaped first line of a place's hover (the same place is in many bubbles)."""
-    return f"<b>{F.esc(entity)}</b> ({F.esc(place)}, {F.esc(country if isinstance(country, str) else '')})<br>"
+    return f"<b>{F.esc(entity)}</b> ({F.esc(place)}, {F.esc(country if isinstance(country, str) else '')})"
 
 
-MAX_BUBBLES = 5_000     # a world map of 30,000 bubbles (37k articles, per outlet) is slow to draw and to read
+def _coords(values: np.ndarray) -> np.ndarray:
+    """Bubble positions as 32-bit floats (1 m at the equator is 0.00001 degree): half the bytes."""
+    return np.asarray(values, dtype=np.float32)
+
+
+MAX_BUBBLES = env_int("NEWS_MAP_BUBBLES", 2_000)   # drawn at first: a world map of 30,000 bubbles (37k articles, per outlet) is slow to
+                        # send, draw and read (the page's "Draw every bubble" button lifts the cap)
 MAX_PER_MONTH = 400     # the biggest places of each month in the animation
 
 
 def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
                       title: str = "Where the coverage is (mentions)", bounds=None,
-                      max_bubbles: int = MAX_BUBBLES) -> go.Figure:
+                      max_bubbles: int | None = MAX_BUBBLES) -> go.Figure:
     """Bubbles sized by mentions: table has entity, place, country, lat, lon, mentions and
     optionally group (an outlet or topic: one colour each). One trace per group, in the
     order the groups first appear, its bubbles most mentioned first (ties in table order);
@@ -128,7 +148,7 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
     traces = []
     if "group" not in table:
         table = table.assign(group="")
-    if len(table) > max_bubbles:   # the biggest bubbles (the chart's CSV keeps every row)
+    if max_bubbles is not None and len(table) > max_bubbles:   # the biggest bubbles (the chart's CSV keeps every row)
         title = f"{title} (the {max_bubbles:,} biggest of {len(table):,} bubbles)"
         table = table.sort_values("mentions", ascending=False, kind="stable").head(max_bubbles)
     vmax = table["mentions"].max() if len(table) else 1
@@ -142,10 +162,9 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
     mentions = table["mentions"].to_numpy()
     order = np.lexsort((-mentions, codes))          # by group, then most mentioned (stable)
     starts = np.searchsorted(codes[order], np.arange(len(names) + 1))
-    lat, lon = table["lat"].to_numpy()[order], table["lon"].to_numpy()[order]
+    lat, lon = _coords(table["lat"].to_numpy()[order]), _coords(table["lon"].to_numpy()[order])
     entity = table["entity"].to_numpy(dtype=object)[order]
-    custom = table[["entity", "place", "country"]].astype(str).to_numpy()[order]
-    hover = np.asarray(_hover(table), dtype=str)[order]   # fixed-width: copied as one block
+    custom = _points(table, order, group=True)
     mentions = mentions[order]
     rest = []   # groups without a legend entry: one trace with a colour per bubble (491 outlets were
     for i, group in enumerate(names):   # 491 traces, most of the Places page's time at 37k articles)
@@ -154,7 +173,7 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
             continue
         sl = slice(starts[i], starts[i + 1])
         traces.append(_geo(lat=lat[sl], lon=lon[sl], name=F.short(group or "mentions", 30),
-                           customdata=custom[sl], hovertext=hover[sl], hovertemplate="%{hovertext}<extra></extra>",
+                           customdata=custom[sl, :3], hovertemplate=_hover_template(group),
                            mode="markers+text" if bounds else "markers", textposition="top center",
                            text=[_label_once(e, labelled) for e in entity[sl]] if bounds else None,
                            marker={**_sizes(mentions[sl], vmax), "color": colors.get(group, "#d62728") if group else "#d62728",
@@ -168,7 +187,7 @@ def places_map_figure(table: pd.DataFrame, colors: dict | None = None, *,
         color = np.empty(len(order), dtype=object)
         color[np.concatenate([np.arange(starts[i], starts[i + 1]) for i in rest])] = shade[which]
         traces.append(_geo(lat=lat[idx], lon=lon[idx], name=f"{len(rest)} others",
-                           customdata=custom[idx], hovertext=hover[idx], hovertemplate="%{hovertext}<extra></extra>",
+                           customdata=custom[idx], hovertemplate=_hover_template(),
                            mode="markers+text" if bounds else "markers", textposition="top center",
                            text=[_label_once(e, labelled) for e in entity[idx]] if bounds else None,
                            marker={**_sizes(mentions[idx], vmax), "color": color[idx].tolist(),
@@ -248,15 +267,14 @@ def places_animation_figure(table: pd.DataFrame, *, title: str = "Attention by m
         codes, mentions = codes[np.sort(order)], mentions[np.sort(order)]
         order = np.lexsort((-mentions, codes))
     starts = np.searchsorted(codes[order], np.arange(len(months) + 1))
-    lat, lon = dated["lat"].to_numpy()[order], dated["lon"].to_numpy()[order]
-    custom = dated[["entity", "place", "country"]].astype(str).to_numpy()[order]
-    hover = np.asarray(_hover(dated), dtype=str)[order]
+    lat, lon = _coords(dated["lat"].to_numpy()[order]), _coords(dated["lon"].to_numpy()[order])
+    custom = _points(dated, order)
     mentions = mentions[order]
 
     def bubbles(i: int) -> dict:
         sl = slice(starts[i], starts[i + 1])
-        return _geo(lat=lat[sl], lon=lon[sl], text=hover[sl], name=months[i], customdata=custom[sl],
-                    hovertemplate="%{text}<extra></extra>", showlegend=False,
+        return _geo(lat=lat[sl], lon=lon[sl], name=months[i], customdata=custom[sl],
+                    hovertemplate=_hover_template(""), showlegend=False,
                     marker={**_sizes(mentions[sl], vmax), "color": "#d62728", "opacity": 0.7,
                             "line": {"color": "white", "width": 0.8}})
 

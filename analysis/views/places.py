@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.config import UNKNOWN
 from analysis.entities.gazetteer import country_names
 from analysis.figures import base as F
-from analysis.figures.maps import (countries_figure, places_animation_figure,
+from analysis.figures.maps import (MAX_BUBBLES, countries_figure, places_animation_figure,
                                    places_map_figure, zoom_bounds)
 from analysis.views.charts import NOT_YET, Chart, Missing
 from analysis.views.tables import plain_strings
@@ -153,8 +153,9 @@ def place_index(corpus, pm: pd.DataFrame) -> PlaceIndex:
     return corpus.prepared(("place_index", id(pm)), lambda c: PlaceIndex(c, pm))
 
 
-def places_charts(view, *, color_by: str = "outlet", zoom: str | None = None):
-    """The Places page's charts (Chart / Missing records), from the corpus's places."""
+def places_charts(view, *, color_by: str = "outlet", zoom: str | None = None, every: bool = False):
+    """The Places page's charts (Chart / Missing records), from the corpus's places; the
+    bubble map draws its MAX_BUBBLES biggest bubbles, or every one (its CSV has them all)."""
     if view.corpus.places is None:
         return [Missing("places_map", f"Places: {NOT_YET}.")]
     index = place_index(view.corpus, view.corpus.places[1])
@@ -169,7 +170,7 @@ def places_charts(view, *, color_by: str = "outlet", zoom: str | None = None):
     bounds = zoom_bounds(bubbles, zoom) if zoom else None
     where = f" in {country_names().get(zoom, zoom)}" if bounds else ""
     out = [Chart("places_map", places_map_figure(bubbles, colors, title=f"Places{where} by mentions{what}",
-                                                 bounds=bounds),
+                                                 bounds=bounds, max_bubbles=None if every else MAX_BUBBLES),
                  bubbles.rename(columns={"group": color_by}) if by else bubbles, "entity")]
     countries = index.countries(mask, country_names())
     out.append(Chart("places_countries", countries_figure(countries), countries, "entity"))
