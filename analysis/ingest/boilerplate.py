@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
 from analysis.ingest.clean import normalise
 from analysis.ingest.records import content_hash
@@ -70,10 +71,14 @@ def sentences(line: str) -> list[str]:
 _STAMP = re.compile(r"\b\d{1,2}:\d\d(?::\d\d)?\b|\b\d+(?=[ ]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)[ ]+ago\b)")
 
 
-def _key(unit: str) -> str:
+def _key(unit: str, norm: str | None = None) -> str:
     """A unit's comparison key: normalised, a player's times and a page's ages one ("Listen ·
-    5:08" is "Listen · 6:13", "6 years ago" is "7 years ago")."""
-    return normalise(_STAMP.sub("0", unit))
+    5:08" is "Listen · 6:13", "6 years ago" is "7 years ago"). norm: normalise(unit), if known."""
+    if ":" in unit or "ago" in unit:    # else _STAMP cannot match (a time has ':', an age 'ago')
+        stamped = _STAMP.sub("0", unit)
+        if stamped != unit:
+            return normalise(stamped)
+    return normalise(unit) if norm is None else norm
 
 
 def _needed(size: int) -> int:
@@ -88,25 +93,51 @@ def _closed(line: str) -> bool:
     return bool(_CLOSED.search(s)) and not (s.startswith("(") and s.endswith(")"))
 
 
-def _units(line: str) -> list[str]:
-    """A line and, when it has several, its short sentences: the units that may recur."""
-    parts = sentences(line)
-    return [line] + ([p for p in parts if len(p.split()) <= MAX_SENTENCE_WORDS] if len(parts) > 1 else [])
+class Line(NamedTuple):
+    """A line of an article's text with what the corpus rule looks at, computed once."""
+
+    text: str
+    short: bool          # at most MAX_WORDS words: it may recur
+    key: str             # _key(text), when short
+    parts: tuple         # (sentence, its key, its words) of a short line of several sentences
+    marker: str | None   # _marker(text)
 
 
-def recurring_units(articles: list[dict]) -> dict[str, dict[str, int]]:
+def text_lines(text: str) -> list[Line]:
+    """The lines of an article's text (passages) with their keys, sentences and marker."""
+    out = []
+    for line in text.split(PASSAGE_SEP):
+        norm = normalise(line)
+        short = len(line.split()) <= MAX_WORDS
+        parts: tuple = ()
+        if short:
+            pieces = sentences(line)
+            if len(pieces) > 1:
+                parts = tuple((p, _key(p), len(p.split())) for p in pieces)
+        out.append(Line(line, short, _key(line, norm) if short else "", parts, _marker(line, norm)))
+    return out
+
+
+def _unit_keys(lines: list[Line]) -> set[str]:
+    """The keys of the units that may recur: the short lines and their short sentences."""
+    keys = set()
+    for ln in lines:
+        if ln.short:
+            keys.add(ln.key)
+            keys.update(k for _, k, n in ln.parts if n <= MAX_SENTENCE_WORDS)
+    keys.discard("")
+    return keys
+
+
+def recurring_units(articles: list[dict], lines: list[list[Line]] | None = None) -> dict[str, dict[str, int]]:
     """{outlet: {unit key: articles it is in}} for the units over the outlet's threshold.
-    Articles of unknown outlet form one group of their own."""
+    Articles of unknown outlet form one group of their own. lines: text_lines of each article."""
     counts: dict[str, Counter] = defaultdict(Counter)
     sizes: Counter = Counter()
-    for art in articles:
+    for i, art in enumerate(articles):
         group = art.get("source") or ""
         sizes[group] += 1
-        keys = set()
-        for line in art["text"].split(PASSAGE_SEP):
-            if len(line.split()) <= MAX_WORDS:
-                keys.update(k for k in map(_key, _units(line)) if k)
-        counts[group].update(keys)
+        counts[group].update(_unit_keys(lines[i] if lines is not None else text_lines(art["text"])))
     out = {}
     for group, counter in counts.items():
         need = _needed(sizes[group])
@@ -117,30 +148,31 @@ def recurring_units(articles: list[dict]) -> dict[str, dict[str, int]]:
 _LABEL = re.compile(r"^\W*([A-Za-z]+(?:[ ][A-Za-z]+)?)[ ]*:[ ]*\S")
 
 
-def _marker(line: str) -> str | None:
+def _marker(line: str, norm: str | None = None) -> str | None:
     """A template line's first words, or its label ("( PHOTOS: <a gallery's title>)" -> "photos:")."""
-    words = normalise(line).split()
+    words = (normalise(line) if norm is None else norm).split()
     if not MARKER_WORDS <= len(words) <= TEMPLATE_MAX_WORDS:
         return None
     label = _LABEL.match(line.strip())
     return f"{label.group(1).lower()}:" if label else " ".join(words[:MARKER_WORDS])
 
 
-def template_markers(articles: list[dict]) -> dict[str, dict[str, int]]:
-    """{outlet: {marker: articles with a line starting with it}} for the outlet's template lines."""
+def template_markers(articles: list[dict], lines: list[list[Line]] | None = None) -> dict[str, dict[str, int]]:
+    """{outlet: {marker: articles with a line starting with it}} for the outlet's template lines.
+    lines: text_lines of each article."""
     per: dict[str, Counter] = defaultdict(Counter)
     total: Counter = Counter()
     sizes: Counter = Counter()
     ends: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for art in articles:
+    for i, art in enumerate(articles):
         group = art.get("source") or ""
         sizes[group] += 1
         seen = set()
-        for line in art["text"].split(PASSAGE_SEP):
-            m = _marker(line)
+        for ln in lines[i] if lines is not None else text_lines(art["text"]):
+            m = ln.marker
             if m:
                 seen.add(m)
-                ends[(group, m)][_closed(line)] += 1
+                ends[(group, m)][_closed(ln.text)] += 1
         per[group].update(seen)
         total.update(seen)
     n_all = sum(sizes.values())
@@ -196,41 +228,43 @@ def _strip_tags(lines: list[str], tags: dict[str, int], label: str) -> tuple[lis
     gone = []
     for tag, n in tags.items():
         pattern = re.compile(rf"{_TAG_BEFORE}{re.escape(tag)}{_TAG_AFTER} ?", re.M)
-        hits = sum(len(pattern.findall(line)) for line in lines)
+        hits = sum(len(pattern.findall(line)) for line in lines if tag in line)
         if hits:
-            lines = [pattern.sub(lambda m: " " if m.group(0).startswith(" ") else "", line) for line in lines]
+            lines = [pattern.sub(lambda m: " " if m.group(0).startswith(" ") else "", line) if tag in line else line
+                     for line in lines]
             gone.append(f"in {n} {label} (a sentence starting '{tag}'): {tag} ({hits} times)")
     return lines, gone
 
 
-def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
+def remove_boilerplate(articles: list[dict], lines: list[list[Line]] | None = None) -> dict[str, int]:
     """Take recurring lines and sentences out of each article's text (in place), keep them
-    in its ``removed`` with the reason; returns the lines removed per outlet."""
-    found = recurring_units(articles)
-    markers = template_markers(articles)
+    in its ``removed`` with the reason; returns the lines removed per outlet.
+    lines: text_lines of each article's text (computed here when not given)."""
+    lines = [text_lines(a["text"]) for a in articles] if lines is None else lines
+    found = recurring_units(articles, lines)
+    markers = template_markers(articles, lines)
     tags = speaker_tags(articles)
     removed_per: Counter = Counter()
-    for art in articles:
+    for art, art_lines in zip(articles, lines):
         group = art.get("source") or ""
         units, starts = found.get(group) or {}, markers.get(group) or {}
         if not units and not starts and not tags.get(group):
             continue
         label = f"{art['source']} articles" if art.get("source") else "articles of unknown outlet"
-        lines = art["text"].split(PASSAGE_SEP)
         kept, gone = [], []
-        for line in lines:
-            line_kept, why = _strip_line(line, units, label)
-            m = _marker(line) if line_kept else None   # a line that recurs whole keeps that reason
+        for ln in art_lines:
+            line_kept, why = _strip_line(ln, units, label)
+            m = ln.marker if line_kept else None   # a line that recurs whole keeps that reason
             if m in starts:
-                gone.append(f"in {starts[m]} {label} (a line starting '{m}'): {line}")
+                gone.append(f"in {starts[m]} {label} (a line starting '{m}'): {ln.text}")
                 continue
             gone += why
             if line_kept:
                 kept.append(line_kept)
-        if not gone or len(kept) >= (1 - MAX_SHARE_REMOVED) * len(lines):
+        if not gone or len(kept) >= (1 - MAX_SHARE_REMOVED) * len(art_lines):
             kept, tagged = _strip_tags(kept, tags.get(group) or {}, label)
             gone += tagged
-        if not gone or len(kept) < (1 - MAX_SHARE_REMOVED) * len(lines):
+        if not gone or len(kept) < (1 - MAX_SHARE_REMOVED) * len(art_lines):
             continue
         art["text"] = PASSAGE_SEP.join(kept)
         art["removed"] = list(art.get("removed") or []) + gone
@@ -240,19 +274,19 @@ def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
     return dict(removed_per)
 
 
-def _strip_line(line: str, units: dict[str, int], label: str) -> tuple[str, list[str]]:
+def _strip_line(ln: Line, units: dict[str, int], label: str) -> tuple[str, list[str]]:
     """(what is left of the line, removed entries 'in N <outlet> articles: text')."""
-    if len(line.split()) > MAX_WORDS:
+    line = ln.text
+    if not ln.short:
         return line, []
-    n = units.get(_key(line))
+    n = units.get(ln.key)
     if n:
         return "", [f"in {n} {label}: {line}"]
-    parts = sentences(line)
-    if len(parts) < 2:
+    if len(ln.parts) < 2:
         return line, []
     keep, gone = [], []
-    for part in parts:
-        n = units.get(_key(part))
+    for part, key, _ in ln.parts:
+        n = units.get(key)
         (gone.append(f"in {n} {label}: {part}") if n else keep.append(part))
     return " ".join(keep), gone
 

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # A line that is, in full, one of these is furniture (matched case-insensitively
 # against the whole stripped line).
@@ -70,14 +71,29 @@ class Cleaned:
         return "\n\n".join(self.lines)
 
 
+# normalise() without a regex over every character (it ran over each line several times):
+# the ASCII bytes that are not word characters (\w) become spaces by a byte table, the few
+# distinct non-ASCII ones by str.replace; NFKC is the identity on ASCII text
+_ASCII_NON_WORD = bytes(b if b >= 128 or chr(b).isalnum() or b == 95 else 32 for b in range(256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def normalise(line: str) -> str:
-    """A comparison key for a line: NFKC, lower case, letters and digits only."""
-    line = unicodedata.normalize("NFKC", line).lower()
-    return re.sub(r"[^\w]+", " ", line).strip()
+    """A comparison key for a line: NFKC, lower case, letters and digits only (the \\w runs
+    joined by one space)."""
+    if line.isascii():
+        line = line.lower()
+    else:
+        line = unicodedata.normalize("NFKC", line).lower()
+        for c in set(_NON_ASCII.findall(line)):
+            if not c.isalnum():     # not a \\w character
+                line = line.replace(c, " ")
+    return " ".join(line.encode().translate(_ASCII_NON_WORD).decode().split())
 
 
-def furniture_reason(line: str, *, outlet_names: tuple[str, ...] = ()) -> str | None:
-    """Why a single line is page furniture, or None when it is article text."""
+def furniture_reason(line: str, *, outlet_names: tuple[str, ...] = (), key: str | None = None) -> str | None:
+    """Why a single line is page furniture, or None when it is article text.
+    key: normalise(line), when the caller has it already."""
     s = line.strip()
     if not s:
         return None
@@ -90,9 +106,10 @@ def furniture_reason(line: str, *, outlet_names: tuple[str, ...] = ()) -> str | 
         return "site navigation"
     if _DATE_LINE.match(s):
         return "date line"
-    if _names_outlet(s, outlet_names):
+    key = normalise(s) if key is None else key
+    if _names_outlet(s, outlet_names, key):
         return "outlet name"
-    return _carousel(s)
+    return _carousel(s, key)
 
 
 CAROUSEL_REPEATS = 4     # a phrase of CAROUSEL_WORDS words this often in one line: a slideshow
@@ -102,11 +119,11 @@ CAROUSEL_WORDS = 5
 _SLIDE_COUNTER = re.compile(r"\b\d{1,3} (?:of|/) \d{1,3}\b")
 
 
-def _carousel(line: str) -> str | None:
+def _carousel(line: str, key: str) -> str | None:
     """A slideshow flattened into one line repeats its title and counts its slides ("Photos:
     Donald Trump's rise ... Hide Caption 1 of 24 Photos: Donald Trump's rise ... 2 of 24").
     A refrain without slide counters ("I have a dream that ...") is a speech."""
-    words = normalise(line).split()
+    words = key.split()
     if len(words) < CAROUSEL_WORDS * CAROUSEL_REPEATS or len(_SLIDE_COUNTER.findall(line)) < CAROUSEL_REPEATS - 1:
         return None
     grams = Counter(tuple(words[i:i + CAROUSEL_WORDS]) for i in range(len(words) - CAROUSEL_WORDS + 1))
@@ -114,11 +131,10 @@ def _carousel(line: str) -> str | None:
     return f"slideshow ('{' '.join(phrase)}' {n} times)" if n >= CAROUSEL_REPEATS else None
 
 
-def _names_outlet(line: str, outlet_names: tuple[str, ...]) -> bool:
+def _names_outlet(line: str, outlet_names: tuple[str, ...], key: str) -> bool:
     """A short line made of the outlet's name, or one describing the outlet itself."""
-    key = normalise(line)
     for name in outlet_names:
-        n = normalise(name)
+        n = _name_key(name)
         if not n or n not in key:
             continue
         words = len(key.split())
@@ -128,6 +144,11 @@ def _names_outlet(line: str, outlet_names: tuple[str, ...]) -> bool:
                                                      r"broadcaster|media|magazine|website)\b", key):
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    return normalise(name)
 
 
 def clean_text(raw: str, *, outlet_names: tuple[str, ...] = (), title: str | None = None) -> Cleaned:
@@ -145,7 +166,7 @@ def clean_text(raw: str, *, outlet_names: tuple[str, ...] = (), title: str | Non
         if not s:
             continue
         key = normalise(s)
-        reason = furniture_reason(s, outlet_names=outlet_names)
+        reason = furniture_reason(s, outlet_names=outlet_names, key=key)
         if reason is None and title_key and key == title_key:
             reason = "title"
         elif reason is None and key and key in seen:
