@@ -200,16 +200,22 @@ _TAG_AFTER = r"(?= \(| [A-Z\[“\"0-9—])"      # a speaker in brackets, a sent
 _TAG = re.compile(rf"{_TAG_BEFORE}([a-z]+(?: [a-z]+){{0,2}}){_TAG_AFTER}", re.M)
 
 
-def speaker_tags(articles: list[dict]) -> dict[str, dict[str, int]]:
-    """{outlet: {tag: articles it recurs in}} for the outlets' transcript speaker tags."""
+def article_tags(text: str) -> set[str]:
+    """The phrases that start sentences of a text in lower case TAG_REPEATS times or more."""
+    found = Counter(m.group(1) for m in _TAG.finditer(text))
+    return {t for t, n in found.items() if n >= TAG_REPEATS}
+
+
+def speaker_tags(articles: list[dict], tagged: list[set[str]] | None = None) -> dict[str, dict[str, int]]:
+    """{outlet: {tag: articles it recurs in}} for the outlets' transcript speaker tags.
+    tagged: article_tags of each article."""
     per: dict[str, Counter] = defaultdict(Counter)
     total: Counter = Counter()
     sizes: Counter = Counter()
-    for art in articles:
+    for i, art in enumerate(articles):
         group = art.get("source") or ""
         sizes[group] += 1
-        found = Counter(m.group(1) for m in _TAG.finditer(art["text"]))
-        seen = {t for t, n in found.items() if n >= TAG_REPEATS}
+        seen = tagged[i] if tagged is not None else article_tags(art["text"])
         per[group].update(seen)
         total.update(seen)
     n_all = sum(sizes.values())
@@ -236,14 +242,16 @@ def _strip_tags(lines: list[str], tags: dict[str, int], label: str) -> tuple[lis
     return lines, gone
 
 
-def remove_boilerplate(articles: list[dict], lines: list[list[Line]] | None = None) -> dict[str, int]:
+def remove_boilerplate(articles: list[dict], lines: list[list[Line]] | None = None,
+                       tagged: list[set[str]] | None = None) -> dict[str, int]:
     """Take recurring lines and sentences out of each article's text (in place), keep them
-    in its ``removed`` with the reason; returns the lines removed per outlet.
-    lines: text_lines of each article's text (computed here when not given)."""
+    in its ``removed`` with the reason; returns the lines removed per outlet. lines,
+    tagged: text_lines and article_tags of each article's text (computed here if not given:
+    analysis.ingest.reading computes them where it makes the articles)."""
     lines = [text_lines(a["text"]) for a in articles] if lines is None else lines
     found = recurring_units(articles, lines)
     markers = template_markers(articles, lines)
-    tags = speaker_tags(articles)
+    tags = speaker_tags(articles, tagged)
     removed_per: Counter = Counter()
     for art, art_lines in zip(articles, lines):
         group = art.get("source") or ""

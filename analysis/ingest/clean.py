@@ -42,6 +42,13 @@ _FURNITURE_LINES = [
     (r"(https?://)?(www\.)?[\w-]+(\.[\w-]+)+(/\S*)?", "bare link"),
 ]
 _FURNITURE = [(re.compile(rf"^(?:{p})$", re.I), why) for p, why in _FURNITURE_LINES]
+# The patterns that scan a whole line, and words (lower case) one of which they cannot match
+# without: a line without them skips the pattern. Under re.I, beyond ASCII case, only these
+# characters match an ASCII letter: with one of them in the line, no pattern is skipped.
+_SCANNING = {".*captcha.*": ("captcha",), r".*\bcan (also )?be accessed at\b.*": ("be accessed at",),
+             r"[^.]{0,200}\bcontributed( reporting)? ": ("contribut", "reporting")}
+_NEEDS = {p: needs for p, _ in _FURNITURE for part, needs in _SCANNING.items() if p.pattern.startswith(f"^(?:{part}")}
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 # A line ending with a credit in brackets is a photo caption.
 _CAPTION = re.compile(
@@ -97,10 +104,14 @@ def furniture_reason(line: str, *, outlet_names: tuple[str, ...] = (), key: str 
     s = line.strip()
     if not s:
         return None
+    low = None if _FOLDS_TO_ASCII.search(s) else s.lower()
     for pattern, why in _FURNITURE:
+        needs = _NEEDS.get(pattern)
+        if needs and low is not None and not any(w in low for w in needs):
+            continue
         if pattern.match(s):
             return why
-    if _CAPTION.search(s):
+    if "(" in s and _CAPTION.search(s):
         return "photo caption"
     if _BREADCRUMB.match(s) and len(s.split()) <= 8:
         return "site navigation"
@@ -123,6 +134,9 @@ def _carousel(line: str, key: str) -> str | None:
     """A slideshow flattened into one line repeats its title and counts its slides ("Photos:
     Donald Trump's rise ... Hide Caption 1 of 24 Photos: Donald Trump's rise ... 2 of 24").
     A refrain without slide counters ("I have a dream that ...") is a speech."""
+    if (key.count(" ") + 1 if key else 0) < CAROUSEL_WORDS * CAROUSEL_REPEATS or \
+            (CAROUSEL_REPEATS > 1 and " of " not in line and " / " not in line):
+        return None     # too few words (the key's are one space apart), or no slide counter
     words = key.split()
     if len(words) < CAROUSEL_WORDS * CAROUSEL_REPEATS or len(_SLIDE_COUNTER.findall(line)) < CAROUSEL_REPEATS - 1:
         return None
