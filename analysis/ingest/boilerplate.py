@@ -32,7 +32,7 @@ MARKER_WORDS = 2
 TEMPLATE_MAX_WORDS = 60   # a slideshow caption with its credit can be 50
 MIN_SPECIFICITY = 10.0   # the outlet's share of articles with the marker / the other outlets' share
 MIN_OPEN_SHARE = 0.8     # of the outlet's lines with the marker, this share ends without . ! ? or a quote
-_CLOSED = re.compile(r"[.!?\"”’)]$")
+_CLOSING = (".", "!", "?", '"', "”", "’", ")")   # a line ending with one ends like a sentence
 PASSAGE_SEP = "\n\n"
 MIN_SENTENCE_WORDS = 4   # a shorter piece of a line is not a sentence ("Mr.", "Sen.", "ET.")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'(])")
@@ -90,7 +90,7 @@ def _closed(line: str) -> bool:
     """Whether a line ends like a sentence; a parenthesis on a line of its own ("( PHOTOS:
     Senators up for election in 2014)") is a link, not a sentence."""
     s = line.strip()
-    return bool(_CLOSED.search(s)) and not (s.startswith("(") and s.endswith(")"))
+    return s.endswith(_CLOSING) and not (s.startswith("(") and s.endswith(")"))
 
 
 class Line(NamedTuple):
@@ -99,22 +99,29 @@ class Line(NamedTuple):
     text: str
     short: bool          # at most MAX_WORDS words: it may recur
     key: str             # _key(text), when short
-    parts: tuple         # (sentence, its key, its words) of a short line of several sentences
+    part_keys: tuple     # the keys of its sentences, when short and of several
+    part_short: tuple    # whether each sentence has at most MAX_SENTENCE_WORDS words
     marker: str | None   # _marker(text)
+    rejoined: str | None  # its sentences joined by one space, when that is not the text
 
 
 def text_lines(text: str) -> list[Line]:
-    """The lines of an article's text (passages) with their keys, sentences and marker."""
+    """The lines of an article's text (passages) with their keys, sentences' keys and marker."""
     out = []
     for line in text.split(PASSAGE_SEP):
         norm = normalise(line)
         short = len(line.split()) <= MAX_WORDS
-        parts: tuple = ()
+        keys: tuple = ()
+        few: tuple = ()
+        rejoined = None
         if short:
-            pieces = sentences(line)
-            if len(pieces) > 1:
-                parts = tuple((p, _key(p), len(p.split())) for p in pieces)
-        out.append(Line(line, short, _key(line, norm) if short else "", parts, _marker(line, norm)))
+            parts = sentences(line)
+            if len(parts) > 1:
+                keys = tuple(_key(p) for p in parts)
+                few = tuple(len(p.split()) <= MAX_SENTENCE_WORDS for p in parts)
+                rejoined = " ".join(parts)
+                rejoined = None if rejoined == line else rejoined
+        out.append(Line(line, short, _key(line, norm) if short else "", keys, few, _marker(line, norm), rejoined))
     return out
 
 
@@ -124,7 +131,7 @@ def _unit_keys(lines: list[Line]) -> set[str]:
     for ln in lines:
         if ln.short:
             keys.add(ln.key)
-            keys.update(k for _, k, n in ln.parts if n <= MAX_SENTENCE_WORDS)
+            keys.update(k for k, few in zip(ln.part_keys, ln.part_short) if few)
     keys.discard("")
     return keys
 
@@ -290,10 +297,12 @@ def _strip_line(ln: Line, units: dict[str, int], label: str) -> tuple[str, list[
     n = units.get(ln.key)
     if n:
         return "", [f"in {n} {label}: {line}"]
-    if len(ln.parts) < 2:
+    if len(ln.part_keys) < 2:
         return line, []
+    if not any(units.get(k) for k in ln.part_keys):
+        return line if ln.rejoined is None else ln.rejoined, []
     keep, gone = [], []
-    for part, key, _ in ln.parts:
+    for part, key in zip(sentences(line), ln.part_keys):
         n = units.get(key)
         (gone.append(f"in {n} {label}: {part}") if n else keep.append(part))
     return " ".join(keep), gone

@@ -104,13 +104,9 @@ def furniture_reason(line: str, *, outlet_names: tuple[str, ...] = (), key: str 
     s = line.strip()
     if not s:
         return None
-    low = None if _FOLDS_TO_ASCII.search(s) else s.lower()
-    for pattern, why in _FURNITURE:
-        needs = _NEEDS.get(pattern)
-        if needs and low is not None and not any(w in low for w in needs):
-            continue
-        if pattern.match(s):
-            return why
+    why = _furniture_line(s)
+    if why:
+        return why
     if "(" in s and _CAPTION.search(s):
         return "photo caption"
     if _BREADCRUMB.match(s) and len(s.split()) <= 8:
@@ -121,6 +117,40 @@ def furniture_reason(line: str, *, outlet_names: tuple[str, ...] = (), key: str 
     if _names_outlet(s, outlet_names, key):
         return "outlet name"
     return _carousel(s, key)
+
+
+def _furniture_line(s: str) -> str | None:
+    """The first of _FURNITURE that the whole line matches. A line without the words of the
+    scanning patterns is tried against the others at once (one regex of them all, in order)."""
+    low = None if _FOLDS_TO_ASCII.search(s) else s.lower()
+    if low is not None and not any(w in low for needs in _NEEDS.values() for w in needs):
+        together, whys = _together()
+        if together is not None:
+            m = together.match(s)
+            return whys[m.lastgroup] if m else None
+    for pattern, why in _FURNITURE:
+        needs = _NEEDS.get(pattern)
+        if needs and low is not None and not any(w in low for w in needs):
+            continue
+        if pattern.match(s):
+            return why
+    return None
+
+
+_TOGETHER: list = [None, None, {}]   # the _FURNITURE it was made of, the regex, its groups' reasons
+
+
+def _together() -> tuple[re.Pattern | None, dict]:
+    """The patterns of _FURNITURE but the scanning ones as one regex of alternatives in the
+    same order (the first that matches the whole line wins, as in the loop); made again when
+    _FURNITURE is replaced (benchmarks/boilerplate_quality.py does)."""
+    if _TOGETHER[0] is not _FURNITURE:
+        rest = [(p, why) for p, why in _FURNITURE if p not in _NEEDS]
+        same = len({p.flags for p, _ in rest}) == 1 and all(not p.groupindex for p, _ in rest)
+        together = re.compile("|".join(f"(?P<f{i}>{p.pattern})" for i, (p, _) in enumerate(rest)),
+                              rest[0][0].flags) if rest and same else None
+        _TOGETHER[:] = [_FURNITURE, together, {f"f{i}": why for i, (_, why) in enumerate(rest)}]
+    return _TOGETHER[1], _TOGETHER[2]
 
 
 CAROUSEL_REPEATS = 4     # a phrase of CAROUSEL_WORDS words this often in one line: a slideshow
@@ -135,8 +165,8 @@ def _carousel(line: str, key: str) -> str | None:
     Donald Trump's rise ... Hide Caption 1 of 24 Photos: Donald Trump's rise ... 2 of 24").
     A refrain without slide counters ("I have a dream that ...") is a speech."""
     if (key.count(" ") + 1 if key else 0) < CAROUSEL_WORDS * CAROUSEL_REPEATS or \
-            (CAROUSEL_REPEATS > 1 and " of " not in line and " / " not in line):
-        return None     # too few words (the key's are one space apart), or no slide counter
+            line.count(" of ") + line.count(" / ") < CAROUSEL_REPEATS - 1:
+        return None     # too few words (the key's are one space apart), or too few slide counters
     words = key.split()
     if len(words) < CAROUSEL_WORDS * CAROUSEL_REPEATS or len(_SLIDE_COUNTER.findall(line)) < CAROUSEL_REPEATS - 1:
         return None
