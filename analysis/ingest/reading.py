@@ -26,16 +26,18 @@ Made = tuple[dict | ReadError, list[Line] | None, set[str] | None]
 
 
 def read_records(items: Iterable[RawDoc | ReadError], *, manifest: dict | None = None,
-                 outlets: OutletTable | None = None, workers: int | None = None) -> tuple[list[dict], list[ReadError]]:
+                 outlets: OutletTable | None = None, workers: int | None = None,
+                 parallel_from: int = PARALLEL_FROM, chunk: int = CHUNK) -> tuple[list[dict], list[ReadError]]:
     """(article records, read errors) of the documents, in input order; an item that is a
     ReadError already (a file that could not be read) is passed through to the errors.
-    workers: processes for the per-document part (default WORKERS; 1: this process)."""
+    workers: processes for the per-document part (default WORKERS; 1: this process), used
+    from parallel_from documents on, chunk documents per task."""
     workers = WORKERS if workers is None else workers
     items = iter(items)
-    head = list(itertools.islice(items, PARALLEL_FROM))
+    head = list(itertools.islice(items, parallel_from))
     every = itertools.chain(head, items)
-    parallel = workers > 1 and len(head) == PARALLEL_FROM and not mp.current_process().daemon
-    made = _in_workers(every, manifest, outlets, workers) if parallel else \
+    parallel = workers > 1 and len(head) == parallel_from and not mp.current_process().daemon
+    made = _in_workers(every, manifest, outlets, workers, chunk) if parallel else \
         (_make(item, manifest, outlets) for item in every)
     records, errors, lines, tagged = [], [], [], []
     for rec, rec_lines, tags in made:
@@ -83,9 +85,10 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _in_workers(items: Iterator, manifest: dict | None, outlets: OutletTable | None, workers: int) -> Iterator[Made]:
+def _in_workers(items: Iterator, manifest: dict | None, outlets: OutletTable | None, workers: int,
+                chunk: int) -> Iterator[Made]:
     """_make of every item in forked worker processes, in order. The pool takes the next
     chunk as a worker frees up, so the documents are read from disk as they are made."""
     with mp.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(manifest, outlets)) as pool:
-        for done in pool.imap(_make_chunk, _chunks(items, CHUNK)):
+        for done in pool.imap(_make_chunk, _chunks(items, chunk)):
             yield from done
