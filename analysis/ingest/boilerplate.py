@@ -35,7 +35,7 @@ MIN_OPEN_SHARE = 0.8     # of the outlet's lines with the marker, this share end
 _CLOSING = (".", "!", "?", '"', "”", "’", ")")   # a line ending with one ends like a sentence
 PASSAGE_SEP = "\n\n"
 MIN_SENTENCE_WORDS = 4   # a shorter piece of a line is not a sentence ("Mr.", "Sen.", "ET.")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'(])")
+_SENTENCE = re.compile(r"([.!?])\s+(?=[A-Z\"“‘'(])")    # the mark kept (split keeps the group)
 # ... but not after an initial or a title: "House Speaker John A." is not a sentence of
 # "House Speaker John A. Boehner said", nor "Sen." of "Sen. Ted Cruz"
 _ABBREVIATED = re.compile(r"(?:^|[\s(])(?:[A-Z]|Mr|Ms|Mrs|Dr|St|Jr|Sr|Lt|Sen|Rep|Gov|Gen|Col|Sgt|Rev|Sec|Adm|Maj|"
@@ -48,14 +48,16 @@ def sentences(line: str) -> list[str]:
     out: list[str] = []
     carry = ""
     pieces: list[str] = []
-    for part in _SENTENCE.split(line):
-        if pieces and _ABBREVIATED.search(pieces[-1]):
+    split = _SENTENCE.split(line)     # [text, mark, text, mark, ..., text]
+    for part in [a + b for a, b in zip(split[::2], split[1::2])] + [split[-1]]:
+        # (an abbreviation with its '.' and the character before it: at most 8 characters)
+        if pieces and _ABBREVIATED.search(pieces[-1][-8:]):
             pieces[-1] = f"{pieces[-1]} {part}"
         else:
             pieces.append(part)
     for part in pieces:
         part = f"{carry} {part}".strip() if carry else part
-        if len(part.split()) < MIN_SENTENCE_WORDS:
+        if len(part.split(None, MIN_SENTENCE_WORDS - 1)) < MIN_SENTENCE_WORDS:     # fewer words
             carry = part
         else:
             out.append(part)
@@ -110,7 +112,7 @@ def text_lines(text: str) -> list[Line]:
     out = []
     for line in text.split(PASSAGE_SEP):
         norm = normalise(line)
-        short = len(line.split()) <= MAX_WORDS
+        short = len(line.split(None, MAX_WORDS)) <= MAX_WORDS     # (no more words split than needed)
         keys: tuple = ()
         few: tuple = ()
         rejoined = None
@@ -118,7 +120,7 @@ def text_lines(text: str) -> list[Line]:
             parts = sentences(line)
             if len(parts) > 1:
                 keys = tuple(_key(p) for p in parts)
-                few = tuple(len(p.split()) <= MAX_SENTENCE_WORDS for p in parts)
+                few = tuple(len(p.split(None, MAX_SENTENCE_WORDS)) <= MAX_SENTENCE_WORDS for p in parts)
                 rejoined = " ".join(parts)
                 rejoined = None if rejoined == line else rejoined
         out.append(Line(line, short, _key(line, norm) if short else "", keys, few, _marker(line, norm), rejoined))
@@ -157,11 +159,11 @@ _LABEL = re.compile(r"^\W*([A-Za-z]+(?:[ ][A-Za-z]+)?)[ ]*:[ ]*\S")
 
 def _marker(line: str, norm: str | None = None) -> str | None:
     """A template line's first words, or its label ("( PHOTOS: <a gallery's title>)" -> "photos:")."""
-    words = (normalise(line) if norm is None else norm).split()
-    if not MARKER_WORDS <= len(words) <= TEMPLATE_MAX_WORDS:
+    norm = normalise(line) if norm is None else norm
+    if not MARKER_WORDS <= (norm.count(" ") + 1 if norm else 0) <= TEMPLATE_MAX_WORDS:   # one space apart
         return None
     label = _LABEL.match(line.strip())
-    return f"{label.group(1).lower()}:" if label else " ".join(words[:MARKER_WORDS])
+    return f"{label.group(1).lower()}:" if label else " ".join(norm.split(" ", MARKER_WORDS)[:MARKER_WORDS])
 
 
 def template_markers(articles: list[dict], lines: list[list[Line]] | None = None) -> dict[str, dict[str, int]]:
