@@ -107,11 +107,12 @@ class Line(NamedTuple):
     rejoined: str | None  # its sentences joined by one space, when that is not the text
 
 
-def text_lines(text: str) -> list[Line]:
-    """The lines of an article's text (passages) with their keys, sentences' keys and marker."""
+def text_lines(text: str, norms: list[str] | None = None) -> list[Line]:
+    """The lines of an article's text (passages) with their keys, sentences' keys and marker.
+    norms: normalise() of each line, when known (analysis.ingest.articles.article_and_keys)."""
     out = []
-    for line in text.split(PASSAGE_SEP):
-        norm = normalise(line)
+    lines = text.split(PASSAGE_SEP)
+    for line, norm in zip(lines, norms if norms is not None and len(norms) == len(lines) else map(normalise, lines)):
         short = len(line.split(None, MAX_WORDS)) <= MAX_WORDS     # (no more words split than needed)
         keys: tuple = ()
         few: tuple = ()

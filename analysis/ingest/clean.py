@@ -72,6 +72,7 @@ class Cleaned:
 
     lines: list[str] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)    # normalise() of each kept line
 
     @property
     def text(self) -> str:
@@ -229,4 +230,5 @@ def clean_text(raw: str, *, outlet_names: tuple[str, ...] = (), title: str | Non
             out.removed.append((s, reason))
         else:
             out.lines.append(s)
+            out.keys.append(key)
     return out

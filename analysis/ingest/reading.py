@@ -13,7 +13,7 @@ import multiprocessing as mp
 import os
 from collections.abc import Iterable, Iterator
 
-from analysis.ingest.articles import make_article
+from analysis.ingest.articles import article_and_keys
 from analysis.ingest.boilerplate import PASSAGE_SEP, Line, article_tags, remove_boilerplate, text_lines
 from analysis.ingest.outlets import OutletTable
 from analysis.ingest.records import RawDoc, ReadError
@@ -55,10 +55,10 @@ def _make(item: RawDoc | ReadError, manifest: dict | None, outlets: OutletTable 
     """One document's record, with its lines and speaker tags for the corpus rule."""
     if isinstance(item, ReadError):
         return item, None, None
-    rec = make_article(item, manifest=manifest, outlets=outlets)
+    rec, norms = article_and_keys(item, manifest=manifest, outlets=outlets)
     if isinstance(rec, ReadError):
         return rec, None, None
-    return rec, text_lines(rec["text"]), article_tags(rec["text"])
+    return rec, text_lines(rec["text"], norms), article_tags(rec["text"])
 
 
 _JOB: tuple = (None, None)     # (manifest, outlets) of a worker, inherited through the fork
