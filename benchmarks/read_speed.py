@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import pickle
+import resource
 import shutil
 import subprocess
 import sys
@@ -43,10 +44,13 @@ def child(corpus: str, root: str, out: str) -> None:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     now = os.times()
     workers = (now.children_user - kids.children_user) + (now.children_system - kids.children_system)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024          # MB (Linux: KB)
+    peak_worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with open(out, "wb") as fh:
         pickle.dump((articles, [(e.file, e.error, e.skipped) for e in errors]), fh, protocol=5)
     print(json.dumps({"articles": len(articles), "wall": wall, "cpu": cpu, "workers_cpu": workers,
-                      "load": load, "load_after": os.getloadavg()[0]}), flush=True)
+                      "load": load, "load_after": os.getloadavg()[0], "peak_mb": peak,
+                      "peak_worker_mb": peak_worker}), flush=True)
 
 
 def differences(a, b) -> list[str]:
@@ -121,6 +125,8 @@ def main(argv=None) -> None:
                              "articles/s (wall)": f"{timing['articles'] / timing['wall']:,.0f}",
                              "CPU (s): main + workers": f"{timing['cpu']:.1f} + {timing['workers_cpu']:.1f}",
                              "articles per CPU-s": f"{timing['articles'] / cpu:,.0f}",
+                             "peak memory (MB): main / a worker": f"{timing['peak_mb']:,.0f} / "
+                                                                   f"{timing['peak_worker_mb']:,.0f}",
                              "load before / after": f"{timing['load']:.1f} / {timing['load_after']:.1f}"})
                 print(json.dumps(rows[-1]), flush=True)
             diff = differences(results[0], results[-1]) if len(results) > 1 else []
@@ -148,7 +154,9 @@ def write_doc(rows: list[dict], args, here: str) -> None:
         f"`{cmd}` on {machine()}, at {here}; `uptime` at the end: {uptime}.",
         "read_articles: reading the files, outlets, dates and titles with their provenance, cleaning,",
         "and the corpus-wide boilerplate rule. Each version in a process of its own, in the same run",
-        "(the version before first); CPU is the main process's plus its worker processes'.",
+        "(the version before first); CPU is the main process's plus its worker processes'; peak",
+        "memory is the resident peak of the reading process (Python, pandas and the table included)",
+        "and of its largest worker.",
         "\"same table\": every column of the articles table and the read errors are identical,",
         "value by value (pickled values compared byte for byte), to the version before's.",
         "",

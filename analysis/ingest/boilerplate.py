@@ -96,14 +96,15 @@ def _closed(line: str) -> bool:
 
 
 class Line(NamedTuple):
-    """A line of an article's text with what the corpus rule looks at, computed once."""
+    """What the corpus rule looks at in a line of an article's text, computed once (not the
+    line itself: the article's text has it)."""
 
-    text: str
     short: bool          # at most MAX_WORDS words: it may recur
     key: str             # _key(text), when short
     part_keys: tuple     # the keys of its sentences, when short and of several
     part_short: tuple    # whether each sentence has at most MAX_SENTENCE_WORDS words
     marker: str | None   # _marker(text)
+    closed: bool         # _closed(text), when it has a marker
     rejoined: str | None  # its sentences joined by one space, when that is not the text
 
 
@@ -124,7 +125,9 @@ def text_lines(text: str, norms: list[str] | None = None) -> list[Line]:
                 few = tuple(len(p.split(None, MAX_SENTENCE_WORDS)) <= MAX_SENTENCE_WORDS for p in parts)
                 rejoined = " ".join(parts)
                 rejoined = None if rejoined == line else rejoined
-        out.append(Line(line, short, _key(line, norm) if short else "", keys, few, _marker(line, norm), rejoined))
+        marker = _marker(line, norm)
+        out.append(Line(short, _key(line, norm) if short else "", keys, few, marker,
+                        marker is not None and _closed(line), rejoined))
     return out
 
 
@@ -182,7 +185,7 @@ def template_markers(articles: list[dict], lines: list[list[Line]] | None = None
             m = ln.marker
             if m:
                 seen.add(m)
-                ends[(group, m)][_closed(ln.text)] += 1
+                ends[(group, m)][ln.closed] += 1
         per[group].update(seen)
         total.update(seen)
     n_all = sum(sizes.values())
@@ -253,15 +256,15 @@ def _strip_tags(lines: list[str], tags: dict[str, int], label: str) -> tuple[lis
 
 
 def remove_boilerplate(articles: list[dict], lines: list[list[Line]] | None = None,
-                       tagged: list[set[str]] | None = None) -> dict[str, int]:
+                       tag_sets: list[set[str]] | None = None) -> dict[str, int]:
     """Take recurring lines and sentences out of each article's text (in place), keep them
     in its ``removed`` with the reason; returns the lines removed per outlet. lines,
-    tagged: text_lines and article_tags of each article's text (computed here if not given:
+    tag_sets: text_lines and article_tags of each article's text (computed here if not given:
     analysis.ingest.reading computes them where it makes the articles)."""
     lines = [text_lines(a["text"]) for a in articles] if lines is None else lines
     found = recurring_units(articles, lines)
     markers = template_markers(articles, lines)
-    tags = speaker_tags(articles, tagged)
+    tags = speaker_tags(articles, tag_sets)
     removed_per: Counter = Counter()
     for art, art_lines in zip(articles, lines):
         group = art.get("source") or ""
@@ -270,11 +273,11 @@ def remove_boilerplate(articles: list[dict], lines: list[list[Line]] | None = No
             continue
         label = f"{art['source']} articles" if art.get("source") else "articles of unknown outlet"
         kept, gone = [], []
-        for ln in art_lines:
-            line_kept, why = _strip_line(ln, units, label)
+        for line, ln in zip(art["text"].split(PASSAGE_SEP), art_lines):
+            line_kept, why = _strip_line(line, ln, units, label)
             m = ln.marker if line_kept else None   # a line that recurs whole keeps that reason
             if m in starts:
-                gone.append(f"in {starts[m]} {label} (a line starting '{m}'): {ln.text}")
+                gone.append(f"in {starts[m]} {label} (a line starting '{m}'): {line}")
                 continue
             gone += why
             if line_kept:
@@ -292,9 +295,8 @@ def remove_boilerplate(articles: list[dict], lines: list[list[Line]] | None = No
     return dict(removed_per)
 
 
-def _strip_line(ln: Line, units: dict[str, int], label: str) -> tuple[str, list[str]]:
+def _strip_line(line: str, ln: Line, units: dict[str, int], label: str) -> tuple[str, list[str]]:
     """(what is left of the line, removed entries 'in N <outlet> articles: text')."""
-    line = ln.text
     if not ln.short:
         return line, []
     n = units.get(ln.key)

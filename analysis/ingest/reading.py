@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Iterator
 
 from analysis.ingest.articles import article_and_keys
-from analysis.ingest.boilerplate import PASSAGE_SEP, Line, article_tags, remove_boilerplate, text_lines
+from analysis.ingest.boilerplate import Line, article_tags, remove_boilerplate, text_lines
 from analysis.ingest.outlets import OutletTable
 from analysis.ingest.records import RawDoc, ReadError
 
@@ -45,7 +45,7 @@ def read_records(items: Iterable[RawDoc | ReadError], *, manifest: dict | None =
             errors.append(rec)
             continue
         records.append(rec)
-        lines.append(_unpack(rec["text"], rec_lines) if parallel else rec_lines)
+        lines.append([Line._make(ln) for ln in rec_lines] if parallel else rec_lines)
         tagged.append(tags)
     remove_boilerplate(records, lines, tagged)
     return records, errors
@@ -70,14 +70,10 @@ def _start_worker(manifest: dict | None, outlets: OutletTable | None) -> None:
 
 
 def _make_chunk(chunk: list) -> list[Made]:
-    """_make of each item, the lines without their text (the parent has it: half the bytes)."""
+    """_make of each item, the lines as plain tuples (pickled three times faster)."""
     manifest, outlets = _JOB
     made = [_make(item, manifest, outlets) for item in chunk]
-    return [(rec, lines if lines is None else [ln[1:] for ln in lines], tags) for rec, lines, tags in made]
-
-
-def _unpack(text: str, packed: list[tuple]) -> list[Line]:
-    return [Line(line, *rest) for line, rest in zip(text.split(PASSAGE_SEP), packed)]
+    return [(rec, lines if lines is None else [tuple(ln) for ln in lines], tags) for rec, lines, tags in made]
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
