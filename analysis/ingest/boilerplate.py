@@ -10,6 +10,7 @@ articles"). Run once over the whole corpus, before the content hash is taken.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -213,9 +214,22 @@ _TAG_AFTER = r"(?= \(| [A-Z\[“\"0-9—])"      # a speaker in brackets, a sent
 _TAG = re.compile(rf"{_TAG_BEFORE}([a-z]+(?: [a-z]+){{0,2}}){_TAG_AFTER}", re.M)
 
 
+_TAG_SPACE = re.compile(r"[.!?—] (?=[a-z])")
+
+
 def article_tags(text: str) -> set[str]:
-    """The phrases that start sentences of a text in lower case TAG_REPEATS times or more."""
-    found = Counter(m.group(1) for m in _TAG.finditer(text))
+    """The phrases that start sentences of a text in lower case TAG_REPEATS times or more.
+    _TAG is tried only where one can start (a line's start, the space after a sentence's
+    end: found fast); its matches cannot overlap, so these are finditer's."""
+    starts = [m.end() - 1 for m in _TAG_SPACE.finditer(text)]
+    i = -1
+    while True:     # the lines' starts
+        if "a" <= text[i + 1:i + 2] <= "z":
+            starts.append(i + 1)
+        i = text.find("\n", i + 1)
+        if i < 0:
+            break
+    found = Counter(m.group(1) for m in map(_TAG.match, itertools.repeat(text), sorted(starts)) if m)
     return {t for t, n in found.items() if n >= TAG_REPEATS}
 
 
