@@ -14,7 +14,8 @@ import os
 from collections.abc import Iterable, Iterator
 
 from analysis.ingest.articles import article_and_keys
-from analysis.ingest.boilerplate import Line, article_tags, remove_boilerplate, text_lines
+from analysis.ingest.boilerplate import article_tags, remove_boilerplate
+from analysis.ingest.boilerplate_lines import Line, text_lines
 from analysis.ingest.outlets import OutletTable
 from analysis.ingest.records import RawDoc, ReadError
 
