@@ -102,6 +102,7 @@ def main(argv=None) -> None:
     ap.add_argument("corpora", nargs="+")
     ap.add_argument("--before", default="", help="a git ref or a checkout folder of an earlier version")
     ap.add_argument("--no-doc", action="store_true", help="print only, do not write docs/benchmarks.md")
+    ap.add_argument("--note", default="", help="a sentence for the docs (which corpus the code was tuned on, ...)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--root", default=str(HERE.parent), help=argparse.SUPPRESS)
     ap.add_argument("--out", default="", help=argparse.SUPPRESS)
@@ -159,6 +160,7 @@ def write_doc(rows: list[dict], args, here: str) -> None:
         "and of its largest worker.",
         "\"same table\": every column of the articles table and the read errors are identical,",
         "value by value (pickled values compared byte for byte), to the version before's.",
+        *([args.note] if args.note else []),
         "",
         table(rows),
     ]))
