@@ -13,11 +13,12 @@ import pandas as pd
 from analysis import config
 from analysis.entities.canonical import key_tables, resolve_keys
 from analysis.entities.rekey import entities_with_state
-from analysis.ingest.boilerplate import boilerplate_summary, remove_boilerplate
+from analysis.ingest.boilerplate import boilerplate_summary
 from analysis.ingest.outlets import USER_FILE as OUTLETS, load_outlets
-from analysis.ingest.articles import article_entity_counts, build_passages, make_article, map_ner, unique_ids
+from analysis.ingest.articles import article_entity_counts, build_passages, map_ner, unique_ids
 from analysis.entities.ner import run_ner
 from analysis.ingest.readers import iter_documents
+from analysis.ingest.reading import read_records
 from analysis.ingest.records import ReadError
 from analysis.build.progress import Progress
 from analysis.build.store import NerCache, Store
@@ -43,14 +44,8 @@ def read_articles(paths: list[str], *, mapping=None, max_bytes=config.MAX_FILE_B
     recurring across many articles of an outlet are removed as furniture (with the reason).
     docs: the documents to read instead of all of the paths' (files added to a corpus)."""
     outlets = load_outlets(str(side_file(paths, OUTLETS) or "") or None)
-    records, errors = [], []
-    for item in docs if docs is not None else iter_documents(paths, mapping=mapping, max_bytes=max_bytes):
-        if isinstance(item, ReadError):
-            errors.append(item)
-            continue
-        rec = make_article(item, manifest=manifest, outlets=outlets)
-        (errors if isinstance(rec, ReadError) else records).append(rec)
-    remove_boilerplate(records)
+    items = docs if docs is not None else iter_documents(paths, mapping=mapping, max_bytes=max_bytes)
+    records, errors = read_records(items, manifest=manifest, outlets=outlets)
     articles = pd.DataFrame(records, columns=_ARTICLE_COLUMNS)
     articles["id"] = unique_ids(articles["id"].tolist())
     return articles, errors

@@ -45,6 +45,13 @@ def article_id(doc: RawDoc) -> str:
 def make_article(doc: RawDoc, *, manifest: dict | None = None, outlets: OutletTable | None = None) -> dict | ReadError:
     """One article record: cleaned text, removed furniture, metadata with provenance.
     ``outlets``: the outlet table (default: the shipped one)."""
+    return article_and_keys(doc, manifest=manifest, outlets=outlets)[0]
+
+
+def article_and_keys(doc: RawDoc, *, manifest: dict | None = None,
+                     outlets: OutletTable | None = None) -> tuple[dict | ReadError, list[str]]:
+    """make_article's record, and normalise() of each line (passage) of its text (the
+    boilerplate rule compares lines by it)."""
     row = (manifest or {}).get(doc.file) or (manifest or {}).get(article_id(doc)) or {}
     ref = "manifest.csv"
     title = _manifest_value(row, "title", ref) or infer_title(doc.text, doc.fields, doc.origin)
@@ -54,7 +61,7 @@ def make_article(doc: RawDoc, *, manifest: dict | None = None, outlets: OutletTa
     cleaned = clean_text(doc.text, outlet_names=(source.value,) if source.value else (), title=title.value)
     text = PASSAGE_SEP.join(cleaned.lines)
     if not text.strip():
-        return ReadError(doc.file, "no article text left after removing page furniture")
+        return ReadError(doc.file, "no article text left after removing page furniture"), []
     return {
         "id": article_id(doc), "hash": content_hash(text), "file": doc.file,
         "title": title.value, "title_how": title.how, "title_evidence": title.evidence,
@@ -65,7 +72,7 @@ def make_article(doc: RawDoc, *, manifest: dict | None = None, outlets: OutletTa
         "url": row.get("url") or doc.fields.get("url"),
         "text": text, "removed": [f"{why}: {line}" for line, why in cleaned.removed],
         "n_words": len(text.split()),
-    }
+    }, cleaned.keys
 
 
 def unique_ids(ids: list[str]) -> list[str]:

@@ -10,70 +10,30 @@ articles"). Run once over the whole corpus, before the content hash is taken.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
 
-from analysis.ingest.clean import normalise
+from analysis.ingest.boilerplate_lines import (MARKER_WORDS, MAX_SENTENCE_WORDS, MAX_WORDS, PASSAGE_SEP,
+                                               TEMPLATE_MAX_WORDS, Line, sentences, text_lines)
 from analysis.ingest.records import content_hash
 
 MIN_ARTICLES = 5         # a line recurs in at least this many articles of the outlet ...
 MIN_SHARE = 0.02         # ... and in at least this share of them ...
 MAX_NEEDED = 20          # ... but never in more than this many: a big outlet's site changes over the
 #                          years, and a line of one era (in 41 of Fox News' 3,547) never reaches 2%
-MAX_WORDS = 120          # a longer line is an article's text, never furniture (a sign-up form can be 90)
-MAX_SENTENCE_WORDS = 40  # a recurring sentence inside a line: at most this long
 MAX_SHARE_REMOVED = 0.5  # never take more than half of an article's lines: that is a duplicate
 # A template line changes with every article ("JUST WATCHED <video title> Replay More Videos"):
-# it is known by its first words, when they start lines in many of the outlet's articles,
-# far more often than in other outlets', and those lines do not end like sentences.
-MARKER_WORDS = 2
-TEMPLATE_MAX_WORDS = 60   # a slideshow caption with its credit can be 50
+# it is known by its first words (MARKER_WORDS, in a line of at most TEMPLATE_MAX_WORDS: see
+# boilerplate_lines.py), when they start lines in many of the outlet's articles, far more
+# often than in other outlets', and those lines do not end like sentences.
 MIN_SPECIFICITY = 10.0   # the outlet's share of articles with the marker / the other outlets' share
 MIN_OPEN_SHARE = 0.8     # of the outlet's lines with the marker, this share ends without . ! ? or a quote
-_CLOSED = re.compile(r"[.!?\"”’)]$")
-PASSAGE_SEP = "\n\n"
-MIN_SENTENCE_WORDS = 4   # a shorter piece of a line is not a sentence ("Mr.", "Sen.", "ET.")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'(])")
-# ... but not after an initial or a title: "House Speaker John A." is not a sentence of
-# "House Speaker John A. Boehner said", nor "Sen." of "Sen. Ted Cruz"
-_ABBREVIATED = re.compile(r"(?:^|[\s(])(?:[A-Z]|Mr|Ms|Mrs|Dr|St|Jr|Sr|Lt|Sen|Rep|Gov|Gen|Col|Sgt|Rev|Sec|Adm|Maj|"
-                          r"Capt|Cmdr|Prof|Hon|Mt|Ft|No|U\.S|U\.N)\.$")
-
-
-def sentences(line: str) -> list[str]:
-    """The sentences of a line; a piece under MIN_SENTENCE_WORDS words joins the next
-    ("Mr. Trump said ..." is one sentence, not "Mr." and "Trump said ...")."""
-    out: list[str] = []
-    carry = ""
-    pieces: list[str] = []
-    for part in _SENTENCE.split(line):
-        if pieces and _ABBREVIATED.search(pieces[-1]):
-            pieces[-1] = f"{pieces[-1]} {part}"
-        else:
-            pieces.append(part)
-    for part in pieces:
-        part = f"{carry} {part}".strip() if carry else part
-        if len(part.split()) < MIN_SENTENCE_WORDS:
-            carry = part
-        else:
-            out.append(part)
-            carry = ""
-    if carry:
-        if out:
-            out[-1] = f"{out[-1]} {carry}"
-        else:
-            out.append(carry)
-    return out
-
-
-_STAMP = re.compile(r"\b\d{1,2}:\d\d(?::\d\d)?\b|\b\d+(?=[ ]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)[ ]+ago\b)")
-
-
-def _key(unit: str) -> str:
-    """A unit's comparison key: normalised, a player's times and a page's ages one ("Listen ·
-    5:08" is "Listen · 6:13", "6 years ago" is "7 years ago")."""
-    return normalise(_STAMP.sub("0", unit))
+# MAX_WORDS, MAX_SENTENCE_WORDS, MARKER_WORDS, TEMPLATE_MAX_WORDS: boilerplate_lines.py
+__all__ = ["MARKER_WORDS", "MAX_SENTENCE_WORDS", "MAX_WORDS", "TEMPLATE_MAX_WORDS", "Line", "article_tags",
+           "boilerplate_summary", "recurring_units", "remove_boilerplate", "sentences", "speaker_tags",
+           "template_markers", "text_lines"]
 
 
 def _needed(size: int) -> int:
@@ -81,32 +41,26 @@ def _needed(size: int) -> int:
     return max(MIN_ARTICLES, min(math.ceil(MIN_SHARE * size), MAX_NEEDED))
 
 
-def _closed(line: str) -> bool:
-    """Whether a line ends like a sentence; a parenthesis on a line of its own ("( PHOTOS:
-    Senators up for election in 2014)") is a link, not a sentence."""
-    s = line.strip()
-    return bool(_CLOSED.search(s)) and not (s.startswith("(") and s.endswith(")"))
+def _unit_keys(lines: list[Line]) -> set[str]:
+    """The keys of the units that may recur: the short lines and their short sentences."""
+    keys = set()
+    for ln in lines:
+        if ln.short:
+            keys.add(ln.key)
+            keys.update(k for k, few in zip(ln.part_keys, ln.part_short) if few)
+    keys.discard("")
+    return keys
 
 
-def _units(line: str) -> list[str]:
-    """A line and, when it has several, its short sentences: the units that may recur."""
-    parts = sentences(line)
-    return [line] + ([p for p in parts if len(p.split()) <= MAX_SENTENCE_WORDS] if len(parts) > 1 else [])
-
-
-def recurring_units(articles: list[dict]) -> dict[str, dict[str, int]]:
+def recurring_units(articles: list[dict], lines: list[list[Line]] | None = None) -> dict[str, dict[str, int]]:
     """{outlet: {unit key: articles it is in}} for the units over the outlet's threshold.
-    Articles of unknown outlet form one group of their own."""
+    Articles of unknown outlet form one group of their own. lines: text_lines of each article."""
     counts: dict[str, Counter] = defaultdict(Counter)
     sizes: Counter = Counter()
-    for art in articles:
+    for i, art in enumerate(articles):
         group = art.get("source") or ""
         sizes[group] += 1
-        keys = set()
-        for line in art["text"].split(PASSAGE_SEP):
-            if len(line.split()) <= MAX_WORDS:
-                keys.update(k for k in map(_key, _units(line)) if k)
-        counts[group].update(keys)
+        counts[group].update(_unit_keys(lines[i] if lines is not None else text_lines(art["text"])))
     out = {}
     for group, counter in counts.items():
         need = _needed(sizes[group])
@@ -114,33 +68,22 @@ def recurring_units(articles: list[dict]) -> dict[str, dict[str, int]]:
     return out
 
 
-_LABEL = re.compile(r"^\W*([A-Za-z]+(?:[ ][A-Za-z]+)?)[ ]*:[ ]*\S")
-
-
-def _marker(line: str) -> str | None:
-    """A template line's first words, or its label ("( PHOTOS: <a gallery's title>)" -> "photos:")."""
-    words = normalise(line).split()
-    if not MARKER_WORDS <= len(words) <= TEMPLATE_MAX_WORDS:
-        return None
-    label = _LABEL.match(line.strip())
-    return f"{label.group(1).lower()}:" if label else " ".join(words[:MARKER_WORDS])
-
-
-def template_markers(articles: list[dict]) -> dict[str, dict[str, int]]:
-    """{outlet: {marker: articles with a line starting with it}} for the outlet's template lines."""
+def template_markers(articles: list[dict], lines: list[list[Line]] | None = None) -> dict[str, dict[str, int]]:
+    """{outlet: {marker: articles with a line starting with it}} for the outlet's template lines.
+    lines: text_lines of each article."""
     per: dict[str, Counter] = defaultdict(Counter)
     total: Counter = Counter()
     sizes: Counter = Counter()
     ends: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for art in articles:
+    for i, art in enumerate(articles):
         group = art.get("source") or ""
         sizes[group] += 1
         seen = set()
-        for line in art["text"].split(PASSAGE_SEP):
-            m = _marker(line)
+        for ln in lines[i] if lines is not None else text_lines(art["text"]):
+            m = ln.marker
             if m:
                 seen.add(m)
-                ends[(group, m)][_closed(line)] += 1
+                ends[(group, m)][ln.closed] += 1
         per[group].update(seen)
         total.update(seen)
     n_all = sum(sizes.values())
@@ -168,16 +111,35 @@ _TAG_AFTER = r"(?= \(| [A-Z\[“\"0-9—])"      # a speaker in brackets, a sent
 _TAG = re.compile(rf"{_TAG_BEFORE}([a-z]+(?: [a-z]+){{0,2}}){_TAG_AFTER}", re.M)
 
 
-def speaker_tags(articles: list[dict]) -> dict[str, dict[str, int]]:
-    """{outlet: {tag: articles it recurs in}} for the outlets' transcript speaker tags."""
+_TAG_SPACE = re.compile(r"[.!?—] (?=[a-z])")
+
+
+def article_tags(text: str) -> set[str]:
+    """The phrases that start sentences of a text in lower case TAG_REPEATS times or more.
+    _TAG is tried only where one can start (a line's start, the space after a sentence's
+    end: found fast); its matches cannot overlap, so these are finditer's."""
+    starts = [m.end() - 1 for m in _TAG_SPACE.finditer(text)]
+    i = -1
+    while True:     # the lines' starts
+        if "a" <= text[i + 1:i + 2] <= "z":
+            starts.append(i + 1)
+        i = text.find("\n", i + 1)
+        if i < 0:
+            break
+    found = Counter(m.group(1) for m in map(_TAG.match, itertools.repeat(text), sorted(starts)) if m)
+    return {t for t, n in found.items() if n >= TAG_REPEATS}
+
+
+def speaker_tags(articles: list[dict], tagged: list[set[str]] | None = None) -> dict[str, dict[str, int]]:
+    """{outlet: {tag: articles it recurs in}} for the outlets' transcript speaker tags.
+    tagged: article_tags of each article."""
     per: dict[str, Counter] = defaultdict(Counter)
     total: Counter = Counter()
     sizes: Counter = Counter()
-    for art in articles:
+    for i, art in enumerate(articles):
         group = art.get("source") or ""
         sizes[group] += 1
-        found = Counter(m.group(1) for m in _TAG.finditer(art["text"]))
-        seen = {t for t, n in found.items() if n >= TAG_REPEATS}
+        seen = tagged[i] if tagged is not None else article_tags(art["text"])
         per[group].update(seen)
         total.update(seen)
     n_all = sum(sizes.values())
@@ -196,41 +158,45 @@ def _strip_tags(lines: list[str], tags: dict[str, int], label: str) -> tuple[lis
     gone = []
     for tag, n in tags.items():
         pattern = re.compile(rf"{_TAG_BEFORE}{re.escape(tag)}{_TAG_AFTER} ?", re.M)
-        hits = sum(len(pattern.findall(line)) for line in lines)
+        hits = sum(len(pattern.findall(line)) for line in lines if tag in line)
         if hits:
-            lines = [pattern.sub(lambda m: " " if m.group(0).startswith(" ") else "", line) for line in lines]
+            lines = [pattern.sub(lambda m: " " if m.group(0).startswith(" ") else "", line) if tag in line else line
+                     for line in lines]
             gone.append(f"in {n} {label} (a sentence starting '{tag}'): {tag} ({hits} times)")
     return lines, gone
 
 
-def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
+def remove_boilerplate(articles: list[dict], lines: list[list[Line]] | None = None,
+                       tag_sets: list[set[str]] | None = None) -> dict[str, int]:
     """Take recurring lines and sentences out of each article's text (in place), keep them
-    in its ``removed`` with the reason; returns the lines removed per outlet."""
-    found = recurring_units(articles)
-    markers = template_markers(articles)
-    tags = speaker_tags(articles)
+    in its ``removed`` with the reason; returns the lines removed per outlet. lines,
+    tag_sets: text_lines and article_tags of each article's text (computed here if not given:
+    analysis.ingest.reading computes them where it makes the articles)."""
+    lines = [text_lines(a["text"]) for a in articles] if lines is None else lines
+    found = recurring_units(articles, lines)
+    markers = template_markers(articles, lines)
+    tags = speaker_tags(articles, tag_sets)
     removed_per: Counter = Counter()
-    for art in articles:
+    for art, art_lines in zip(articles, lines):
         group = art.get("source") or ""
         units, starts = found.get(group) or {}, markers.get(group) or {}
         if not units and not starts and not tags.get(group):
             continue
         label = f"{art['source']} articles" if art.get("source") else "articles of unknown outlet"
-        lines = art["text"].split(PASSAGE_SEP)
         kept, gone = [], []
-        for line in lines:
-            line_kept, why = _strip_line(line, units, label)
-            m = _marker(line) if line_kept else None   # a line that recurs whole keeps that reason
+        for line, ln in zip(art["text"].split(PASSAGE_SEP), art_lines):
+            line_kept, why = _strip_line(line, ln, units, label)
+            m = ln.marker if line_kept else None   # a line that recurs whole keeps that reason
             if m in starts:
                 gone.append(f"in {starts[m]} {label} (a line starting '{m}'): {line}")
                 continue
             gone += why
             if line_kept:
                 kept.append(line_kept)
-        if not gone or len(kept) >= (1 - MAX_SHARE_REMOVED) * len(lines):
+        if not gone or len(kept) >= (1 - MAX_SHARE_REMOVED) * len(art_lines):
             kept, tagged = _strip_tags(kept, tags.get(group) or {}, label)
             gone += tagged
-        if not gone or len(kept) < (1 - MAX_SHARE_REMOVED) * len(lines):
+        if not gone or len(kept) < (1 - MAX_SHARE_REMOVED) * len(art_lines):
             continue
         art["text"] = PASSAGE_SEP.join(kept)
         art["removed"] = list(art.get("removed") or []) + gone
@@ -240,19 +206,20 @@ def remove_boilerplate(articles: list[dict]) -> dict[str, int]:
     return dict(removed_per)
 
 
-def _strip_line(line: str, units: dict[str, int], label: str) -> tuple[str, list[str]]:
+def _strip_line(line: str, ln: Line, units: dict[str, int], label: str) -> tuple[str, list[str]]:
     """(what is left of the line, removed entries 'in N <outlet> articles: text')."""
-    if len(line.split()) > MAX_WORDS:
+    if not ln.short:
         return line, []
-    n = units.get(_key(line))
+    n = units.get(ln.key)
     if n:
         return "", [f"in {n} {label}: {line}"]
-    parts = sentences(line)
-    if len(parts) < 2:
+    if len(ln.part_keys) < 2:
         return line, []
+    if not any(units.get(k) for k in ln.part_keys):
+        return line if ln.rejoined is None else ln.rejoined, []
     keep, gone = [], []
-    for part in parts:
-        n = units.get(_key(part))
+    for part, key in zip(sentences(line), ln.part_keys):
+        n = units.get(key)
         (gone.append(f"in {n} {label}: {part}") if n else keep.append(part))
     return " ".join(keep), gone
 

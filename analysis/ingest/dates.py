@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -61,6 +62,11 @@ def _mk(y: int, m: int, d: int) -> dt.date | None:
 
 def find_dates(text: str) -> list[FoundDate]:
     """Absolute dates written in the text, in order of position."""
+    return list(_find_dates(text))
+
+
+@lru_cache(maxsize=32)    # an article's body is searched more than once (the date rules, in turn)
+def _find_dates(text: str) -> tuple[FoundDate, ...]:
     found: dict[int, FoundDate] = {}
     for i, pattern in enumerate(_ABS_PATTERNS):
         for m in pattern.finditer(text):
@@ -73,7 +79,7 @@ def find_dates(text: str) -> list[FoundDate]:
                 date = _mk(int(g[0]), int(g[1]), int(g[2]))
             if date and m.start() not in found:
                 found[m.start()] = FoundDate(date, m.group(0), m.start())
-    return [found[k] for k in sorted(found)]
+    return tuple(found[k] for k in sorted(found))
 
 
 def day_months(text: str) -> list[tuple[int, int, str]]:
@@ -91,11 +97,16 @@ def day_months(text: str) -> list[tuple[int, int, str]]:
 
 def weekday_refs(text: str) -> list[tuple[int, str]]:
     """(weekday index 0=Monday, snippet) for 'on Friday', 'Friday's', ..."""
+    return list(_weekday_refs(text))
+
+
+@lru_cache(maxsize=32)
+def _weekday_refs(text: str) -> tuple[tuple[int, str], ...]:
     out = []
     for m in _WEEKDAY_REF.finditer(text):
         name = (m.group(1) or m.group(2)).lower()
         out.append((WEEKDAYS.index(name), m.group(0)))
-    return out
+    return tuple(out)
 
 
 def stated_date(line: str) -> FoundDate | None:

@@ -135,6 +135,8 @@ def _news_day(lines: list[str]) -> tuple[Inferred | None, str]:
     Sept. 11, 2012" dates an event); else the agreement is only the reason for unknown."""
     text = "\n".join(lines)
     lead = "\n".join(lines[:LEAD_LINES])
+    if not D.find_dates(lead) or not D.weekday_refs(lead):
+        return None, ""     # (no date and weekday in the lead: the whole text need not be searched)
     latest = max((f.date for f in D.find_dates(text)), default=None)
     beside = re.search(rf"(?i)\b(?:{'|'.join(D.WEEKDAYS)}),?\s+(?:[a-z]+\.?\s+)?\d", text)
     refs = [w for w, _ in D.weekday_refs(text)]

@@ -50,6 +50,7 @@ class Outlet:
         return self.kind in ("wire", "syndicate")
 
 
+@functools.lru_cache(maxsize=1 << 16)    # pure; asked for the same names over and over
 def name_key(name: str) -> str:
     """A comparison key: NFKC, lower case, no leading "the", no .com, letters and digits."""
     s = unicodedata.normalize("NFKC", name).strip().lower()

@@ -150,9 +150,20 @@ def _domain_cues(line: str, table: OutletTable) -> list[Cue]:
     return out
 
 
+_LAST: list = [None, None, []]    # the last find_cues's text, table and cues: the outlet rule and the date rule ask in turn
+
+
 def find_cues(raw: str, *, table: OutletTable | None = None) -> list[Cue]:
     """Every publisher cue of an article's raw text, lead first."""
     table = table or load_outlets()
+    if _LAST[0] is raw and _LAST[1] is table:
+        return list(_LAST[2])
+    cues = _find_cues(raw, table)
+    _LAST[:] = [raw, table, cues]
+    return list(cues)
+
+
+def _find_cues(raw: str, table: OutletTable) -> list[Cue]:
     lines = [ln.strip() for ln in raw.split("\n") if ln.strip()]
     lead, tail = lines[:P.LEAD_LINES], lines[-P.TAIL_LINES:]
     edge = list(dict.fromkeys(lead + tail))      # a short article's lines are both

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analysis.ingest import dates as D
 from analysis.ingest import publisher_patterns as P
@@ -38,6 +39,7 @@ def _month(name: str) -> int:
     return D.MONTHS[name.lower().rstrip(".")[:3]]
 
 
+@lru_cache(maxsize=1 << 16)    # pure; the same names recur across articles
 def _clean_name(name: str) -> str:
     name = re.split(r"\.[ ]", name)[0]        # "Newsmax. All rights reserved"
     name = re.sub(r"['’]s?(?:[ ].*)?$", "", name.strip())  # "Slate’s", "Mother Jones'", "X's Daily Edition"
