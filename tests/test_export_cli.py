@@ -31,3 +31,25 @@ def test_export_command_refuses_a_bad_date_or_format(tmp_path):
     assert bad.returncode != 0 and "--from takes a date" in bad.stderr
     bad = subprocess.run(base + ["--formats", "gif"], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert bad.returncode != 0 and "gif" in bad.stderr
+
+
+def test_report_of_an_up_to_date_store_reads_it_without_building_again(tmp_path):
+    import json
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    base = [sys.executable, "-m", "analysis", "report", str(corpus), "--store", str(tmp_path / "store"), "--quiet"]
+
+    def report():
+        done = subprocess.run(base, cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        meta = json.loads((tmp_path / "store" / "meta.json").read_text())
+        return json.loads(done.stdout), meta["generation"]
+
+    first, gen = report()
+    again, same = report()
+    assert same == gen and again["entities"] == first["entities"]      # nothing changed: no build
+    (corpus / "005_more.txt").write_text("NATO met in Brussels on Monday.\n\nThe Taliban spoke in Kabul.\n")
+    grown, new = report()
+    assert new != gen and len(grown["articles"]) == len(first["articles"]) + 1   # a file added: updated

@@ -63,12 +63,22 @@ def variant_key(name: str) -> str:
     return BUILTIN_ALIASES.get(s, s)
 
 
+# Closed classes of English that are never names: the days of the week (the small model
+# labels a sentence-initial "Thursday" ORG, and matching then finds every other one) and a
+# pronoun with its contracted verb ("I'm", "We've").
+_WEEKDAYS = {d + s for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+             for s in ("", "s")}
+_CONTRACTION = re.compile(r"(?:i|you|we|they|he|she|it|that|there|here|what|who|let)['’](?:m|re|ve|ll|d|s)")
+
+
 @functools.lru_cache(maxsize=1_000_000)   # pure, and names repeat: millions of mentions at 37k
 def is_junk(surface: str) -> bool:
     s = surface.strip().lower()
     if len(s) < 2 or not re.search(r"[a-z]", s) or s in JUNK:
         return True
-    if re.fullmatch(r"(n['’]t|['’]s|['’]re|['’]ll|['’]ve|['’]d|['’]m)", s):
+    if re.fullmatch(r"(n['’]t|['’]s|['’]re|['’]ll|['’]ve|['’]d|['’]m)", s) or _CONTRACTION.fullmatch(s):
+        return True
+    if s in _WEEKDAYS:   # a day of the week is a date, whatever label the model gave it
         return True
     first = re.split(r"[\s-]", surface.strip(), maxsplit=1)[0]
     if first[:1].islower() and first not in _PARTICLES:  # 'pro-Taliban', 'anti-war'
