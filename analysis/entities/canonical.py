@@ -28,11 +28,10 @@ BUILTIN_ALIASES = {
     "un": "united nations", "eu": "european union", "uae": "united arab emirates",
     "isil": "islamic state", "isis": "islamic state", "daesh": "islamic state",
 }
-# Words that are page furniture or model fragments, never entities.
+# Page furniture or model fragments, never entities.
 JUNK = {"advertisement", "captcha", "comments", "share", "tweet", "email", "print", "reply",
         "facebook twitter", "read more", "photo", "getty images", "subscribe", "newsletter"}
-# note: why an entity is as it is (an ambiguous surname, a type from the gazetteer);
-# country: the country a nationality (NORP) refers to
+# note: why an entity is as it is (an ambiguous surname, a gazetteer type); country: a NORP's
 ENTITY_COLUMNS = ["entity_id", "name", "type", "aliases", "mentions", "articles", "note", "country"]
 USER_TYPED = "typed by the user:"
 TYPE_PRIORITY = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"]
@@ -63,22 +62,18 @@ def variant_key(name: str) -> str:
     return BUILTIN_ALIASES.get(s, s)
 
 
-# Closed classes of English that are never names: the days of the week (the small model
-# labels a sentence-initial "Thursday" ORG, and matching then finds every other one) and a
-# pronoun with its contracted verb ("I'm", "We've").
-_WEEKDAYS = {d + s for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-             for s in ("", "s")}
+# Never names: weekdays (the small model labels "Thursday" ORG; matching then finds every
+# other one) and a pronoun with its contracted verb ("I'm", "We've").
+_WEEKDAYS = {d + "day" + s for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun") for s in ("", "s")}
 _CONTRACTION = re.compile(r"(?:i|you|we|they|he|she|it|that|there|here|what|who|let)['’](?:m|re|ve|ll|d|s)")
 
 
 @functools.lru_cache(maxsize=1_000_000)   # pure, and names repeat: millions of mentions at 37k
 def is_junk(surface: str) -> bool:
     s = surface.strip().lower()
-    if len(s) < 2 or not re.search(r"[a-z]", s) or s in JUNK:
+    if len(s) < 2 or not re.search(r"[a-z]", s) or s in JUNK or s in _WEEKDAYS:
         return True
     if re.fullmatch(r"(n['’]t|['’]s|['’]re|['’]ll|['’]ve|['’]d|['’]m)", s) or _CONTRACTION.fullmatch(s):
-        return True
-    if s in _WEEKDAYS:   # a day of the week is a date, whatever label the model gave it
         return True
     first = re.split(r"[\s-]", surface.strip(), maxsplit=1)[0]
     if first[:1].islower() and first not in _PARTICLES:  # 'pro-Taliban', 'anti-war'
