@@ -53,6 +53,7 @@ def main() -> None:
     ap.add_argument("--until-done", action="store_true")
     ap.add_argument("--ner-cache", help="an NER cache to use (default: a fresh empty one)")
     ap.add_argument("--section", default="first-insight")
+    ap.add_argument("--shot", help="save a screenshot of the first page here (PNG)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -77,6 +78,8 @@ def main() -> None:
             page.wait_for_timeout(2500)   # the progress fragment's next tick
             lines = page.locator("[data-testid='stSidebar']").inner_text()
             count = page.locator(".n-of-N").first.inner_text().split(" articles")[0]
+            if args.shot:
+                page.screenshot(path=args.shot)
             browser.close()
         rows.append({"moment": "dashboard answers (server up)", "s from the command": f"{served:.1f}"})
         rows.append({"moment": f"Overview shows the corpus ({count} articles)", "s from the command": f"{first:.1f}"})
