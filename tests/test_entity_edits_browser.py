@@ -35,10 +35,20 @@ def stale_tables(data: Path) -> set[str]:
 
 
 def choose(page, name: str) -> None:
-    page.locator("[data-testid='stForm'] [data-testid='stMultiSelect']").click()
-    page.keyboard.type(name)
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    """Pick a name in the form's entity box; again if a rerun of the page swallowed the keys
+    (a slow machine), until the box shows it as chosen."""
+    box = page.locator("[data-testid='stForm'] [data-testid='stMultiSelect']")
+    for _ in range(3):
+        box.click()
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        try:
+            box.filter(has_text=name).wait_for(timeout=20_000)   # a chosen name is shown as text
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: try once more
+            page.wait_for_timeout(1000)
+    raise AssertionError(f"could not choose {name!r} in the entity box")
 
 
 def test_merge_then_undo_on_the_entities_page(dashboard, browser):
