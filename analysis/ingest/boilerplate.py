@@ -86,19 +86,24 @@ def template_markers(articles: list[dict], lines: list[list[Line]] | None = None
                 ends[(group, m)][ln.closed] += 1
         per[group].update(seen)
         total.update(seen)
-    n_all = sum(sizes.values())
     out: dict[str, dict[str, int]] = {}
+    for group, m, c in _outlet_specific(per, total, sizes):
+        open_, closed = ends[(group, m)]
+        if open_ >= MIN_OPEN_SHARE * (open_ + closed):
+            out.setdefault(group, {})[m] = c
+    return out
+
+
+def _outlet_specific(per: dict[str, Counter], total: Counter, sizes: Counter):
+    """(outlet, key, articles) of each key over the outlet's threshold and MIN_SPECIFICITY
+    times likelier in its articles than in the other outlets'."""
+    n_all = sum(sizes.values())
     for group, counter in per.items():
         n = sizes[group]
         need = _needed(n)
-        for m, c in counter.items():
-            if c < need:
-                continue
-            others = (total[m] - c) / max(n_all - n, 1)
-            open_, closed = ends[(group, m)]
-            if c / n >= MIN_SPECIFICITY * others and open_ >= MIN_OPEN_SHARE * (open_ + closed):
-                out.setdefault(group, {})[m] = c
-    return out
+        for k, c in counter.items():
+            if c >= need and c / n >= MIN_SPECIFICITY * (total[k] - c) / max(n_all - n, 1):
+                yield group, k, c
 
 
 # A transcript's speaker tag ("... homes. archived recording (donald trump) Don't buy paint"):
@@ -142,13 +147,9 @@ def speaker_tags(articles: list[dict], tagged: list[set[str]] | None = None) -> 
         seen = tagged[i] if tagged is not None else article_tags(art["text"])
         per[group].update(seen)
         total.update(seen)
-    n_all = sum(sizes.values())
     out: dict[str, dict[str, int]] = {}
-    for group, counter in per.items():
-        n = sizes[group]
-        for t, c in counter.items():
-            if c >= _needed(n) and c / n >= MIN_SPECIFICITY * (total[t] - c) / max(n_all - n, 1):
-                out.setdefault(group, {})[t] = c
+    for group, t, c in _outlet_specific(per, total, sizes):
+        out.setdefault(group, {})[t] = c
     return out
 
 
