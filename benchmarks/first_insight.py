@@ -21,29 +21,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from benchmarks._doc import machine, table, write_section  # noqa: E402
 from analysis.build.store import Store  # noqa: E402
-from tests.browser_util import launch_browser  # noqa: E402
-
-
-def wait_health(url: str, proc, limit: float) -> None:
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None:
-            raise SystemExit(f"run.sh ended (exit {proc.returncode})")
-        time.sleep(0.2)
-    raise SystemExit("the dashboard did not start")
+from tests.browser_util import launch_browser, wait_healthy  # noqa: E402
 
 
 def main() -> None:
@@ -67,7 +51,8 @@ def main() -> None:
                             stdout=open(work / "run.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
     rows, lines = [], ""
     try:
-        wait_health(url, proc, 600)
+        if not wait_healthy(url, proc, 600):
+            raise SystemExit(f"the dashboard did not start (run.sh exit {proc.poll()}; see {work / 'run.log'})")
         served = time.monotonic() - t0
         with sync_playwright() as p:
             browser = launch_browser(p)

@@ -40,17 +40,8 @@ def running_dashboard(env: dict[str, str], *, paths: list[str] = (), timeout: fl
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"the dashboard did not start (see {log.name})")
-            time.sleep(0.3)
+        if not wait_healthy(url, proc, timeout):
+            raise RuntimeError(f"the dashboard did not start (see {log.name})")
         yield url
     finally:
         proc.terminate()
@@ -59,6 +50,21 @@ def running_dashboard(env: dict[str, str], *, paths: list[str] = (), timeout: fl
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def wait_healthy(url: str, proc, timeout: float) -> bool:
+    """Wait for the server's /_stcore/health; False when its process ended or time ran out."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            return False
+        time.sleep(0.3)
 
 
 def launch_browser(playwright):
