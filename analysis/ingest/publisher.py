@@ -24,6 +24,7 @@ from analysis.ingest import publisher_patterns as P
 from analysis.ingest.outlets import OutletTable, load_outlets, name_key
 from analysis.ingest.publisher_closing import _known_cues
 from analysis.ingest.publisher_cue import Cue, _cue, _date, _known, _mentioned, _month
+from analysis.ingest.publisher_staff import staff_cues
 
 
 def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
@@ -75,8 +76,6 @@ def _name_line(line: str, table: OutletTable) -> Cue | None:
 def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
     out = []
     for line in lines:
-        if m := P.PRINT_ISSUE.search(line):       # its own print issue, before "first appeared in"
-            out += filter(None, [_cue(m["name"], "print issue line", line, table, strict=True)])
         if m := P.SOURCE_LINE.match(line):
             first = re.split(r"[ ]+and[ ]+|[,;/&]|[ ]+with[ ]+", m["name"])[0]
             agencies = re.search(r"\bagenc(?:y|ies)\b", m["name"], re.I)   # "X and news agencies"
@@ -108,6 +107,9 @@ def _edge_cues(lines: list[str], table: OutletTable, ends: set[str]) -> list[Cue
     for line in lines:
         if P.TWEET.search(line):        # an embedded tweet speaks for its author, not the page
             continue
+        out += staff_cues(line, table)
+        if m := P.PRINT_ISSUE.search(line):       # its own print issue, before "first appeared in"
+            out += filter(None, [_cue(m["name"], "print issue line", line, table, strict=True)])
         if m := P.CREDIT_TO.match(line):
             out += filter(None, [_cue(m["name"], "credit line", line, table, strict=False)])
         elif P.EDITOR_NOTE.match(line):
@@ -201,7 +203,7 @@ def decide_outlet(cues: list[Cue]) -> tuple[str | None, str]:
     notes += [f"syndicated from {n}: {_describe(cs[0])}" for n, cs in by["syndicated"].items()]
     notes += [f"{n} contributed: {_describe(cs[0])}" for n, cs in by["contributor"].items()]
     note = "; ".join(notes)
-    publishers = by["publisher"]
+    publishers = _merge_short_names(by["publisher"])
     if len(publishers) > 1:
         listed = "; ".join(f"{n}: {_describe(cs[0])}" for n, cs in publishers.items())
         return None, f"conflicting publisher cues - {listed}"
@@ -213,6 +215,23 @@ def decide_outlet(cues: list[Cue]) -> tuple[str | None, str]:
     if len(by["wire"]) > 1:
         return None, f"conflicting wire cues - {note}"
     return None, f"no publisher cue; {note}" if note else ""
+
+
+def _merge_short_names(publishers: dict[str, list[Cue]]) -> dict[str, list[Cue]]:
+    """A short name that ends a longer one named by another cue is that outlet ("The
+    Chronicle" in a request for comment, "San Francisco Chronicle" in a bio): one publisher,
+    the rule in the evidence."""
+    keys = {n: name_key(n) for n in publishers}
+    out: dict[str, list[Cue]] = {}
+    for name, cues in publishers.items():
+        longer = [n for n in publishers if n != name and len(keys[n]) > len(keys[name])
+                  and keys[name] and n.split()[-1:] == name.split()[-1:] and keys[n].endswith(keys[name])]
+        if len(longer) == 1:
+            cues = [replace(c, rule=f"'{name}' is short for {longer[0]}, named by another cue") for c in cues]
+            out.setdefault(longer[0], []).extend(cues)
+        else:
+            out.setdefault(name, []).extend(cues)
+    return out
 
 
 # ---------------------------------------------------------------- dates

@@ -41,8 +41,8 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
         if _brand_shaped(m["name"]) and (P.CORPORATE.search(m["name"]) or len(m["name"].split()) == 1
                                          or _known(_clean_name(m["name"]), table)):
             out += filter(None, [_cue(m["name"], "document embed", line, table, strict=False)])
-    for m in P.EMAIL.finditer(line):
-        known = table.by_domain(m["host"])
+    for m in P.EMAIL.finditer(line):     # a columnist's address is the home paper of a syndicated column
+        known = table.by_domain(m["host"]) if not P.COLUMNIST.search(line) else None
         if known is not None and known.kind in ("outlet", "wire"):
             out += filter(None, [_cue(known.name, "staff e-mail", line, table, strict=True)])
     return out

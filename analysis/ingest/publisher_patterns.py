@@ -35,11 +35,12 @@ SYNDICATED = re.compile(r"\b(?:originally|first)[ ]+(?:appeared|published|ran|po
                          r"(?:the[ ]+)?(?P<name2>[A-Z][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4})|"
                          r"\b(?:in[ ]+(?:partnership|collaboration)[ ]+with|collaboration[ ]+between|produced[ ]+by)[ ]+"
                          r"(?:the[ ]+)?(?P<name3>[A-Z][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4})", re.I)
+COLUMNIST = re.compile(r"\b(?:is|was)[ ]+(?:an?[ ]+|the[ ]+)?(?:[\w-]+[ ]+){0,3}(?:columnist|syndicated)\b", re.I)
 EMAIL = re.compile(r"\b[\w.+-]+@(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.I)
 # staff roles; a columnist's bio names the home paper of a syndicated column, so not "columnist"
-ROLE = r"(?:writer|editor|reporter|correspondent|producer|intern|anchor|host|bureau chief)s?"
+ROLE = r"(?:writer|editor|reporter|correspondent|producer|intern|anchor|host|bureau chief|contributor|analyst)s?"
 BIO = re.compile(rf"\b(?:is|was|are)[ ]+(?:an?[ ]+|the[ ]+)?(?:[\w-]+[ ]+){{0,4}}{ROLE}\b(?!-)[^.;]{{0,40}}?\b(?:at|for|of|with|to)[ ]+"
-                  rf"(?:the[ ]+)?(?P<name>{NAME})|\b(?:is|was)[ ]+(?:an?[ ]+)?(?P<name2>{NAME})['’]?s?[ ]+(?:[\w-]+[ ]+){{0,2}}{ROLE}\b(?!-)")
+                  rf"(?:the[ ]+)?(?P<name>{NAME})|\b(?:is|was|are)[ ]+(?:an?[ ]+)?(?P<name2>{NAME})['’]?s?[ ]+(?:[\w-]+[ ]+){{0,2}}{ROLE}\b(?!-)")
 SELF_PROMO = re.compile(r"(?:^|[.!?:,][ ]+|\b(?:and|or)[ ]+)(?:subscribe|sign up|support|for more|download|listen|follow|get|"
                          r"read more|see more|join|become a (?:member|subscriber)|stay up to date|never miss|"
                          r"(?:previously|elsewhere) (?:in|on))\b(?P<rest>.*)$", re.I)

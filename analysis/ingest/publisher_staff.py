@@ -1,0 +1,71 @@
+"""Conventions by which a page credits its own staff and speaks of itself, read in the first
+and the last lines (analysis.ingest.publisher asks for them):
+
+- a staff photo credit: "James Martin/CNET", "(Tom Williams/CQ Roll Call file photo)",
+  "Photographer: Jane Doe/Bloomberg", "Photo illustration by Slate". A news agency's or
+  photo agency's credit ("Evan Vucci/AP", "(photo credit: REUTERS)") is another's picture,
+  never the outlet; only the "Photographer:" form names a wire, and then as wire copy;
+- a sign-off: "I'm Jane Doe for Prager University." (a video's or a broadcast's last line);
+- a newsroom's idiom for itself in one of those lines: "..., Defense One has learned.",
+  "The Verge has reached out to Twitter";
+- a membership or newsletter prompt in the first person plural that names one outlet ("The
+  journalists at BuzzFeed News ... sign up for our newsletter").
+
+Only outlets of the table are read, but a sign-off also takes a name the table does not
+know when it is shaped like a brand.
+"""
+from __future__ import annotations
+
+import re
+
+from analysis.ingest import publisher_patterns as P
+from analysis.ingest.outlets import OutletTable
+from analysis.ingest.publisher_cue import Cue, _clean_name, _cue, _known
+
+PERSON = r"[A-Z][\w.'’-]+(?:[ ]+(?:[A-Z][\w.'’-]+|de|van|von|da)){1,3}"
+# "James Martin/CNET", "(Bill Clark/CQ Roll Call file photo)", "Photographer: Paul Hanna/Bloomberg"
+STAFF_PHOTO = re.compile(rf"(?:^|\((?:Photo:[ ]*)?|[.][ ]+)(?P<lead>Photographer:[ ]*)?(?P<who>{PERSON})[ ]*/[ ]*"
+                         rf"(?P<name>[A-Z][\w&.’'-]*(?:[ ]+[A-Z][\w&.’'-]*){{0,3}}?)"
+                         r"(?:[ ]+(?:file|staff|archive))?(?:[ ]+(?:photo|photograph|illustration))?[ ]*(?:\)|$|[ ]+Photographer:)")
+ILLUSTRATION = re.compile(rf"^(?:Photo[ ]+)?illustration[ ]+by[ ]+(?:the[ ]+)?(?P<name>{P.NAME1})[.;]", re.I)
+SIGN_OFF = re.compile(rf"(?:^|[.!?][ ]+)I['’]m[ ]+{PERSON}(?:,[^.]{{0,100}},|[ ]+of[ ]+[^.,]{{1,60}})?[ ]+for[ ]+"
+                      rf"(?:the[ ]+)?(?P<name>{P.NAME1})\.$")
+LEARNED = re.compile(rf"(?:^|[,;][ ]+|[.][ ]+)(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+has[ ]+(?:learned|reached[ ]+out[ ]+to|"
+                     r"obtained|confirmed)\b")
+OUR_PROMPT = re.compile(r"(?i)\b(?:sign[ ]+up[ ]+for[ ]+our|subscribe[ ]+to[ ]+our|become[ ]+a[ ]+(?:member|subscriber)|"
+                        r"support[ ]+our[ ]+(?:journalism|reporting|work)|our[ ]+newsletter)\b")
+
+
+def staff_cues(line: str, table: OutletTable) -> list[Cue]:
+    """The cues of one of the first or the last lines of an article (see the module)."""
+    out = []
+    for m in STAFF_PHOTO.finditer(line):
+        known = _known(_clean_name(m["name"]), table)
+        if known is None or not (known.kind == "outlet" or known.is_wire and m["lead"]) or "Photo" in m["who"]:
+            continue
+        out += filter(None, [_cue(m["name"], "staff photo credit", line, table, strict=True)])
+    if m := ILLUSTRATION.match(line):
+        known = _known(_clean_name(m["name"]), table)
+        if known is not None and known.kind == "outlet":
+            out += filter(None, [_cue(m["name"], "staff photo credit", line, table, strict=True)])
+    if m := SIGN_OFF.search(line):
+        known = _known(_clean_name(m["name"]), table)
+        if known is not None and known.kind == "outlet" or known is None and _brand(m["name"]):
+            out += filter(None, [_cue(m["name"], "sign-off", line, table, strict=False)])
+    for m in LEARNED.finditer(line):
+        known = _known(_clean_name(m["name"]), table)
+        if known is not None and known.kind == "outlet":
+            out += filter(None, [_cue(m["name"], "newsroom idiom", line, table, strict=True)])
+    if len(line) <= 2 * P.PROMO_LINE_CHARS and OUR_PROMPT.search(line):
+        named = {k.name: m.group(0) for m in re.finditer(P.NAME, line)
+                 if (k := _known(_clean_name(m.group(0)), table)) is not None and k.kind == "outlet"}
+        if len(named) == 1:
+            out += filter(None, [_cue(next(iter(named.values())), "self-promotion", line, table, strict=True)])
+    return out
+
+
+def _brand(name: str) -> bool:
+    """Two to four capitalised words or an all-capitals name: a brand, not a fragment."""
+    words = _clean_name(name).split()
+    return (1 < len(words) <= 4 and all(w[0].isupper() or w in ("of", "&") for w in words)) or \
+        (len(words) == 1 and words[0].isupper() and len(words[0]) >= 3)

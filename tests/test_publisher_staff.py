@@ -1,0 +1,66 @@
+"""Publisher conventions of a page crediting its own staff and speaking of itself: a small
+corpus of bare .txt articles, one per convention, read by the real ingest stage
+(analysis.build.pipeline.read_articles); the outlet and how it was found are checkable by
+reading each text."""
+import pytest
+
+from analysis.build.pipeline import read_articles
+
+BODY = "The council met for three hours and agreed a plan.\n\nMinisters said more talks would follow."
+
+NAMED = {   # file: (text, outlet, the evidence starts with)
+    "photo": ("Voting machines\n\nJane Roe/CNET\n\n" + BODY, "CNET", "staff photo credit"),
+    "photo_file": ("Bill passes\n\nThe speaker spoke on Thursday. (Tom Smith/CQ Roll Call file photo)\n\n" + BODY,
+                   "Roll Call", "staff photo credit"),
+    "photographer": ("Markets fall\n\nPhotographer: Jane Roe/Bloomberg\n\n" + BODY, "Bloomberg",
+                     "wire copy from Bloomberg: staff photo credit"),
+    "illustration": ("Court case\n\nPhoto illustration by Slate. Photos by Thinkstock.\n\n" + BODY, "Slate",
+                     "staff photo credit"),
+    "sign_off": ("Why taxes matter\n\n" + BODY + "\n\nI’m Jane Roe, a professor of economics, for Lakeside Civic "
+                 "Institute.", "Lakeside Civic Institute", "sign-off"),
+    "learned": ("Budget delay\n\nArmy leaders asked to delay the budget plans, Defense One has learned.\n\n" + BODY,
+                "Defense One", "newsroom idiom"),
+    "our_prompt": ("Virus news\n\nThe journalists at BuzzFeed News are proud to bring you this reporting. To help "
+                   "keep it free, become a member and sign up for our newsletter.\n\n" + BODY, "BuzzFeed News",
+                   "self-promotion"),
+    "contributor_bio": ("Opinion\n\n" + BODY + "\n\nJane Roe is a regular contributor to the Boston Herald. Follow "
+                        "her on Twitter.", "Boston Herald", "author bio"),
+    "print_edition": ("Feature\n\nThis story appears in the June 2020 print edition of Rolling Stone.\n\n" + BODY,
+                      "Rolling Stone", "print issue line"),
+    "short_name": ("Fire report\n\n" + BODY + "\n\nCounty officials did not respond to a request for comment from "
+                   "The Chronicle.\n\nJane Roe is a San Francisco Chronicle staff writer.",
+                   "San Francisco Chronicle", "request for comment"),
+}
+UNNAMED = {   # another's picture, a syndicated columnist's home paper
+    "wire_photo": "Rally\n\nThe crowd at the rally. Evan Smith/AP\n\n" + BODY,
+    "columnist_mail": ("Column\n\n" + BODY + "\n\nJane Roe is a columnist for The Miami Herald. Readers may contact "
+                       "her via e-mail at jroe@miamiherald.com."),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("staff")
+    for name, text in {**{k: v[0] for k, v in NAMED.items()}, **UNNAMED}.items():
+        (folder / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+    articles, errors = read_articles([str(folder)])
+    assert errors == []
+    return {str(a["file"]).rsplit("/", 1)[-1][:-4]: a for _, a in articles.iterrows()}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_each_staff_convention_names_the_publisher(corpus, name):
+    _, outlet, kind = NAMED[name]
+    art = corpus[name]
+    assert art["source"] == outlet, art["source_evidence"]
+    assert art["source_evidence"].startswith(kind), art["source_evidence"]
+
+
+def test_the_short_name_is_merged_with_the_rule(corpus):
+    assert "'The Chronicle' is short for San Francisco Chronicle" in corpus["short_name"]["source_evidence"]
+
+
+@pytest.mark.parametrize("name", sorted(UNNAMED))
+def test_another_outlets_credit_is_not_the_publisher(corpus, name):
+    assert corpus[name]["source"] is None or corpus[name]["source"] != corpus[name]["source"], \
+        corpus[name]["source_evidence"]
