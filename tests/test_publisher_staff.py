@@ -30,9 +30,19 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
     "short_name": ("Fire report\n\n" + BODY + "\n\nCounty officials did not respond to a request for comment from "
                    "The Chronicle.\n\nJane Roe is a San Francisco Chronicle staff writer.",
                    "San Francisco Chronicle", "request for comment"),
+    "press_release": ("Athletes abused\n\n(Tokyo) – Child athletes suffer abuse when training for sport, Human "
+                      "Rights Watch said today.\n\n" + BODY, "Human Rights Watch", "press release"),
+    "release_unknown": ("Rivers\n\n(Lagos) – The state should clean the river, Lakeside Water Trust said in a "
+                        "new report, released today.\n\n" + BODY, "Lakeside Water Trust", "press release"),
+    "wire_copyright": ("Vote\n\n" + BODY + "\n\n© Copyright 2019 The Associated Press. All rights reserved.",
+                       "Associated Press", "wire copy from Associated Press: copyright line"),
+    "distribution": ("Report\n\n" + BODY + "\n\nContent created by The Daily Caller News Foundation is available "
+                     "without charge to any eligible news publisher that can provide a large audience.",
+                     "The Daily Caller", "wire copy from The Daily Caller: distribution notice"),
 }
 UNNAMED = {   # another's picture, a syndicated columnist's home paper
     "wire_photo": "Rally\n\nThe crowd at the rally. Evan Smith/AP\n\n" + BODY,
+    "news_said_today": "Talks\n\n(New York) – The talks failed, officials said today.\n\n" + BODY,
     "columnist_mail": ("Column\n\n" + BODY + "\n\nJane Roe is a columnist for The Miami Herald. Readers may contact "
                        "her via e-mail at jroe@miamiherald.com."),
 }

@@ -18,8 +18,8 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
     out = []
     if (m := P.DISCLAIMER.search(line)) and m["rest"]:      # "... the views of The Epoch Times."
         out += [c for c in _mentioned(m["rest"], table, "disclaimer", snippet=line) if c]
-    elif m:                                                # "Content created by X"
-        out += filter(None, [_cue(m["name"], "distribution notice", line, table, strict=True)])
+    elif m:      # "Content created by X is available ... to any eligible news publisher": X's copy, offered to all
+        out += filter(None, [_cue(m["name"], "distribution notice", line, table, strict=True, role="wire")])
     if len(line) <= P.PROMO_LINE_CHARS and (m := P.SELF_PROMO.search(line)):   # "For more of Slate's news coverage"
         out += [c for c in _mentioned(m["rest"][:100], table, "self-promotion", snippet=line) if c]
     outlets = {k.name for k in (_known(_clean_name(m.group(0)), table) for m in re.finditer(P.NAME, line))

@@ -58,8 +58,8 @@ def _cue(name: str, kind: str, snippet: str, table: OutletTable, *, strict: bool
     one (a newsy word, a company suffix or a domain); photo agencies and media groups are
     never the outlet."""
     name = _clean_name(name)
-    if len(name) < 2 or len(name) > 60 or P.NOT_PUBLISHER.search(name):
-        return None
+    if len(name) < 2 or len(name) > 60 or P.NOT_PUBLISHER.search(name) and table.by_name(name) is None:
+        return None     # ("All rights reserved", "Getty Images"; but the table's "Human Rights Watch" is a name)
     known = _known(name, table)
     if known is None and strict and not P.CORPORATE.search(name):
         return None

@@ -92,7 +92,7 @@ COMMENT_REQUEST = re.compile(rf"\b(?P<name>{NAME1})['’]s?[ ]+(?:requests?|inqu
 PLAIN_NAME = r"[A-Z][\w&.-]*(?:[ ]+(?:[A-Z][\w&.-]*|of|the|&)){0,5}"
 CONTRIB_OUTLET = re.compile(rf"^(?:The[ ]+)?(?P<name>{PLAIN_NAME})[ ]+contributed[ ]+(?:to[ ]+)?(?:this[ ]+)?"
                              r"(?:report|story|article|reporting)\.?$")
-COPYRIGHT = re.compile(r"^[ •*·|-]*(?:©|\(c\)|copyright\b)[ ]*(?:©[ ]*)?(?P<year>(?:19|20)\d\d(?:[ ]*[-–][ ]*\d{2,4})?)?"
+COPYRIGHT = re.compile(r"^[ •*·|-]*(?:©|\(c\)|copyright\b)[ ]*(?:©[ ]*|copyright[ ]+)?(?P<year>(?:19|20)\d\d(?:[ ]*[-–][ ]*\d{2,4})?)?"
                         r"[ ]*,?[ ]*(?P<name>[A-Z][\w&'’.-]*(?:[ ]+[A-Z&][\w&'’.-]*){0,5})", re.I)
 BYLINE = re.compile(rf"^By[ ]+(?P<who>[A-Z][\w.'’-]+(?:[ ]+[A-Z][\w.'’-]+){{0,3}}"
                      rf"(?:[ ]*(?:,|and|&)[ ]*[A-Z][\w.'’-]+(?:[ ]+[A-Z][\w.'’-]+){{0,3}})*)"

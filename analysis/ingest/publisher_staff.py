@@ -6,12 +6,14 @@ and the last lines (analysis.ingest.publisher asks for them):
   photo agency's credit ("Evan Vucci/AP", "(photo credit: REUTERS)") is another's picture,
   never the outlet; only the "Photographer:" form names a wire, and then as wire copy;
 - a sign-off: "I'm Jane Doe for Prager University." (a video's or a broadcast's last line);
+- a press release's lead: "(London) – ..., Human Rights Watch said today." (a news story
+  dates by the weekday and tags the place with its own name: "LONDON (Reuters) -");
 - a newsroom's idiom for itself in one of those lines: "..., Defense One has learned.",
   "The Verge has reached out to Twitter";
 - a membership or newsletter prompt in the first person plural that names one outlet ("The
   journalists at BuzzFeed News ... sign up for our newsletter").
 
-Only outlets of the table are read, but a sign-off also takes a name the table does not
+Only outlets of the table are read, but a sign-off and a press release also take a name the table does not
 know when it is shaped like a brand.
 """
 from __future__ import annotations
@@ -32,6 +34,9 @@ SIGN_OFF = re.compile(rf"(?:^|[.!?][ ]+)I['’]m[ ]+{PERSON}(?:,[^.]{{0,100}},|[
                       rf"(?:the[ ]+)?(?P<name>{P.NAME1})\.$")
 LEARNED = re.compile(rf"(?:^|[,;][ ]+|[.][ ]+)(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+has[ ]+(?:learned|reached[ ]+out[ ]+to|"
                      r"obtained|confirmed)\b")
+# a press release: "(London) – The government is stalling ..., Human Rights Watch said today."
+RELEASE = re.compile(rf"^\((?:[A-Z][\w.'’-]*[ ,]*){{1,4}}\)[ ]+[–—-]+[ ].*?(?:,[ ]+|\.[ ]+)(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+"
+                     r"(?:said|says|announced|urged|warned)[ ]+(?:today|in[ ]+a[ ]+(?:new[ ]+)?report,?[ ]+released[ ]+today)\b")
 OUR_PROMPT = re.compile(r"(?i)\b(?:sign[ ]+up[ ]+for[ ]+our|subscribe[ ]+to[ ]+our|become[ ]+a[ ]+(?:member|subscriber)|"
                         r"support[ ]+our[ ]+(?:journalism|reporting|work)|our[ ]+newsletter)\b")
 
@@ -56,6 +61,10 @@ def staff_cues(line: str, table: OutletTable) -> list[Cue]:
         known = _known(_clean_name(m["name"]), table)
         if known is not None and known.kind == "outlet":
             out += filter(None, [_cue(m["name"], "newsroom idiom", line, table, strict=True)])
+    if m := RELEASE.match(line):
+        known = _known(_clean_name(m["name"]), table)
+        if known is not None and known.kind == "outlet" or known is None and _brand(m["name"]):
+            out += filter(None, [_cue(m["name"], "press release", line, table, strict=False)])
     if len(line) <= 2 * P.PROMO_LINE_CHARS and OUR_PROMPT.search(line):
         named = {k.name: m.group(0) for m in re.finditer(P.NAME, line)
                  if (k := _known(_clean_name(m.group(0)), table)) is not None and k.kind == "outlet"}
