@@ -30,6 +30,8 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
     "short_name": ("Fire report\n\n" + BODY + "\n\nCounty officials did not respond to a request for comment from "
                    "The Chronicle.\n\nJane Roe is a San Francisco Chronicle staff writer.",
                    "San Francisco Chronicle", "request for comment"),
+    "alerts": ("Council vote\n\n" + BODY + "\n\nGet breaking news alerts and more from Lakeview Ledger on your "
+               "phone.", "Lakeview Ledger", "self-promotion"),
     "press_release": ("Athletes abused\n\n(Tokyo) – Child athletes suffer abuse when training for sport, Human "
                       "Rights Watch said today.\n\n" + BODY, "Human Rights Watch", "press release"),
     "release_unknown": ("Rivers\n\n(Lagos) – The state should clean the river, Lakeside Water Trust said in a "
@@ -40,8 +42,9 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
                      "without charge to any eligible news publisher that can provide a large audience.",
                      "The Daily Caller", "wire copy from The Daily Caller: distribution notice"),
 }
-UNNAMED = {   # another's picture, a syndicated columnist's home paper
+UNNAMED = {   # another's picture, a syndicated columnist's home paper, a person's handle
     "wire_photo": "Rally\n\nThe crowd at the rally. Evan Smith/AP\n\n" + BODY,
+    "unknown_photo": "Rally\n\nThe crowd at the rally. (Jane Roe/Lakeview Ledger)\n\n" + BODY,
     "news_said_today": "Talks\n\n(New York) – The talks failed, officials said today.\n\n" + BODY,
     "columnist_mail": ("Column\n\n" + BODY + "\n\nJane Roe is a columnist for The Miami Herald. Readers may contact "
                        "her via e-mail at jroe@miamiherald.com."),
