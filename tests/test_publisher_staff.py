@@ -30,6 +30,8 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
     "short_name": ("Fire report\n\n" + BODY + "\n\nCounty officials did not respond to a request for comment from "
                    "The Chronicle.\n\nJane Roe is a San Francisco Chronicle staff writer.",
                    "San Francisco Chronicle", "request for comment"),
+    "share": ("Health law\n\n" + BODY + "\n\nRead or Share this story: https://www.usatoday.com/story/news/2018/12/15/"
+              "health-law/2345/", "USA Today", "share line"),
     "alerts": ("Council vote\n\n" + BODY + "\n\nGet breaking news alerts and more from Lakeview Ledger on your "
                "phone.", "Lakeview Ledger", "self-promotion"),
     "press_release": ("Athletes abused\n\n(Tokyo) – Child athletes suffer abuse when training for sport, Human "
@@ -45,6 +47,7 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
 UNNAMED = {   # another's picture, a syndicated columnist's home paper, a person's handle
     "wire_photo": "Rally\n\nThe crowd at the rally. Evan Smith/AP\n\n" + BODY,
     "unknown_photo": "Rally\n\nThe crowd at the rally. (Jane Roe/Lakeview Ledger)\n\n" + BODY,
+    "related_link": "Survey\n\n" + BODY + "\n\nhttps://www.example.org/2009/11/04/an-older-post/",
     "news_said_today": "Talks\n\n(New York) – The talks failed, officials said today.\n\n" + BODY,
     "columnist_mail": ("Column\n\n" + BODY + "\n\nJane Roe is a columnist for The Miami Herald. Readers may contact "
                        "her via e-mail at jroe@miamiherald.com."),
@@ -77,3 +80,11 @@ def test_the_short_name_is_merged_with_the_rule(corpus):
 def test_another_outlets_credit_is_not_the_publisher(corpus, name):
     assert corpus[name]["source"] is None or corpus[name]["source"] != corpus[name]["source"], \
         corpus[name]["source_evidence"]
+
+
+def test_the_day_in_the_pages_own_url_of_a_share_line_dates_it(corpus):
+    art = corpus["share"]
+    assert (art["published"], art["published_how"]) == ("2018-12-15", "text")
+    assert art["published_evidence"].startswith("the day in the page's own URL, in its share line")
+    # a bare link at the end is as often a related story: not the page's date
+    assert corpus["related_link"]["published_how"] == "unknown"

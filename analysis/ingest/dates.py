@@ -187,6 +187,20 @@ def date_in_url(url: str) -> tuple[dt.date | None, str]:
     return date, m.group(0)
 
 
+# The page's own address in a share line ("Read or Share this story: https://www.x.com/story/news/2020/05/12/..."):
+# a bare link at the end is as often a related story, so only a line that says it is this one's.
+SHARE_URL = re.compile(r"^(?:Read[ ]+or[ ]+Share[ ]+this[ ]+(?:story|article)|Share[ ]+this[ ]+(?:story|article)|Permalink|"
+                       r"(?:Original|Source|Article)[ ]+(?:URL|link|address))[ ]*:[ ]*<?(?P<url>https?://\S+?)>?$", re.I)
+
+
+def share_url(lines: list[str]) -> tuple[str, str]:
+    """(the page's own URL, its line) from a share line among ``lines``, else ("", "")."""
+    for line in lines:
+        if m := SHARE_URL.match(line.strip()):
+            return m["url"], line.strip()
+    return "", ""
+
+
 def years_for_day(month: int, day: int, text: str, *, window_days: int) -> list[int]:
     """The years Y for which (Y, month, day) falls at most window_days after a full date
     written in the text: the text's support for a dateline's day without a year."""

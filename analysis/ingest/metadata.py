@@ -71,7 +71,7 @@ def infer_title(raw: str, fields: dict, origin: dict) -> Inferred:
 def infer_date(raw: str, fields: dict, origin: dict, *, table: OutletTable | None = None) -> Inferred:
     """A given date; else a "Published"/"Posted" line; else a date a publisher cue carries
     (a credit line, a dateline whose year the text supports); else the day in the article's
-    URL; else a page-header date the content does not contradict; else unknown. An
+    URL, given or in a share line ("Read or Share this story: https://..."); else a page-header date the content does not contradict; else unknown. An
     "Updated" line alone is not the publication (unknown, with the update in the reason).
     A weekday ("on Friday") that an absolute date in the text falls on dates the events,
     not the publication: on the tune half of the AllSides benchmark, a weekday of the lead
@@ -99,6 +99,9 @@ def infer_date(raw: str, fields: dict, origin: dict, *, table: OutletTable | Non
     url_date, part = D.date_in_url(fields.get("url", ""))
     if url_date:
         return Inferred(url_date.isoformat(), "text", f"the day in the article's URL: '{part}'")
+    own, line = D.share_url(lines[-6:])
+    if (share_date := D.date_in_url(own))[0]:
+        return Inferred(share_date[0].isoformat(), "text", f"the day in the page's own URL, in its share line: '{line[:160]}'")
     header, body = _split_header_date(lines)
     if header:
         return _check_header(header, "\n".join(body))

@@ -12,6 +12,7 @@ and the last lines (analysis.ingest.publisher asks for them):
   "The Verge has reached out to Twitter";
 - a membership or newsletter prompt in the first person plural that names one outlet ("The
   journalists at BuzzFeed News ... sign up for our newsletter");
+- a share line with the page's own address: "Read or Share this story: https://www.x.com/...";
 - a news-alert prompt: "Get breaking news alerts and more from Roll Call", "Sign up for
   free news alerts from WND.com".
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import re
 
 from analysis.ingest import publisher_patterns as P
+from analysis.ingest.dates import share_url
 from analysis.ingest.outlets import OutletTable
 from analysis.ingest.publisher_cue import Cue, _clean_name, _cue, _known
 
@@ -58,6 +60,10 @@ def staff_cues(line: str, table: OutletTable) -> list[Cue]:
         if known is None or not (known.kind == "outlet" or known.is_wire and m["lead"]) or "Photo" in m["who"]:
             continue
         out += filter(None, [_cue(m["name"], "staff photo credit", line, table, strict=True)])
+    if own := share_url([line])[0]:      # the page's own address ("Read or Share this story: https://...")
+        known = table.by_domain(own)
+        if known is not None and not known.never_outlet:
+            out += filter(None, [_cue(known.name, "share line", line, table, strict=True)])
     if m := ILLUSTRATION.match(line):
         known = _known(_clean_name(m["name"]), table)
         if known is not None and known.kind == "outlet":
