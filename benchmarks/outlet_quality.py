@@ -150,14 +150,23 @@ def write_texts(items: list[dict], folder: Path) -> None:
         (folder / f"{it['id']}.txt").write_text(text, encoding="utf-8")
 
 
-def read_back(folder: Path) -> dict[str, dict]:
+def read_back(folder: Path, table=None) -> dict[str, dict]:
     docs, _ = read_documents([str(folder)])
     out = {}
     for doc in docs:
-        art = make_article(doc)
+        art = make_article(doc, outlets=table)
         if isinstance(art, dict):
             out[Path(doc.file).stem] = art
     return out
+
+
+def without_sampled(table, items: list[dict]):
+    """The outlet table without any outlet that is the gold of a sampled article: every
+    outlet is one the tool has never seen (its spelling is still matched with the full table)."""
+    from analysis.ingest.outlets import OutletTable
+
+    gold = {id(table.by_name(it["gold"])) for it in items if table.by_name(it["gold"]) is not None}
+    return OutletTable([o for o in table.outlets if id(o) not in gold])
 
 
 def conventions_wired() -> bool:
@@ -281,13 +290,17 @@ def main(argv=None) -> None:
         t1 = time.perf_counter()
         arts = read_back(folder)
         read_s = time.perf_counter() - t1
+        unseen = read_back(folder, without_sampled(table, items))
     rows = score(items, arts, table)
     halves = {h: [r for r in rows if r["half"] == h] for h in ("tune", "held-out")}
     overall = [{"half": h, **summary(rs)} for h, rs in halves.items()]
+    unseen_rows = score(items, unseen, table)
+    unseen_overall = [{"half": h, **summary([r for r in unseen_rows if r["half"] == h])} for h in halves]
     conv = score(items, read_conventions(items, table), table)
     conv_overall = [{"half": h, **summary([r for r in conv if r["half"] == h])} for h in halves]
     print(table_md := md_table(overall))
     print(conv_md := md_table(conv_overall))
+    print(unseen_md := md_table(unseen_overall))
     for line in errors(halves["tune"], args.show_errors):
         print(line)
     if args.no_doc:
@@ -314,6 +327,10 @@ def main(argv=None) -> None:
           + ("" if conventions_wired() else "; the publisher conventions are not wired into it yet, so "
              "this is still main's behaviour") + "):\n",
           table_md, "",
+          "**Outlets the tool has never seen** (the same, with every sampled outlet taken out of the outlet "
+          "table, so that only the conventions and the wires, syndicates and platforms of the table that no "
+          "sampled article has for gold are left; a name is matched to the gold with the full table):\n",
+          unseen_md, "",
           "**The publisher conventions alone** (`analysis.ingest.publisher`: outlet cues and the dates "
           "they carry, without the older rules):\n", conv_md, "",
           "**Baselines** (main before issue 16, after its first merge, and before branch s4-16; same sample; "

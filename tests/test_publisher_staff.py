@@ -32,6 +32,8 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
                    "San Francisco Chronicle", "request for comment"),
     "share": ("Health law\n\n" + BODY + "\n\nRead or Share this story: https://www.usatoday.com/story/news/2018/12/15/"
               "health-law/2345/", "USA Today", "share line"),
+    "member": ("Town news\n\n" + BODY + "\n\nBecome a member of The Lakeside Ledger today! $5/month $20/month",
+               "Lakeside Ledger", "self-promotion"),
     "alerts": ("Council vote\n\n" + BODY + "\n\nGet breaking news alerts and more from Lakeview Ledger on your "
                "phone.", "Lakeview Ledger", "self-promotion"),
     "press_release": ("Athletes abused\n\n(Tokyo) – Child athletes suffer abuse when training for sport, Human "
@@ -48,6 +50,7 @@ UNNAMED = {   # another's picture, a syndicated columnist's home paper, a person
     "wire_photo": "Rally\n\nThe crowd at the rally. Evan Smith/AP\n\n" + BODY,
     "unknown_photo": "Rally\n\nThe crowd at the rally. (Jane Roe/Lakeview Ledger)\n\n" + BODY,
     "related_link": "Survey\n\n" + BODY + "\n\nhttps://www.example.org/2009/11/04/an-older-post/",
+    "bio_list": "Column\n\n" + BODY + "\n\nJane Roe is a regular contributor to Forbes and Lakeside Ledger.",
     "news_said_today": "Talks\n\n(New York) – The talks failed, officials said today.\n\n" + BODY,
     "columnist_mail": ("Column\n\n" + BODY + "\n\nJane Roe is a columnist for The Miami Herald. Readers may contact "
                        "her via e-mail at jroe@miamiherald.com."),
@@ -88,3 +91,13 @@ def test_the_day_in_the_pages_own_url_of_a_share_line_dates_it(corpus):
     assert art["published_evidence"].startswith("the day in the page's own URL, in its share line")
     # a bare link at the end is as often a related story: not the page's date
     assert corpus["related_link"]["published_how"] == "unknown"
+
+
+def test_a_leading_name_is_not_an_outlet_found_only_without_its_the():
+    from analysis.ingest.outlets import Outlet, OutletTable
+
+    table = OutletTable([Outlet("The National", "outlet"), Outlet("Reuters", "wire"),
+                         Outlet("The Daily Caller", "outlet", ("Daily Caller",))])
+    assert table.by_leading_name("National Review") is None
+    assert table.by_leading_name("Reuters Health").name == "Reuters"
+    assert table.by_leading_name("Daily Caller News Foundation").name == "The Daily Caller"

@@ -91,6 +91,10 @@ class OutletTable:
             if k < len(words) and words[k].islower():     # "The Times" of "The Times of Israel"
                 continue
             found = self.by_name(" ".join(words[:k]))
+            prefix = " ".join(words[:k]).lower()
+            if found and k < len(words) and found.name.lower() == "the " + prefix and \
+                    prefix not in {v.lower() for v in found.variants}:
+                continue      # "National Review" does not start with The National's name (only without its "The")
             if found:
                 return found
         return None

@@ -19,7 +19,8 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
     if (m := P.DISCLAIMER.search(line)) and m["rest"]:      # "... the views of The Epoch Times."
         out += [c for c in _mentioned(m["rest"], table, "disclaimer", snippet=line) if c]
     elif m:      # "Content created by X is available ... to any eligible news publisher": X's copy, offered to all
-        out += filter(None, [_cue(m["name"], "distribution notice", line, table, strict=True, role="wire")])
+        name = re.split(r"[ ]+(?:is|are|was|and)[ ]", m["name"])[0]      # (the pattern is case-blind)
+        out += filter(None, [_cue(name, "distribution notice", line, table, strict=True, role="wire")])
     if len(line) <= P.PROMO_LINE_CHARS and (m := P.SELF_PROMO.search(line)):   # "For more of Slate's news coverage"
         out += [c for c in _mentioned(m["rest"][:100], table, "self-promotion", snippet=line) if c]
     outlets = {k.name for k in (_known(_clean_name(m.group(0)), table) for m in re.finditer(P.NAME, line))
@@ -31,8 +32,9 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
             continue
         for m in pattern.finditer(line):
             name = m["name"] or m.groupdict().get("name2")
-            if kind == "author bio" and re.search(r"\bformer\b", m.group(0), re.I):
-                continue
+            if kind == "author bio" and (re.search(r"\bformer\b", m.group(0), re.I) or
+                                         re.match(r"[ ]+(?:online[ ]+)?and[ ]+(?:the[ ]+)?[A-Z]", line[m.end():])):
+                continue      # a former employer; a list of publications ("a contributor to Forbes and The Hill")
             known = _known(_clean_name(name), table) if name else None
             if known is not None and known.kind == "outlet":
                 out += filter(None, [_cue(name, kind, line, table, strict=True)])
@@ -70,8 +72,9 @@ def _speaks_for_itself(line: str, table: OutletTable) -> list[Cue]:
             if name:
                 out += filter(None, [_cue(_by_own_domain(name, line, table), kind, line, table, strict=True)])
     if len(line) <= P.PROMO_LINE_CHARS and (m := P.SUPPORT_US.search(line)):      # "Subscribe to Block Club Chicago." names the page's own
-        if _brand_shaped(m["name"]) or _known(_clean_name(m["name"]), table):
-            out += filter(None, [_cue(m["name"], "self-promotion", line, table, strict=False)])
+        name = re.sub(r"(?i)[ ]+today$", "", m["name"])      # "Become a member of The Colorado Sun today!"
+        if _brand_shaped(name) or _known(_clean_name(name), table):
+            out += filter(None, [_cue(name, "self-promotion", line, table, strict=False)])
     return out
 
 
