@@ -34,6 +34,15 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
               "health-law/2345/", "USA Today", "share line"),
     "member": ("Town news\n\n" + BODY + "\n\nBecome a member of The Lakeside Ledger today! $5/month $20/month",
                "Lakeside Ledger", "self-promotion"),
+    "own_newsletter": ("Data\n\n" + BODY + "\n\nSubscribe to Data Sheet, Lakeview’s daily newsletter on the business "
+                       "of technology.", "Lakeview", "self-promotion"),
+    "own_issue": ("Essay\n\n" + BODY + "\n\nThank you for signing up. For more from The Lakeside Review, check out our "
+                  "latest issue", "The Lakeside Review", "self-promotion"),
+    "own_app": ("Storm\n\n" + BODY + "\n\nDownload the Lakeside Ledger app for full coverage and alerts on this story",
+                "Lakeside Ledger", "self-promotion"),
+    "disclaimer_unknown": ("Opinion\n\n" + BODY + "\n\nViews expressed in this article are the opinions of the author "
+                           "and do not necessarily reflect the views of The Lakeside Ledger.", "The Lakeside Ledger",
+                           "disclaimer"),
     "alerts": ("Council vote\n\n" + BODY + "\n\nGet breaking news alerts and more from Lakeview Ledger on your "
                "phone.", "Lakeview Ledger", "self-promotion"),
     "press_release": ("Athletes abused\n\n(Tokyo) – Child athletes suffer abuse when training for sport, Human "

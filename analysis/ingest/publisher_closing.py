@@ -18,6 +18,10 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
     out = []
     if (m := P.DISCLAIMER.search(line)) and m["rest"]:      # "... the views of The Epoch Times."
         out += [c for c in _mentioned(m["rest"], table, "disclaimer", snippet=line) if c]
+        # ... or a name the table does not know, if the clause ends with it: "the views of The Epoch Times."
+        whole = re.match(rf"(?:the[ ]+)?(?P<name>{P.NAME1}|{P.DOMAIN.pattern})[ ]*\.?$", m["rest"].strip())
+        if not out and whole and (_brand_shaped(whole["name"]) or P.DOMAIN.fullmatch(whole["name"])):
+            out += filter(None, [_cue(whole["name"], "disclaimer", line, table, strict=False)])
     elif m:      # "Content created by X is available ... to any eligible news publisher": X's copy, offered to all
         name = re.split(r"[ ]+(?:is|are|was|and)[ ]", m["name"])[0]      # (the pattern is case-blind)
         out += filter(None, [_cue(name, "distribution notice", line, table, strict=True, role="wire")])

@@ -13,16 +13,20 @@ and the last lines (analysis.ingest.publisher asks for them):
 - a membership or newsletter prompt in the first person plural that names one outlet ("The
   journalists at BuzzFeed News ... sign up for our newsletter");
 - a share line with the page's own address: "Read or Share this story: https://www.x.com/...";
+- a promotion of its own newsletter, issue or app: "subscribe to Mother Jones' newsletters",
+  "For more from The Nation, check out our latest issue", "Download the NBC News app";
 - a news-alert prompt: "Get breaking news alerts and more from Roll Call", "Sign up for
   free news alerts from WND.com".
 
 Outlets of the table are read from every one of them; a name the table does not know only
-from a sign-off, a press release and a news-alert prompt, where it is shaped like a brand
-(two to four capitalised words, an acronym, a domain). (A staff photo credit, a staff bio
-and a social handle spelling the name, "follow @statepress", were tried together with names
-the table does not know: on the tune half, with its outlets taken out of the table, most
-were right but spelled otherwise ("CQ Roll Call", "Civil Beat"); on the held-out half they
-added two wrong outlets and no right one.)
+from a sign-off, a press release, a news-alert prompt and a promotion of its own newsletter,
+issue or app, where it is shaped like a brand (two to four capitalised words, an acronym, a
+domain; for its own newsletter also one capitalised word: "Fortune’s daily newsletter").
+Tried with names the table does not know and left out: a copyright line with "All rights
+reserved" (tune half with its outlets out of the table: 1 right; held-out half: 1 wrong);
+a staff photo credit, a staff bio and a social handle spelling the name ("follow
+@statepress") (tune half so: mostly right but spelled otherwise, "CQ Roll Call", "Civil
+Beat"; held-out half: two wrong, none right).
 """
 from __future__ import annotations
 
@@ -45,6 +49,11 @@ LEARNED = re.compile(rf"(?:^|[,;][ ]+|[.][ ]+)(?:the[ ]+)?(?P<name>{P.NAME1})[ ]
                      r"obtained|confirmed)\b")
 # "Get breaking news alerts and more from Roll Call", "Sign up for free news alerts from WND.com"
 ALERTS = re.compile(rf"(?i:news[ ]+alerts|newsletters?|updates)[ ]+(?:and[ ]+more[ ]+)?from[ ]+(?:the[ ]+)?(?P<name>{P.NAME1})")
+# "subscribe to Mother Jones' newsletters", "Subscribe to Data Sheet, Fortune’s daily newsletter",
+# "For more from The Nation, check out our latest issue", "Download the NBC News app"
+OWN_PROMO = re.compile(rf"\b(?i:subscribe|sign[ ]+up)\b[^.]{{0,60}}?\b(?:the[ ]+)?(?P<name>{P.NAME1})['’]s?[ ]+(?:[a-z]+[ ]+)?newsletters?\b|"
+                       rf"\bFor[ ]+more[ ]+from[ ]+(?:the[ ]+)?(?P<name2>{P.NAME1}),[ ]+(?:check[ ]+out|see|read|visit)[ ]+our\b|"
+                       rf"\bDownload[ ]+the[ ]+(?P<name3>{P.NAME1})[ ]+app\b")
 # a press release: "(London) – The government is stalling ..., Human Rights Watch said today."
 RELEASE = re.compile(rf"^\((?:[A-Z][\w.'’-]*[ ,]*){{1,4}}\)[ ]+[–—-]+[ ].*?(?:,[ ]+|\.[ ]+)(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+"
                      r"(?:said|says|announced|urged|warned)[ ]+(?:today|in[ ]+a[ ]+(?:new[ ]+)?report,?[ ]+released[ ]+today)\b")
@@ -76,6 +85,11 @@ def staff_cues(line: str, table: OutletTable) -> list[Cue]:
         known = _known(_clean_name(m["name"]), table)
         if known is not None and known.kind == "outlet" or known is None and (_brand(m["name"]) or P.DOMAIN.fullmatch(m["name"])):
             out += filter(None, [_cue(m["name"], "self-promotion", line, table, strict=False)])
+    if m := OWN_PROMO.search(line):
+        name = m["name"] or m["name2"] or m["name3"]
+        known = _known(_clean_name(name), table)
+        if known is not None and known.kind == "outlet" or known is None and (_brand(name) or re.fullmatch(r"[A-Z][a-z]{3,}", _clean_name(name))):
+            out += filter(None, [_cue(name, "self-promotion", line, table, strict=False)])
     for m in LEARNED.finditer(line):
         known = _known(_clean_name(m["name"]), table)
         if known is not None and known.kind == "outlet":
