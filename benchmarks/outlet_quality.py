@@ -323,6 +323,11 @@ def main(argv=None) -> None:
           "a wire tag to be reported as the wire, marked as wire copy: \"precision (wire copy aside)\" leaves "
           f"those out). The gold date is AllSides' posting date, which can differ from the article's own "
           f"(\"within {DATE_DAYS} days\" beside the exact figure; the target is the exact one).\n",
+          "Of the articles with a cue, those whose outlet is in the outlet table: "
+          + ", ".join(f"{h} {sum(1 for r in rs if r['cue'] and table.by_name(r['gold']))} of {sum(r['cue'] for r in rs)}"
+                      for h, rs in halves.items())
+          + " (the table holds tune-half publishers, added while the rules were written, part of the gap "
+          "between the halves; the \"never seen\" table below takes every sampled outlet out).\n",
           "**The ingest stage** (what `python -m analysis report` prints for these files"
           + ("" if conventions_wired() else "; the publisher conventions are not wired into it yet, so "
              "this is still main's behaviour") + "):\n",
