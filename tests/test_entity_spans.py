@@ -75,3 +75,16 @@ def test_a_state_after_a_party_code_is_matched():
     text = "Sen. Ted Cruz (R-Texas) and Gov. Brian Sandoval, R-Nev., spoke in Texas."
     hits = find_mentions({"a": text}, {"Texas": 1, "Nev.": 2}, {"a": []})
     assert [text[s:e] for _, s, e, _ in hits] == ["Texas", "Nev.", "Texas"]
+
+
+def test_two_countries_by_a_hyphen_and_a_longer_known_half():
+    texts = {"e": "The U.S.-Mexico border and Guinea-Bissau. George W. Bush spoke. The Justice Department and "
+                  "the Justice Department agreed. The George W. Bush Justice Department did not."}
+    spans = [("e", "U.S.-Mexico", "ORG"), ("e", "Guinea-Bissau", "GPE"), ("e", "George W. Bush", "PERSON"),
+             ("e", "The Justice Department", "ORG"), ("e", "the Justice Department", "ORG"),
+             ("e", "The George W. Bush Justice Department", "PERSON")]
+    out = repaired(texts, spans)
+    assert ("e", "U.S.", "GPE") in out and ("e", "Mexico", "GPE") in out
+    assert ("e", "Guinea-Bissau", "GPE") in out            # a country and a city: one name
+    assert [x for x in out if x[1] == "George W. Bush"] == [("e", "George W. Bush", "PERSON")] * 2
+    assert sum(x[1] == "Justice Department" for x in out) == 1    # split from the joined span

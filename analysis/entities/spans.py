@@ -4,10 +4,12 @@ The small model often runs two names together or drags a word along:
   * a name with a lower-case tail: "Ron Paul-affiliated", "U.S.-based" (a tail that reads as English:
     "Kim Jong-un", "Moon Jae-in" stay), "Jeff Fitzgerald - each", a person with a campaign year
     ("Hillary 2016"): the tail is cut off;
-  * two names joined by a slash: "USA Today/Gallup": one mention each;
+  * two names joined by a slash ("USA Today/Gallup"), two countries or states by a hyphen
+    ("U.S.-Mexico", in the offline gazetteer): one mention each;
   * two names the corpus knows apart, run together: "Hillary Clinton Senate", "George W. Bush
     Justice Department", "Politico White House": split where both halves are names the corpus
-    tags on their own, each at least twice and twice as often as the joined span, neither half
+    tags on their own (a one-word half at least twice and twice as often as the joined span, a
+    longer one as often as the span: "George W. Bush Justice Department"), neither half
     a word the corpus also writes in lower case ("Times", "Post": "New York Times" stays), a
     person and a thing (_kinds_apart: "Paul Manafort", "House Freedom Caucus", "Chicago
     Tribune" stay);
@@ -34,6 +36,7 @@ _LOWER_TAIL = re.compile(r"^(.*?[A-Za-z.]{2,})-[a-z]+$")
 _ENGLISH_TAIL = re.compile(r"-(?:[a-z]{2,}(?:ed|ing)|[a-z]*(?:ish|like|style|era|area|centric|wide|born|run|led))$")
 _DASH_TAIL = re.compile(r"^(.*?\S)\s+[-–—]\s+[a-z][\w\s]*$")
 _YEAR_TAIL = re.compile(r"^(.*?\S)\s+(?:19|20)\d\d$")
+_PLACE_PAIR = re.compile(r"([A-Z][\w.]*(?: [A-Z][\w.]*)*)[-–]([A-Z][\w.]*(?: [A-Z][\w.]*)*)")
 _SLASH = re.compile(r"(?<=[\w.])/(?=[A-Z])")
 
 
@@ -101,6 +104,9 @@ def _plan(surface: str, label: str, name: str, known: dict, label_of: dict, surn
             parts.append((base + off + piece.find(p), p, label_of.get(p, label), False))
             off += len(piece) + 1
         return parts
+    pair = _PLACE_PAIR.fullmatch(name)
+    if pair and _is_place(pair.group(1)) and _is_place(pair.group(2)):
+        return [(base, pair.group(1), "GPE", False), (base + pair.start(2), pair.group(2), "GPE", False)]
     words = name.split(" ")
     if len(words) < 2:
         return None
@@ -112,8 +118,7 @@ def _plan(surface: str, label: str, name: str, known: dict, label_of: dict, surn
     best, score = None, 0
     for i in range(1, len(words)):
         a, b = " ".join(words[:i]), " ".join(words[i:])
-        need = max(MIN_PART, PART_RATIO * known.get(name, 0))
-        if known.get(a, 0) < need or known.get(b, 0) < need or not _kinds_apart(label_of[a], label_of[b], b) \
+        if min(known.get(x, 0) - _need(x, known.get(name, 0)) for x in (a, b)) < 0 or not _kinds_apart(label_of[a], label_of[b], b) \
                 or (label_of[a] == "PERSON" and " " not in a and a not in surnames):
             continue
         if min(known[a], known[b]) > score:
@@ -133,6 +138,12 @@ def _surnames(persons: pd.DataFrame) -> set[str]:
     last = multi["n"].groupby(words.str[-1].to_numpy(object)).sum()
     first = multi["n"].groupby(words.str[0].to_numpy(object)).sum()
     return set(last.index[last.to_numpy() > first.reindex(last.index).fillna(0).to_numpy()])
+
+
+def _need(half: str, joined: int) -> int:
+    """How often a half must be tagged alone: a one-word half (a word by chance) MIN_PART times
+    and PART_RATIO times the joined span, a longer one ('George W. Bush') as often as the span."""
+    return max(MIN_PART, PART_RATIO * joined) if " " not in half else max(1, joined)
 
 
 def _kinds_apart(first: str, second: str, second_name: str) -> bool:
