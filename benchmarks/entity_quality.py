@@ -455,6 +455,7 @@ def main(argv=None) -> None:
     dl.add_argument("--errors", choices=["tune", "held-out"], help="print the project's errors on this half")
     dl.add_argument("--before-store", help="a store of these articles built by an earlier version")
     dl.add_argument("--before-label", default="main")
+    dl.add_argument("--cost-store", help="time the span repair on this built store (e.g. the 37k one)")
     dl.add_argument("--no-doc", action="store_true")
     s = sub.add_parser("sample")
     s.add_argument("articles")
