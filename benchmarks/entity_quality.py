@@ -8,6 +8,10 @@ news (CoNLL-2003 format), and the cost of the recall pass.
     python benchmarks/entity_quality.py sample ARTICLES.jsonl.gz --exclude SUBSET.jsonl.gz --out OUT.jsonl.gz
     python benchmarks/entity_quality.py main HELDOUT.jsonl.gz [--store DIR] [--before-store DIR] [--no-doc]
     python benchmarks/entity_quality.py edit CORPUS --store DIR --merge NAME INTO [--no-doc]
+    python benchmarks/entity_quality.py doclevel [--labels FILE] [--store DIR] [--before-store DIR] [--errors tune] [--no-doc]
+
+doclevel: document-level P/R/F1 (PER, ORG, LOC) of the project and of spaCy called plainly
+on 40 hand-labelled AllSides articles, tune and held-out halves (benchmarks/entity_doclevel.py).
 
 edit: the time an entity edit takes on a built store (analysis.build.entity_edits): the
 merge as a rule in an aliases.csv of a scratch folder that links to CORPUS, applied, then
@@ -445,6 +449,14 @@ def main(argv=None) -> None:
     ed.add_argument("--store", required=True)
     ed.add_argument("--merge", nargs=2, required=True)
     ed.add_argument("--no-doc", action="store_true")
+    dl = sub.add_parser("doclevel")
+    dl.add_argument("--labels")
+    dl.add_argument("--store", help="a store of these articles (built there if missing)")
+    dl.add_argument("--errors", choices=["tune", "held-out"], help="print the project's errors on this half")
+    dl.add_argument("--before-store", help="a store of these articles built by an earlier version")
+    dl.add_argument("--before-label", default="main")
+    dl.add_argument("--cost-store", help="time the span repair on this built store (e.g. the 37k one)")
+    dl.add_argument("--no-doc", action="store_true")
     s = sub.add_parser("sample")
     s.add_argument("articles")
     s.add_argument("--exclude", required=True)
@@ -453,7 +465,13 @@ def main(argv=None) -> None:
     s.add_argument("--seed", type=int, default=17)
     args = ap.parse_args(argv)
     {"fragments": fragments, "conll": conll, "cost": cost, "sample": sample, "main": main_entities,
-     "edit": edit}[args.cmd](args)
+     "edit": edit, "doclevel": doclevel}[args.cmd](args)
+
+
+def doclevel(args) -> None:
+    from benchmarks.entity_doclevel import doclevel as run
+
+    run(args)
 
 
 if __name__ == "__main__":

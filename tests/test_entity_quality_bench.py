@@ -49,3 +49,23 @@ def test_conll_documents_gold_sets_and_scores(tmp_path):
             docs[1]["id"]: {("LOC", "paris"), ("LOC", "berlin")}}
     # 4 of 5 predicted are right; 4 of 7 gold are found
     assert score(pred, docs) == {"precision": 0.8, "recall": 0.571, "F1": 0.667}
+
+
+def test_doclevel_labels_and_lenient_match():
+    """The committed labelled set loads (each text as hashed), and the match rules: gold
+    spellings, a unique surname, predictions of one gold entity counted once, types apart."""
+    from benchmarks.entity_doclevel import evaluate, gold_of, load, match, prf
+
+    docs = load()
+    assert len(docs) == 40 and {d["half"] for d in docs} == {"tune", "held-out"}
+    assert sum(d["half"] == "tune" for d in docs) == 20
+    doc = {"id": "x", "half": "tune", "gold": gold_of([{"type": "PER", "name": "Donald Trump|Donald J. Trump"},
+                                                       {"type": "ORG|LOC", "name": "White House"},
+                                                       {"type": "LOC", "name": "Herat"}])}
+    preds = [("PER", {"trump"}, "Trump"), ("PER", {"donald trump"}, "Donald Trump"),   # one entity, twice
+             ("LOC", {"white house"}, "White House"), ("ORG", {"herat"}, "Herat"), ("PER", {"obama"}, "Obama")]
+    res = match(doc, preds)
+    assert res["errors"]["fn"] == ["LOC Herat"] and res["errors"]["fp"] == ["ORG Herat", "PER Obama"]
+    s = prf([res])
+    assert (s["gold"], s["predicted"]) == (3, 4) and (s["P"], s["R"]) == (0.5, 0.667)
+    assert evaluate([doc], {"x": preds})["tune"][0]["found"] == {"PER": 1, "ORG": 1}

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.entities import resolve
+from analysis.entities.spans import repair_spans
 
 # Spelling variants that no string rule can join.
 BUILTIN_ALIASES = {
@@ -175,11 +176,12 @@ def resolve_keys(raw: pd.DataFrame, texts: dict[str, str]) -> tuple[pd.DataFrame
     """The raw mentions that are names, each with its cleaned name, the name the article
     resolved it to, its corpus key (one per real-world thing before the user's rules) and
     its type vote; and {surname key: why it stays apart}. No rule of aliases.csv is used."""
+    raw = repair_spans(raw, texts, clean=clean_surface)   # run-together names cut apart first
     df = raw.assign(name=raw["surface"].map(clean_surface))
     junk = [is_junk(n) or resolve.is_title(n) for n in df["name"]]   # a title alone ('Sen') is no name
     df = df[~np.array(junk, dtype=bool)].reset_index(drop=True)
     if df.empty:
-        return _empty_keys(raw), {}
+        return _empty_entities(list(raw.columns) + KEY_COLUMNS), {}
     # a title is not part of a name: 'President Trump' is 'Trump' ('General Motors' stays: ORG)
     person = (df["label"] == "PERSON").to_numpy()
     df.loc[person, "name"] = df.loc[person, "name"].map(resolve.strip_title)
@@ -328,13 +330,8 @@ def _build_entities(df: pd.DataFrame, renames: dict[str, str], *, notes: dict[st
 
 
 def _empty_mentions(raw: pd.DataFrame) -> pd.DataFrame:
-    cols = list(raw.columns) + ["entity_id", "entity", "type"]
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    return _empty_entities(list(raw.columns) + ["entity_id", "entity", "type"])
 
 
-def _empty_keys(raw: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in list(raw.columns) + KEY_COLUMNS})
-
-
-def _empty_entities() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in ENTITY_COLUMNS})
+def _empty_entities(columns=ENTITY_COLUMNS) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})

@@ -8,6 +8,7 @@ those names where the model did not tag them:
     all in capitals the capitalised form matches too ("KABUL");
   * a name is not matched inside a longer name ("Trump" in "Trump Tower" or "Melania
     Trump"): a capitalised word right before or after it stops the match, except a title;
+  * a state after a party code counts as a word ("Sen. Cruz (R-Texas)");
   * guards against common words: a one-word name the corpus also writes in lower case
     ("Will", "May"), names of fewer than 3 characters ("US" is also "us" on an all-caps
     line), and names that belong to two entities are never matched.
@@ -22,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 MIN_NER_MENTIONS = 1
-_WORD = re.compile(r"(?<![\w.'’-])[A-Z][\w.'’-]*")
+# a word, or a state after a party code: "(R-Texas)", "D-Vt."
+_WORD = re.compile(r"(?:(?<![\w.'’-])(?![RDI]-[A-Z])|(?<=(?<![\w-])[RDI]-))[A-Z][\w.'’-]*")
 _LINE = re.compile(r"[^\n]+")
 _LOWER = re.compile(r"\b[a-z]+\b")
 _CAP_BEFORE = re.compile(r"(?<![.!?:;\n])\b([A-Z][\w.'’-]*)[ \t]+$")
