@@ -55,3 +55,11 @@ def test_contributor_lines_are_furniture_a_sentence_about_reporting_is_not():
         assert furniture_reason(line) == "contributor line", line
     for line in ["Reporting by the team showed that the war was long.", "He contributed to the report on climate, she said."]:
         assert furniture_reason(line) is None, line
+
+
+def test_a_sentence_that_starts_with_the_outlet_name_is_text_its_self_description_is_not():
+    from analysis.ingest.clean import furniture_reason
+    names = ("Fox News", "Khaama Press")
+    assert furniture_reason("Fox News is told by Kurdish officials in the area that they have received the supplies.",
+                            outlet_names=names) is None
+    assert furniture_reason("Khaama Press is an Afghan news agency based in Kabul.", outlet_names=names) == "outlet name"

@@ -185,10 +185,13 @@ def _names_outlet(line: str, outlet_names: tuple[str, ...], key: str) -> bool:
         words = len(key.split())
         if words <= len(n.split()) + 2 and not line.rstrip().endswith((".", '"', "”")):
             return True
-        if key.startswith(n + " is ") and re.search(r"\b(news|agency|site|newspaper|outlet|channel|"
-                                                     r"broadcaster|media|magazine|website)\b", key):
-            return True
+        if key.startswith(n + " is ") and _SELF_DESCRIPTION.match(key, len(n) + 4):
+            return True     # "X is an Afghan news agency ...", not "Fox News is told by ..."
     return False
+
+
+_SELF_DESCRIPTION = re.compile(r"(?:an?|the|one of the)\b(?: \S+){0,6}? (?:news|agency|site|newspaper|outlet|"
+                               r"channel|broadcaster|media|magazine|website)\b")
 
 
 @lru_cache(maxsize=4096)
