@@ -111,3 +111,31 @@ def test_sentences_without_a_lexicon_word_score_zero_as_vader_does(seeds_dir):
     skipped = [t for t in texts if not _may_have_tone(t, vader.lexicon)]
     assert NEUTRAL in skipped and "NATO met :)" not in skipped and "Ministers met \U0001F600" not in skipped
     assert len(skipped) > len(texts) // 10   # the shortcut really is taken on news text
+
+
+def test_tone_cache_gives_the_same_scores_and_scores_only_new_sentences(tmp_path):
+    """A rebuild reads the scores of the sentences it has seen from the cache (one part per
+    build that scored something new); the tones are those scored without a cache."""
+    import numpy as np
+
+    from analysis.compare.tone_cache import ToneCache, text_hashes
+
+    articles, sentences = _corpus()
+    cache = ToneCache(tmp_path / "tone")
+    plain = sentence_tone(articles, sentences)
+    first = sentence_tone(articles, sentences, cache=cache)
+    pd.testing.assert_frame_equal(plain, first)
+    assert len(cache.parts()) == 1
+    again = sentence_tone(articles, sentences, cache=cache)
+    pd.testing.assert_frame_equal(plain, again)
+    assert len(cache.parts()) == 1   # nothing new: nothing scored, no part written
+    # the cache is what is read: a score stored for a sentence is the one returned
+    body = dict(zip(articles["id"], articles["text"]))
+    row = sentences.iloc[0]
+    text = body[row["article_id"]][row["start"]:row["end"]].strip()
+    cache.add(text_hashes([text]), np.array([0.123]))
+    for part in cache.parts()[:1]:
+        part.unlink()   # the first part held the old score of that sentence
+    read = sentence_tone(articles, sentences, cache=cache).set_index(["article_id", "sentence"])["compound"]
+    assert read[(row["article_id"], row["sentence"])] == 0.123
+    assert len(cache.parts()) == 2   # the other sentences were scored again, into a new part

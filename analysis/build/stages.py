@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from pathlib import Path
 
 import pandas as pd
 from threadpoolctl import threadpool_limits
@@ -121,10 +122,20 @@ def story_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 def source_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Outlet comparison: distinctive terms and entities, shares, similarity, copies, tone, quotes."""
     from analysis.compare.sources import compare_sources   # lazy: scikit-learn; builds only
+    from analysis.compare.tone_cache import ToneCache   # lazy: builds only
 
     out = compare_sources(tables["articles"], tables["mentions"], sentences=tables["sentences"],
-                          n_jobs=min(2, os.cpu_count() or 1))
+                          n_jobs=min(2, os.cpu_count() or 1), tone_cache=ToneCache(tone_cache_dir()))
     return {STORE_NAMES.get(k, k): v for k, v in out.items()}
+
+
+def tone_cache_dir() -> Path:
+    """Sentence tones by content, shared by every corpus: $NEWS_TONE_CACHE, or beside the
+    NER cache ($NEWS_NER_CACHE or data/cache)."""
+    from analysis.compare.tone_cache import folder_name   # lazy: builds only
+
+    root = os.environ.get("NEWS_TONE_CACHE")
+    return Path(root) if root else Path(os.environ.get("NEWS_NER_CACHE") or config.data_dir() / "cache") / folder_name()
 
 
 # compare's table names -> the store's (the dashboard reads these)

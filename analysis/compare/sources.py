@@ -18,9 +18,10 @@ REPORT_TABLES = ("distinctive_terms", "distinctive_entities", "entity_shares", "
 
 def compare_sources(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
                     sentences: pd.DataFrame | None = None, *, top: int = 15,
-                    tone_sample: int | None = None, n_jobs: int = 1) -> dict[str, pd.DataFrame]:
+                    tone_sample: int | None = None, n_jobs: int = 1, tone_cache=None) -> dict[str, pd.DataFrame]:
     """All the outlet-comparison tables the inputs allow, by name (the tables that need
-    mentions or sentences are left out without them)."""
+    mentions or sentences are left out without them). tone_cache: a ToneCache of the
+    sentence scores of earlier builds (compare/tone_cache.py)."""
     words = count_words(outlets(articles)["text"])   # one tokenisation for both tables
     tables = {"distinctive_terms": distinctive_terms(articles, top=top, words=words),
               "article_similarity": article_similarity(articles, words=words),
@@ -29,7 +30,7 @@ def compare_sources(articles: pd.DataFrame, mentions: pd.DataFrame | None = None
         tables["distinctive_entities"] = distinctive_entities(mentions, articles, top=top)
         tables["entity_shares"] = entity_shares(mentions, articles, top=2 * top)
     if sentences is not None:
-        tones = sentence_tone(articles, sentences, sample=tone_sample, n_jobs=n_jobs)
+        tones = sentence_tone(articles, sentences, sample=tone_sample, n_jobs=n_jobs, cache=tone_cache)
         tables["sentence_tones"] = tones
         tables["tone_by_source"] = tone_by_source(articles, tones)
         if mentions is not None:

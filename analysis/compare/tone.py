@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compare.outlets import outlets
+from analysis.compare.tone_cache import text_hashes
 
 TONE_COLUMNS = ["article_id", "sentence", "compound"]
 SOURCE_COLUMNS = ["source", "articles", "sentences", "mean_compound", "stdev", "ci_low", "ci_high"]
@@ -62,14 +63,26 @@ def _score_range(bounds: tuple[int, int]) -> list[float]:
     return compound_scores(_SHARED[bounds[0]:bounds[1]])
 
 
-def _score_unique(texts, n_jobs: int) -> np.ndarray:
-    """Scores of texts, each distinct text scored once, in n_jobs forked processes that
-    read the texts from this process's memory (sending them would copy them twice)."""
+def _score_unique(texts, n_jobs: int, cache=None) -> np.ndarray:
+    """Scores of texts, each distinct text scored once (cache: a ToneCache; only the texts
+    it has no score for are scored, and their scores are added to it)."""
+    codes, uniques = pd.factorize(np.asarray(texts, dtype=object), sort=False)
+    if cache is None:
+        return _score(list(uniques), n_jobs)[codes]
+    hashes = text_hashes(uniques)
+    scores = cache.lookup(hashes)
+    todo = np.flatnonzero(np.isnan(scores))
+    scores[todo] = _score([uniques[i] for i in todo], n_jobs)
+    cache.add(hashes[todo], scores[todo])
+    return scores[codes]
+
+
+def _score(uniques: list[str], n_jobs: int) -> np.ndarray:
+    """Scores of the texts in n_jobs forked processes that read the texts from this
+    process's memory (sending them would copy them twice)."""
     import multiprocessing as mp
 
     global _SHARED
-    codes, uniques = pd.factorize(np.asarray(texts, dtype=object), sort=False)
-    uniques = list(uniques)
     if n_jobs <= 1 or len(uniques) < PARALLEL_FROM:
         scores = compound_scores(uniques)
     else:
@@ -84,15 +97,15 @@ def _score_unique(texts, n_jobs: int) -> np.ndarray:
                           for s in part]
         finally:
             _SHARED = []
-    return np.asarray(scores, dtype=float)[codes]
+    return np.asarray(scores, dtype=float)
 
 
 def sentence_tone(articles: pd.DataFrame, sentences: pd.DataFrame, *, sample: int | None = None,
-                  random_state: int = 0, n_jobs: int = 1) -> pd.DataFrame:
+                  random_state: int = 0, n_jobs: int = 1, cache=None) -> pd.DataFrame:
     """(article_id, sentence, compound) for each sentence (text = articles.text[start:end]).
     sample: score only this many sentences, drawn at random (fixed random_state) from
     the sentences sorted by (article_id, sentence), so the draw does not depend on row
-    order."""
+    order. cache: a ToneCache (tone_cache.py) of the scores of sentences seen before."""
     texts = outlets(articles).set_index("article_id")["text"]
     sents = sentences[["article_id", "sentence", "start", "end"]].astype({"article_id": str})
     sents = sents[sents["article_id"].isin(texts.index)]
@@ -109,7 +122,7 @@ def sentence_tone(articles: pd.DataFrame, sentences: pd.DataFrame, *, sample: in
             zip(sents["article_id"], sents["start"].to_numpy(), sents["end"].to_numpy())]
     return pd.DataFrame({"article_id": sents["article_id"].to_numpy(),
                          "sentence": sents["sentence"].astype(int).to_numpy(),
-                         "compound": _score_unique(text, n_jobs)})
+                         "compound": _score_unique(text, n_jobs, cache)})
 
 
 def tone_by_source(articles: pd.DataFrame, sentence_tones: pd.DataFrame, *,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Iterable
 
 import numpy as np
@@ -56,6 +57,7 @@ def token_name(token: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+_WORD_SPLIT = re.compile(r"(\w+)")   # separators and words, alternately
 
 
 class EntityJoiner:
@@ -78,30 +80,42 @@ class EntityJoiner:
             prefix, suffix = low[:words[0].start()], low[words[-1].end():]
             self.index.setdefault(toks[:2], []).append((toks, gaps, prefix, suffix))
         self.firsts = {key[0] for key in self.index}
+        self.pairs = {key for key in self.index if len(key) == 2}
+        self.singles = {key[0] for key in self.index if len(key) == 1}
 
     def __bool__(self) -> bool:
         return bool(self.index)
 
     def sub(self, text: str) -> str:
-        words = list(_WORD.finditer(text))
-        low = [w.group().lower() for w in words]
         lowtext = text.lower()
-        out, last, i = [], 0, 0
-        firsts, n_words = self.firsts, len(words)
-        while i < n_words:
-            if low[i] not in firsts:   # most words start no name
-                i += 1
+        if len(lowtext) != len(text):   # a character that lowercases to two: words found in text
+            words = list(_WORD.finditer(text))
+            low = [w.group().lower() for w in words]
+            bounds = [b for w in words for b in w.span()]
+        else:   # the words of the lowercased text, and their bounds from the lengths of the pieces
+            pieces = _WORD_SPLIT.split(lowtext)
+            low = pieces[1::2]
+            bounds = list(accumulate(map(len, pieces)))   # word k: bounds[2k]..bounds[2k+1]
+        index = self.index
+        # only where a name may start (its first two words): most words start no name
+        starts = [i for i, pair in enumerate(zip(low, low[1:])) if pair in self.pairs]
+        if self.singles:   # names that are one \w+ run (rare)
+            starts = sorted({*starts, *(i for i, w in enumerate(low) if w in self.singles)})
+        out, last, nxt = [], 0, 0
+        for i in starts:
+            if i < nxt:   # inside the name just replaced
                 continue
             hit = None
-            for toks, gaps, prefix, suffix in (*self.index.get(tuple(low[i:i + 2]), ()),
-                                                *self.index.get(tuple(low[i:i + 1]), ())):
+            for toks, gaps, prefix, suffix in (*index.get(tuple(low[i:i + 2]), ()),
+                                                *index.get(tuple(low[i:i + 1]), ())):
                 n = len(toks)
                 if tuple(low[i:i + n]) != toks:
                     continue
-                if any(lowtext[words[i + j].end():words[i + j + 1].start()] != gaps[j] for j in range(n - 1)):
+                if any(lowtext[bounds[2 * (i + j) + 1]:bounds[2 * (i + j + 1)]] != gaps[j] for j in range(n - 1)):
                     continue
-                start, end = words[i].start() - len(prefix), words[i + n - 1].end() + len(suffix)
-                if start < last or lowtext[start:words[i].start()] != prefix or lowtext[words[i + n - 1].end():end] != suffix:
+                first, stop = bounds[2 * i], bounds[2 * (i + n - 1) + 1]
+                start, end = first - len(prefix), stop + len(suffix)
+                if start < last or lowtext[start:first] != prefix or lowtext[stop:end] != suffix:
                     continue
                 if (start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")) or \
                         (end < len(text) and (text[end].isalnum() or text[end] == "_")):
@@ -109,11 +123,10 @@ class EntityJoiner:
                 hit = (start, end, n)
                 break
             if hit is None:
-                i += 1
                 continue
             start, end, n = hit
             out += [text[last:start], entity_token(text[start:end])]
-            last, i = end, i + n
+            last, nxt = end, i + n
         return "".join(out) + text[last:] if out else text
 
 
