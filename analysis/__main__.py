@@ -18,10 +18,11 @@ import sys
 from pathlib import Path
 
 from analysis import config
+from analysis.build.early import start_ner_early
 from analysis.ingest.sidefiles import ALIASES, ENTITY_TYPES, append_alias, remove_last_alias, side_file
 
 # The build's modules (pandas, scikit-learn, plotly: seconds) are imported in the functions that
-# use them, after start_ner_early has forked the NER workers (they load spaCy meanwhile).
+# use them, after start_ner_early has forked the NER workers (build/early.py).
 
 def _mapping(items: list[str]) -> dict[str, str] | None:
     out = {}
@@ -193,50 +194,10 @@ def _started_in_background(args) -> bool:
     return True
 
 
-# From this much input (about 100 articles of news text), a first build forks its NER workers
-# before anything else: below 200 articles a build runs NER in its own process (build/core.py).
-EARLY_NER_FROM_BYTES = config.env_int("NEWS_EARLY_NER_FROM_BYTES", 1_000_000)
-
-
-def start_ner_early(args) -> bool:
-    """A build, report or export of a corpus with no whole build in its store yet (what a new
-    user runs first): fork the NER workers now, each loading spaCy and the model while this
-    process imports the build's modules and reads the articles (ner.start_workers). Returns
-    whether it did; a build that needs no NER (all of it cached) or runs it elsewhere (a staged
-    build's own process) ends them unused."""
-    if (args.command not in ("build", "report", "export") or args.jobs < 2 or args.naive_baseline
-            or args.scheduler or _has_whole_build(Path(args.store or config.default_store(args.paths)))
-            or _input_bytes(args.paths) < EARLY_NER_FROM_BYTES):
-        return False
-    from analysis.entities.ner import start_workers   # lazy: forks before the build's imports
-
-    start_workers(args.model, args.jobs, args.batch_size)
-    return True
-
-
-def _has_whole_build(root: Path) -> bool:   # Store.complete without importing the store
-    try:
-        meta = json.loads((root / "meta.json").read_text())
-        return bool(meta.get("generation")) and not meta.get("partial")
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
-def _input_bytes(paths: list[str]) -> int:   # up to EARLY_NER_FROM_BYTES
-    total = 0
-    for f in (f for p in map(Path, paths) for f in (p.rglob("*") if p.is_dir() else [p])):
-        try:
-            total += f.stat().st_size if f.is_file() else 0
-        except OSError:
-            pass
-        if total >= EARLY_NER_FROM_BYTES:
-            break
-    return total
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    early = start_ner_early(args)
+    early = (args.command in ("build", "report", "export") and not args.naive_baseline and not args.scheduler
+             and start_ner_early(args.paths, args.store, model=args.model, jobs=args.jobs, batch_size=args.batch_size))
     try:
         return _main(args)
     finally:

@@ -78,13 +78,17 @@ def run_ner(texts: Iterable[tuple[str, str]], *, model: str | None = None, n_pro
         import multiprocessing as mp   # lazy: only a build with several NER processes forks
 
         _WORKER_NLP = (load_model(model), batch_size)
+    helper = None
     try:
         pool = pool or mp.get_context("fork").Pool(n_process, initializer=keep_freed_memory)
+        helper = _start_meanwhile()   # after the fork: the workers never see its thread
         with pool:
             for keys, records in pool.imap(_chunk_records, _chunks(texts, WORKER_CHUNK)):
                 yield from zip(keys, records)
     finally:
         _WORKER_NLP = None
+        if helper is not None:
+            helper.join()
 
 WORKER_CHUNK = 4      # texts per task: small tasks keep both workers busy to the end
 _WORKER_NLP = None    # (model, batch size) of a worker: inherited from the parent, or loaded by it
@@ -112,6 +116,36 @@ def stop_workers() -> None:
         _EARLY[3].terminate()
         _EARLY[3].join()
         _EARLY = None
+
+
+def while_ner(fn) -> None:
+    """Work for this process while its NER workers run (it only waits for them): fn() runs
+    in a thread of its own when the next run_ner with workers starts, once, and that run_ner
+    ends after it. A head start only: an error is left for the code that needs the result."""
+    _MEANWHILE.append(fn)
+
+
+_MEANWHILE: list = []
+
+
+def _start_meanwhile():
+    if not _MEANWHILE:
+        return None
+    import threading   # lazy: only a build with NER workers and work to do meanwhile
+
+    work = list(_MEANWHILE)
+    _MEANWHILE.clear()
+
+    def run():
+        for fn in work:
+            try:
+                fn()
+            except Exception:   # noqa: BLE001 - done again (and raised) where it is needed
+                pass
+
+    helper = threading.Thread(target=run, name="while-ner", daemon=True)
+    helper.start()
+    return helper
 
 
 def _take_early(model, n_process: int, batch_size: int):
