@@ -63,6 +63,7 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
         tables, core = core_tables(paths, mapping=mapping, manifest=manifest, rules=rules, model=model,
                                    n_process=n_process, batch_size=batch_size, progress=progress, naive=naive,
                                    scheduler=scheduler, watch=watch)
+        stop_workers()   # NER is done: workers started early that it did not need (all cached) end now
         result = BuildResult(store, errors + core["errors"], list(core["messages"]), core["analysed"])
         timings = result.timings
         timings.update(core["timings"])

@@ -175,13 +175,14 @@ def keep_freed_memory() -> None:
     the system. By default glibc maps every large array of the model's layers afresh and
     unmaps it when freed, so each batch pays page faults for memory it just had: with these
     settings the same pass over 200 articles took a third less CPU (system time 17 s -> 3 s).
-    A worker's heap stays at its peak (a few hundred MB), and its round of articles is bounded."""
+    A worker keeps up to 256 MB free (plus 64 MB of top pad) for its next batch; its round of
+    articles is bounded (build/core.py NER_ROUND)."""
     import ctypes   # lazy: only NER workers tune the allocator
 
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(_M_MMAP_THRESHOLD, 1 << 30)
-        libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+        libc.mallopt(_M_TRIM_THRESHOLD, 256 << 20)   # what is free above 256 MB still goes back
         libc.mallopt(_M_TOP_PAD, 64 << 20)
     except (OSError, AttributeError):   # not glibc: its defaults
         pass
