@@ -18,20 +18,11 @@ import sys
 from pathlib import Path
 
 from analysis import config
-from analysis.build import stages
-from analysis.build.entity_edits import apply_entity_rules, refresh_stale
-from analysis.build.incremental import update
-from analysis.build.store import Store
-from analysis.build.corpus import input_bytes, start_build
-from analysis.build.core import BuildResult
-from analysis.build.pipeline import build, progressive_build
-from analysis.build.signature import inputs_signature
-from analysis.build.report import build_report
-from analysis.export import export_view
+from analysis.build.early import start_ner_early
 from analysis.ingest.sidefiles import ALIASES, ENTITY_TYPES, append_alias, remove_last_alias, side_file
-from analysis.topics.edits import TOPIC_EDITS, append_topic_edit, read_topic_edits, topic_key
-from analysis.views.filters import Filters
 
+# The build's modules (pandas, scikit-learn, plotly: seconds) are imported in the functions that
+# use them, after start_ner_early has forked the NER workers (build/early.py).
 
 def _mapping(items: list[str]) -> dict[str, str] | None:
     out = {}
@@ -119,8 +110,6 @@ def parser() -> argparse.ArgumentParser:
 
 def edit_entities(args) -> str:
     """Write the rule the arguments ask for (or undo the last one); returns what was done."""
-    from pathlib import Path
-
     first = Path(args.paths[0])
     path = side_file(args.paths, ALIASES) or (first if first.is_dir() else first.parent) / ALIASES
     if args.refresh:
@@ -138,6 +127,7 @@ def edit_entities(args) -> str:
 
 
 def _export_filters(args):
+    from analysis.views.filters import Filters   # lazy: pandas; imported after the NER workers start
     def day(value, flag):
         try:
             return dt.date.fromisoformat(value) if value else None
@@ -149,9 +139,13 @@ def _export_filters(args):
                    topics=tuple(args.topic), passage_topics=tuple(args.passage_topic), text=args.search)
 
 
-def _up_to_date(args) -> BuildResult | None:
+def _up_to_date(args):
     """report and export of a corpus whose store is a whole build of its files as they are
     now: that store, without building again (at 37k a build is minutes)."""
+    from analysis.build.core import BuildResult   # lazy: pandas; imported after the NER workers start
+    from analysis.build.signature import inputs_signature   # lazy: as above
+    from analysis.build.store import Store   # lazy: as above
+
     store = Store(args.store or config.default_store(args.paths))
     if args.command not in ("report", "export") or not store.complete() or store.problems():
         return None
@@ -162,6 +156,11 @@ def _up_to_date(args) -> BuildResult | None:
 
 
 def _run_build(args):
+    from analysis.build import stages   # lazy: the build's modules, after the NER workers start
+    from analysis.build.incremental import update   # lazy: as above
+    from analysis.build.pipeline import build   # lazy: as above
+    from analysis.build.store import Store   # lazy: as above
+
     result = None
     if not args.refit and not args.naive_baseline and not args.scheduler and args.topics is None:
         if up_to_date := _up_to_date(args):
@@ -181,6 +180,11 @@ def _run_build(args):
 
 def _started_in_background(args) -> bool:
     """--background: a new corpus whose build is progressive starts in its own process."""
+    from analysis.build import stages   # lazy: the build's modules
+    from analysis.build.corpus import input_bytes, start_build   # lazy: as above
+    from analysis.build.pipeline import progressive_build   # lazy: as above
+    from analysis.build.store import Store   # lazy: as above
+
     store = Store(args.store or config.default_store(args.paths))
     if store.build_running() or not progressive_build(store, input_bytes(args.paths), stages.run):
         return False
@@ -192,7 +196,22 @@ def _started_in_background(args) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    early = (args.command in ("build", "report", "export") and not args.naive_baseline and not args.scheduler
+             and start_ner_early(args.paths, args.store, model=args.model, jobs=args.jobs, batch_size=args.batch_size))
+    try:
+        return _main(args)
+    finally:
+        if early:
+            from analysis.entities.ner import stop_workers   # lazy: loaded by start_ner_early already
+
+            stop_workers()
+
+
+def _main(args) -> int:
     if args.command == "entities":
+        from analysis.build.entity_edits import apply_entity_rules, refresh_stale   # lazy: the build's modules
+        from analysis.build.store import Store   # lazy: as above
+
         said = edit_entities(args)
         print(said, file=sys.stderr)
         store = Store(args.store or config.default_store(args.paths))
@@ -213,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("NEWS_TIMINGS"):   # benchmarks: seconds per stage, one JSON line on stderr
         print("timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}), file=sys.stderr)
     if args.command == "export":
+        from analysis.export import export_view   # lazy: plotly and kaleido, only to export
+
         formats = [f.strip() for f in args.formats.split(",") if f.strip()]
         try:
             written = export_view(result.store, _export_filters(args), args.out, formats=formats)
@@ -225,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{sum(not e.skipped for e in result.errors)} errors, {sum(e.skipped for e in result.errors)} "
               f"files skipped, {t['total']:.1f} s -> {result.store.root}", file=sys.stderr)
     else:
+        from analysis.build.report import build_report   # lazy: imported after the NER workers start
+
         report = build_report(result.store, topic_edits=_topic_edits(args, result.store))
         if args.format == "json":
             json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
@@ -237,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
 def _topic_edits(args, store) -> list[dict]:
     """Write this command's renames and merges to topics.csv beside the corpus (a topic
     named by its top terms, so that the edit follows it across rebuilds); all its edits."""
+    from analysis.topics.edits import TOPIC_EDITS, append_topic_edit, read_topic_edits, topic_key   # lazy: pandas
+
     path = side_file(args.paths, TOPIC_EDITS) or _beside(args.paths[0]) / TOPIC_EDITS
     if args.rename_topic or args.merge_topics:
         if not store.has("topics_articles"):

@@ -3,7 +3,8 @@
   python benchmarks/bench_speed.py throughput CORPUS.jsonl.gz [--n 200] [--repeat 3]
       the whole report on the first N articles: the naive baseline (full spaCy pipeline,
       nlp(text) per article) vs this project (NER only, nlp.pipe, 2 processes, cache),
-      and a bare NER pass over the same texts (the limit for this model). Cold caches.
+      and a bare NER pass over the same texts (the limit for this model), also with the
+      allocator setting of the project's NER workers. Cold caches; CPU seconds beside.
   python benchmarks/bench_speed.py scaling CORPUS.jsonl.gz [--sizes 500,1000,2000] [--warm]
       build time and peak memory (whole process tree) against corpus size; cold NER caches,
       or --warm: the shared NER cache (reading and the corpus analyses against size).
@@ -65,8 +66,10 @@ def timed(cmd: list[str], env_cache: Path, log: Path | None = None, data: Path |
         os.environ["NEWS_DATA"] = str(data)
     os.environ["NEWS_TIMINGS"] = "1"
     log = log or env_cache.parent / (env_cache.name + ".log")
+    before = _children_cpu()
     with open(log, "w") as fh:
         result = measure(cmd, log=fh)
+    result["cpu"] = round(_children_cpu() - before, 1)
     if result["returncode"] != 0:
         raise SystemExit(f"failed: {' '.join(cmd)} (see {log})")
     lines = [x for x in log.read_text().splitlines() if x.startswith("timings ")]
@@ -74,11 +77,28 @@ def timed(cmd: list[str], env_cache: Path, log: Path | None = None, data: Path |
     return result
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's finished children (and theirs)."""
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def bare_pass(store: Path, *extra: str) -> tuple[float, float]:
+    """The bare NER pass over a store's article texts: (seconds, CPU seconds)."""
+    before = _children_cpu()
+    out = subprocess.run([PY, "-c", BARE, str(store), *extra], cwd=REPO, capture_output=True, text=True)
+    return round(float(out.stdout.strip().splitlines()[-1]), 2), round(_children_cpu() - before, 1)
+
+
 BARE = """
 import sys, time, pandas as pd, glob
-from analysis.entities.ner import load_model
+from analysis.entities.ner import keep_freed_memory, load_model
 texts = pd.read_parquet(glob.glob(sys.argv[1] + '/gen-*/articles.parquet')[0])['text'].tolist()
 nlp = load_model()
+if 'keep' in sys.argv:   # the allocator setting of the project's NER workers (inherited by spaCy's)
+    keep_freed_memory()
 t = time.perf_counter()
 n = sum(len(d.ents) for d in nlp.pipe(texts, n_process=2, batch_size=32))
 print(time.perf_counter() - t)
@@ -88,29 +108,40 @@ print(time.perf_counter() - t)
 def throughput(args) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-speed-"))
     data = first_records(args.corpus, args.n, tmp / "first.jsonl")
-    runs = {"naive": [], "project": [], "bare": []}
+    load_before = _load()
+    runs = {"naive": [], "project": [], "bare": [], "bare kept": []}
     ner = {"naive": [], "project": []}
+    cpu = {k: [] for k in runs}
     for r in range(args.repeat):
         naive = timed(report_cmd(data, tmp / f"n{r}", "--naive-baseline", "--jobs", "1"), tmp / f"cache-n{r}",
                       data=tmp / f"data-n{r}")
         project = timed(report_cmd(data, tmp / f"p{r}"), tmp / f"cache-p{r}", data=tmp / f"data-p{r}")
         for key, res in (("naive", naive), ("project", project)):
             runs[key].append(res["seconds"])
+            cpu[key].append(res["cpu"])
             ner[key].append(res["stages"].get("ner", float("nan")))
-        bare = subprocess.run([PY, "-c", BARE, str(tmp / f"p{r}")], cwd=REPO, capture_output=True, text=True)
-        runs["bare"].append(round(float(bare.stdout.strip().splitlines()[-1]), 2))
-        print(r, {k: v[-1] for k, v in runs.items()}, flush=True)
+        for key, extra in (("bare", ()), ("bare kept", ("keep",))):
+            seconds, used = bare_pass(tmp / f"p{r}", *extra)
+            runs[key].append(seconds)
+            cpu[key].append(used)
+        print(r, {k: v[-1] for k, v in runs.items()}, {k: v[-1] for k, v in cpu.items()}, flush=True)
     med = {k: statistics.median(v) for k, v in runs.items()}
+    cpu_med = {k: statistics.median(v) for k, v in cpu.items()}
     ner_med = {k: statistics.median(v) for k, v in ner.items()}
     words = sum(len(json.loads(x).get("content_original", "").split()) for x in open(data))
     rows = [
         {"run": "naive: full pipeline, nlp(text) per article, whole report", "median s": med["naive"],
-         "runs": runs["naive"], "speed-up": "1.0x"},
-        {"run": "project: NER only, 2 forked NER workers, analyses on both cores, whole report", "median s": med["project"],
+         "runs": runs["naive"], "speed-up": "1.0x", "CPU s (process tree)": cpu_med["naive"]},
+        {"run": "project: NER only, 2 NER workers forked first (they load the model while the rest starts), "
+                "analyses on both cores, whole report", "median s": med["project"],
          "runs": runs["project"], "speed-up": f"{med['naive'] / med['project']:.1f}x (run by run: "
-         + ", ".join(f"{n / p:.1f}x" for n, p in zip(runs["naive"], runs["project"])) + ")"},
-        {"run": "bare NER pass over the same texts (model loaded; the limit)", "median s": med["bare"],
-         "runs": runs["bare"], "speed-up": f"{med['naive'] / med['bare']:.1f}x"},
+         + ", ".join(f"{n / p:.1f}x" for n, p in zip(runs["naive"], runs["project"])) + ")",
+         "CPU s (process tree)": cpu_med["project"]},
+        {"run": "bare NER pass over the same texts (model loaded, spaCy's n_process=2)", "median s": med["bare"],
+         "runs": runs["bare"], "speed-up": f"{med['naive'] / med['bare']:.1f}x", "CPU s (process tree)": cpu_med["bare"]},
+        {"run": "the same bare pass with the allocator setting of the project's NER workers (keep freed memory)",
+         "median s": med["bare kept"], "runs": runs["bare kept"], "speed-up": f"{med['naive'] / med['bare kept']:.1f}x",
+         "CPU s (process tree)": cpu_med["bare kept"]},
     ]
     stage_rows = [
         {"stage": "entity analysis (NER + sentences; inside the runs above)", "naive median s": round(ner_med["naive"], 2),
@@ -122,13 +153,20 @@ def throughput(args) -> None:
     md = (f"## Analysis throughput: the whole report on the first {args.n} articles\n\n"
           f"`python benchmarks/bench_speed.py throughput {Path(args.corpus).name} --n {args.n} "
           f"--repeat {args.repeat}` ({machine()}; {words:,} words; a fresh data folder and cold NER cache every run; "
-          f"each run a fresh process, model loading included except for the bare pass)\n\n"
+          f"each run a fresh process, model loading included except for the bare passes; load before and after: "
+          f"{load_before} / {_load()})\n\n"
           + table(rows) + "\n\nThe same runs by stage (the build's own timings):\n\n" + table(stage_rows)
           + f"\n\nRemaining gap to the bare NER pass: {med['project'] - med['bare']:.1f} s "
           f"(reading, cleaning, metadata, canonical entities, topics, comparison, the report, "
-          f"process start and model loading).\n")
+          f"process start and model loading). The machine may be shared (the load above): "
+          f"two workers then get less than twice the share of one process, so the speed-up is lower than on a quiet "
+          f"machine; CPU seconds (user + system, whole process tree) depend less on the load.\n")
     write_section("throughput", md)
     print(md)
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def scaling(args) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from analysis.build import stages as extras
 from analysis.build.pipeline import build
-from tests.conftest import SEEDS
+from tests.conftest import REPO, SEEDS
 
 
 def _tables(store) -> dict[str, pd.DataFrame]:
@@ -151,3 +151,46 @@ def test_a_setting_that_is_not_a_number_is_named_and_the_default_used(monkeypatc
     assert config.env_int("NEWS_STAGED_FROM_BYTES", 20_000_000) == 5000
     monkeypatch.delenv("NEWS_STAGED_FROM_BYTES")
     assert config.env_int("NEWS_STAGED_FROM_BYTES", 7) == 7
+
+
+def test_ner_workers_started_early_give_the_records_of_one_process_and_end_when_not_used():
+    from analysis.entities import ner
+    from analysis.build.pipeline import read_articles
+
+    articles, _ = read_articles([str(SEEDS)])
+    pairs = [(f"{k}-{i}", t) for i, (k, t) in enumerate(list(zip(articles["hash"], articles["text"])) * 2)]
+    ner.start_workers(None, 2, 32)     # they load the model themselves, in their own processes
+    early = list(ner.run_ner(pairs, n_process=2))
+    assert ner._EARLY is None          # taken by run_ner, and closed with it
+    assert early == list(ner.run_ner(pairs, n_process=1)) and sum(len(r["ents"]) for _, r in early) > 100
+    ner.start_workers(None, 2, 32)
+    workers = list(ner._EARLY[3]._pool)
+    ner.stop_workers()                  # all of it cached: never used
+    assert ner._EARLY is None and not any(w.is_alive() for w in workers)
+
+
+def test_a_report_with_the_ner_workers_started_early_is_the_report_without(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    def report(**env):
+        proc = subprocess.run([sys.executable, "-m", "analysis", "report", str(SEEDS), "--store", str(tmp_path / str(len(env))),
+                               "--quiet"], cwd=REPO, env=dict(os.environ, NEWS_NER_CACHE=str(tmp_path / f"cache{len(env)}"),
+                                                               **env), capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+    assert report(NEWS_EARLY_NER_FROM_BYTES="1") == report()
+
+
+def test_the_thread_limit_reaches_libraries_loaded_after_it():
+    import subprocess
+    import sys
+
+    code = ("from analysis.build.processes import limit_threads\nfrom threadpoolctl import threadpool_info\n"
+            "with limit_threads(1):\n    from sklearn.cluster import KMeans\n"
+            "    print(sorted({i['num_threads'] for i in threadpool_info()}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[1]"

@@ -15,7 +15,7 @@ from analysis.build import stages
 from analysis.build.core import (BuildResult, analyse_new, assemble, core_tables, meta_of, partial_meta,  # noqa: F401
                                  read_articles)
 from analysis.build.staged import build_staged
-from analysis.entities.ner import model_name
+from analysis.entities.ner import model_name, stop_workers
 from analysis.build.signature import input_files, inputs_signature, known_files, signature_of
 from analysis.build.progress import ANALYSES, Progress
 from analysis.build.store import Store
@@ -54,6 +54,7 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
     progressive = progressive_build(store, size, extras)
     try:
         if size >= STAGED_FROM_BYTES or progressive:
+            stop_workers()   # NER runs in the staged build's own process: workers started early would idle
             return build_staged(paths, store, t0=t0, files=files, signature=signature, errors=errors,
                                 manifest=manifest, rules=rules, model=model, n_process=n_process,
                                 batch_size=batch_size, mapping=mapping, progress=progress, n_topics=n_topics,
@@ -62,6 +63,7 @@ def _build(paths, store, *, model, n_process, batch_size, mapping, progress, n_t
         tables, core = core_tables(paths, mapping=mapping, manifest=manifest, rules=rules, model=model,
                                    n_process=n_process, batch_size=batch_size, progress=progress, naive=naive,
                                    scheduler=scheduler, watch=watch)
+        stop_workers()   # NER is done: workers started early that it did not need (all cached) end now
         result = BuildResult(store, errors + core["errors"], list(core["messages"]), core["analysed"])
         timings = result.timings
         timings.update(core["timings"])

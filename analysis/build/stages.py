@@ -13,10 +13,9 @@ import os
 from pathlib import Path
 
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from analysis import config
-from analysis.build.processes import Forked, release_memory
+from analysis.build.processes import Forked, limit_threads, release_memory
 from analysis.topics.model import model_table
 
 
@@ -66,7 +65,7 @@ def run(tables: dict[str, pd.DataFrame], *, n_topics: int | None = None, rules=(
     if jobs > 1 and int(tables["articles"]["text"].str.len().sum()) <= PARALLEL_MAX_CHARS:
         forked = Forked(stage, "topics passages")
     # two processes on two cores: each keeps its numeric libraries to one thread
-    with threadpool_limits(1) if forked else contextlib.nullcontext():
+    with limit_threads(1) if forked else contextlib.nullcontext():
         fitted = {"articles": stage("topics articles")}
         if not forked:
             fitted["passages"] = stage("topics passages")
