@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analysis.views.cooccurrence import SentenceIndex
 from analysis.views.filters import ArticleIndex
 from analysis.build.store import Store, parquet_files
 from analysis.entities.places import MENTION_COLUMNS, place_mentions
@@ -216,33 +217,17 @@ class Corpus:
         return ents.sort_values(["mentions", "entity"], ascending=[False, True]).reset_index(drop=True)
 
     @functools.cached_property
-    def pairs(self) -> pd.DataFrame:
-        """(art, a, b, n): sentences of each article that mention both entities (a < b).
-        Computed once, on the first look at the network; then filtered in memory."""
-        query = (f"WITH m AS (SELECT DISTINCT article_id, sentence, entity_id FROM {self.parquet('mentions')}) "
-                 "SELECT x.article_id, x.entity_id::INT AS a, y.entity_id::INT AS b, count(*)::INT AS n FROM m x "
-                 "JOIN m y ON x.article_id = y.article_id AND x.sentence = y.sentence AND x.entity_id < y.entity_id "
-                 "GROUP BY ALL")
-        df = self.sql(query)
-        art = self.pos.reindex(df.pop("article_id")).to_numpy()
-        ok = ~pd.isna(art)
-        out = pd.DataFrame({"art": art[ok].astype("int32"), "a": df["a"].to_numpy()[ok],
-                            "b": df["b"].to_numpy()[ok], "n": df["n"].to_numpy()[ok]})
-        # sorted by a: the pairs of a few entities are slices (millions of rows at 37k articles)
-        return out.sort_values(["a", "b", "art"], kind="stable").reset_index(drop=True)
+    def sentence_index(self) -> SentenceIndex:
+        """Each asked entity's sentences (views/cooccurrence.py), read on first use."""
+        ids = pd.DataFrame({"id": self.articles["id"].to_numpy(dtype=object), "pos": np.arange(len(self.articles))})
+        return SentenceIndex(lambda wanted: self.sql(
+            f"SELECT DISTINCT m.entity_id, p.pos, m.sentence FROM {self.parquet('mentions')} m JOIN ids p "
+            "ON m.article_id = p.id WHERE m.entity_id IN (SELECT * FROM unnest(?)) AND m.sentence IS NOT NULL "
+            "ORDER BY 1, 2, 3", [wanted], ids=ids))
 
     def cooccurrences(self, mask: np.ndarray, entity_ids: list[int]) -> pd.DataFrame:
         """(a, b, n): how many sentences mention both entities (a < b), in the selected articles."""
-        p = self.pairs
-        keep = np.unique(np.asarray(list(map(int, entity_ids)), dtype=np.int64))
-        a_col = p["a"].to_numpy()
-        lo, hi = np.searchsorted(a_col, keep, side="left"), np.searchsorted(a_col, keep, side="right")
-        rows = np.concatenate([np.arange(x, y) for x, y in zip(lo, hi)]) if len(keep) else np.array([], dtype=np.int64)
-        rows = rows[np.isin(p["b"].to_numpy()[rows], keep)]
-        rows = rows[mask[p["art"].to_numpy()[rows]]]
-        p = p.iloc[rows]
-        out = p.groupby(["a", "b"])["n"].sum().reset_index()
-        return out.sort_values(["n", "a", "b"], ascending=[False, True, True]).reset_index(drop=True).astype("int64")
+        return self.sentence_index.cooccurrences(mask, entity_ids)
 
     @functools.cached_property
     def outlet_codes(self) -> np.ndarray:
