@@ -306,7 +306,12 @@ class Corpus:
         places = self.table("places")
         if places is None:
             return None
-        mentions = pd.read_parquet(self.path("mentions"), columns=MENTION_COLUMNS)
+        # only the mentions of resolved places (all place_mentions keeps): a tenth of the
+        # table at 37k, read by DuckDB instead of the whole table (6 s -> 1.3 s)
+        resolved = places.loc[places["status"] == "resolved", "entity_id"].dropna().astype("int64").tolist()
+        columns = ", ".join(f'"{c}"' for c in MENTION_COLUMNS)
+        mentions = self.sql(f"SELECT {columns} FROM {self.parquet('mentions')} "
+                            "WHERE entity_id IN (SELECT * FROM unnest(?))", [resolved])
         articles = pd.read_parquet(self.path("articles"), columns=["id", "source", "month"])
         return places, place_mentions(places, mentions, articles)
 
