@@ -183,6 +183,12 @@ class Corpus:
         return self.sql(f"SELECT a.id, a.title, a.source, a.published, a.text, a.removed "
                         f"FROM {self.parquet('articles')} a JOIN sel USING (id)", sel=sel)
 
+    @functools.lru_cache(maxsize=64)
+    def text_row(self, aid: str) -> pd.Series:
+        """texts([aid])'s row, kept for the last 64 articles: the reader shows one article on
+        every run of its page (a scan of the articles' texts: 0.4 s at 37k)."""
+        return self.texts([aid]).iloc[0]
+
     def mentions_of(self, ids: list[str], *, entity_ids: list[int] | None = None,
                     columns=("article_id", "entity_id", "entity", "type", "start", "end", "sentence",
                              "sent_start", "sent_end"), limit: int | None = None) -> pd.DataFrame:
