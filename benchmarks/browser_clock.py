@@ -107,11 +107,12 @@ def clicked(page, action, filtered: bool | None = None) -> float:
     """Seconds (page clock) from just before action() to the end of the run it caused, drawn;
     with `filtered`, also until the page's header says it is filtered (True) or not (False):
     a click in a section drawn when opened runs that section, then the whole page. NaN (an
-    error in the summary) when that never came within 60 s: the page is reloaded."""
+    error in the summary) when that never came within 60 s, or the thing to click within 30 s:
+    the page is reloaded."""
     page.evaluate(WATCH_JS)
     t0 = page.evaluate("() => performance.now()")
-    action()
     try:
+        action()   # a chart or a section that never came (30 s) is a failed click too
         t1 = page.wait_for_function(SETTLED_JS, arg=[t0, filtered], timeout=60_000, polling="raf").json_value()
     except Exception:   # noqa: BLE001 - a lost click or a run that never ended: counted, not fatal
         page.reload()

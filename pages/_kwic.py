@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.views.kwic import kwic, term_spans
 from analysis.views.charts import View
-from pages._charts import md_escape
+from pages._charts import cached_charts, md_escape
 
 MAX_ARTICLES = 300   # texts read for a term search
 MAX_LINES = 200
@@ -19,7 +19,7 @@ def section(v: View, *, default: str = "") -> None:
                          help="An entity name (its mentions, every spelling) or any word or phrase.")
     if not term.strip():
         return
-    lines = kwic_lines(v, term.strip())
+    lines = cached_charts(kwic_lines, v, term.strip())   # texts read once per filter state and term
     if lines.empty:
         st.info(md_escape(f"No occurrence of '{term}' in the selected articles."))
         return

@@ -75,7 +75,7 @@ if v.ids:
     label = {i: f"{t if isinstance(t, str) else f} · {o} · {f}" for i, t, o, f in
              zip(v.selected["id"], v.selected["title"], v.selected["outlet"], v.selected["file"])}
     aid = st.selectbox("Article", list(label)[:5000], format_func=label.get, key="reader_article")
-    row = v.corpus.texts([aid]).iloc[0]
+    row = v.corpus.text_row(aid)
     spans = v.corpus.mentions_of([aid], columns=("start", "end", "entity", "type")
                                  + (("found_by",) if "found_by" in v.corpus.mention_columns else ()))
     meta = v.corpus.articles.iloc[int(v.corpus.pos[aid])]

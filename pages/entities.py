@@ -13,8 +13,8 @@ st.title("Entities")
 v = _charts.view()
 if flash := st.session_state.pop("_entity_flash", None):
     st.success(_charts.md_escape(flash))
-names = top_entities(v, 200)["entity"].tolist()
-focus = focus_entity(v)
+names = _charts.cached_charts(top_entities, v, 200)["entity"].tolist()   # kept per filter state, as the charts
+focus = _charts.cached_charts(focus_entity, v)
 entity = st.selectbox("Entity to follow over time", names, index=names.index(focus) if focus in names else 0,
                       key="focus_entity") if names else None
 notes = v.corpus.entity_notes

@@ -1,6 +1,7 @@
 """Topic figures and the Topics page's charts (the topic tables come from analysis.topics)."""
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -104,11 +105,9 @@ def drawn_points(pts: pd.DataFrame, limit: int) -> pd.DataFrame:
 
 def _all_points(view: View, level: str) -> tuple[pd.DataFrame, np.ndarray] | None:
     """The map's points of every article (and their article positions): made once per corpus."""
-    dm = view.corpus.table("doc_map")
+    dm = _doc_map(view.corpus, level)
     if dm is None or not {"article_id", "x", "y"} <= set(dm.columns):
         return None
-    if "level" in dm.columns:
-        dm = dm[dm["level"] == level]
     arts = view.corpus.articles
     pos = view.corpus.pos.reindex(dm["article_id"]).to_numpy()
     ok = ~np.isnan(pos.astype(float))
@@ -122,6 +121,18 @@ def _all_points(view: View, level: str) -> tuple[pd.DataFrame, np.ndarray] | Non
                         "outlet": arts["outlet"].to_numpy()[pos]})
     pts["label"] = pts["topic"].map(labels).fillna("no topic")
     return plain_strings(pts), pos
+
+
+def _doc_map(corpus, level: str) -> pd.DataFrame | None:
+    """The doc_map rows of one level, in the table's order: the table holds the articles and
+    the passages (887,000 rows at 37k), so only this level's rows are read (DuckDB); a table
+    without levels is read whole."""
+    if not corpus.path("doc_map").exists():
+        return None
+    try:
+        return corpus.sql(f"SELECT * FROM {corpus.parquet('doc_map')} WHERE level = ?", [level])
+    except duckdb.Error:   # no level column (or no readable table): as the table is
+        return corpus.table("doc_map")
 
 
 def _topic_of(view: View, dm: pd.DataFrame, level: str):
