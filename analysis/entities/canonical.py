@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.entities import resolve
-from analysis.entities.spans import repair_spans
+from analysis.entities.spans import lower_case_counts, repair_spans
 
 # Spelling variants that no string rule can join.
 BUILTIN_ALIASES = {
@@ -144,12 +144,7 @@ def _drop_common_words(df: pd.DataFrame, texts: dict[str, str], *, sample_chars:
     if not single.any():
         return df
     candidates = set(df.loc[single, "name"].str.lower())
-    lower, total = Counter(), 0
-    for text in texts.values():
-        lower.update(w for w in re.findall(r"\b[a-z]+\b", text) if w in candidates)
-        total += len(text)
-        if total > sample_chars:
-            break
+    lower = lower_case_counts(texts, candidates, sample_chars)
     capital = df.loc[single].groupby(df.loc[single, "name"].str.lower()).size()
     common = {w for w, n in capital.items() if lower.get(w, 0) >= n}
     return df[~(single & df["name"].str.lower().isin(common))].reset_index(drop=True)

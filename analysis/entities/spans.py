@@ -172,16 +172,26 @@ def _cut_tail(name: str, label: str) -> str:
     return name
 
 
+def lower_case_counts(texts: dict[str, str], words: set[str], sample_chars: int) -> Counter:
+    """How often each of these lower-case words is written in lower case, in the texts
+    taken in order until sample_chars characters (the common-word tests of the entities)."""
+    seen, total = Counter(), 0
+    for text in texts.values():
+        seen.update(w for w in _LOWER_WORD.findall(text) if w in words)
+        total += len(text)
+        if total > sample_chars:
+            break
+    return seen
+
+
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+
+
 def _common_words(words: set[str], known: dict, texts: dict[str, str], sample_chars: int) -> set[str]:
     """The one-word halves that the corpus writes in lower case (COMMON_SHARE of their
     capitalised count or more), in the texts taken in order until sample_chars characters."""
     lower = {w.lower(): w for w in words}
     if not lower:
         return set()
-    seen, total = Counter(), 0
-    for text in texts.values():
-        seen.update(w for w in re.findall(r"\b[a-z]+\b", text) if w in lower)
-        total += len(text)
-        if total > sample_chars:
-            break
+    seen = lower_case_counts(texts, set(lower), sample_chars)
     return {w for lw, w in lower.items() if seen[lw] >= COMMON_SHARE * known.get(w, 0) and seen[lw] > 0}
