@@ -9,6 +9,7 @@ import pytest
 
 from tests.browser_util import PAGES, n_articles, running_dashboard, wait_ready
 from tests.conftest import SEEDS
+from tests.test_skips import make_pdf
 
 pytest.importorskip("playwright")
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -89,8 +90,10 @@ def test_upload_is_counted(dashboard, page, tmp_path):
     doc = tmp_path / "new article.txt"
     doc.write_text("Kabul airport reopens\n\nThe airport in Kabul reopened on Monday, officials in "
                    "Afghanistan said, as NATO allies watched.\n", encoding="utf-8")
-    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files(str(doc))
+    pdf = tmp_path / "briefing.pdf"  # a PDF article: read through its text layer
+    pdf.write_bytes(make_pdf(["Herat clinic reopens", "HERAT - A clinic in Herat reopened on Tuesday, doctors said."]))
+    page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files([str(doc), str(pdf)])
     page.get_by_role("button", name="Analyse the uploaded files").click()
-    page.get_by_text("1 new article(s)").first.wait_for(timeout=120_000)
+    page.get_by_text("2 new article(s)").first.wait_for(timeout=120_000)
     wait_ready(page)
-    assert count(page) == (6, 6)
+    assert count(page) == (7, 7)

@@ -19,7 +19,10 @@ TEXT = b"Kabul airport reopens\n\nThe airport reopened on Monday, officials said
 @pytest.mark.parametrize("name, data, says", [
     ("notes.exe", TEXT, "not an accepted type"),
     ("noextension", TEXT, "not an accepted type"),
-    ("report.pdf.gz", gzip.compress(TEXT), "not an accepted type"),
+    ("report.docx", TEXT, "not an accepted type"),
+    ("report.pdf", TEXT, "named .pdf but is not a PDF document"),
+    ("report.pdf.gz", gzip.compress(TEXT), "named .pdf but is not a PDF document"),
+    ("sheet.pdf", b"PK\x03\x04" + b"\0" * 40, "not a PDF document (this is a ZIP archive"),
     ("empty.txt", b"", "empty"),
     ("big.txt", b"x" * 1001, "more than the limit of 0.001 MB"),
     ("doc.txt", b"%PDF-1.7\n...", "a PDF document, not .txt text"),
@@ -47,6 +50,9 @@ def test_refusals_say_why_and_name_the_file(name, data, says):
     ("utf16.txt", "Kabul, Käbul".encode("utf-16")),  # NUL bytes, but a byte-order mark: text
     ("c.csv", b"text\nhello\n"), ("one.json", b'{"text": "x"}'),
     ("zipped.txt", gzip.compress(TEXT)),  # gzip by content: the readers decompress it too
+    ("rows.ndjson", b'{"text": "x"}\n'),
+    ("paper.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), ("paper.PDF.gz", gzip.compress(b"%PDF-1.7\n\0\0")),
+    ("padded.pdf", b"\r\n" * 10 + b"%PDF-1.4\n"),  # the header may follow junk within the first 1 KB
 ])
 def test_accepted(name, data):
     assert U.upload_problem(name, data) is None
@@ -145,3 +151,17 @@ def test_uploaded_files_are_read_as_articles(tmp_path):
     out = U.accept(tmp_path / "up", [("<b>x</b>.txt", TEXT), ("rows.jsonl.gz", gzip.compress(b'{"text": "Hello there."}\n'))])
     docs, errors = read_documents([str(tmp_path / "up")])
     assert errors == [] and len(docs) == 2 and len(out.saved) == 2
+
+
+def test_an_uploaded_pdf_is_read_through_its_text_layer_and_a_scan_is_named(tmp_path):
+    from analysis.ingest.readers import read_documents
+    from tests.test_skips import make_pdf
+
+    out = U.accept(tmp_path / "up", [("Kabul report.pdf", make_pdf(["Kabul airport reopens", "KABUL (Reuters) - The airport",
+                                                                  "reopened on Monday, officials said."])),
+                                     ("scan.pdf", make_pdf([]))])
+    assert [p.name for p in out.saved] == ["Kabul_report.pdf", "scan.pdf"] and out.refused == []
+    docs, errors = read_documents([str(tmp_path / "up")])
+    assert [(d.file, d.format) for d in docs] == [("Kabul_report.pdf", "pdf")]
+    assert "reopened on Monday" in docs[0].text
+    assert [(e.file, e.error) for e in errors] == [("scan.pdf", "PDF has no text layer (1 page(s), a scan?): it needs OCR first")]

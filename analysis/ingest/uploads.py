@@ -8,7 +8,8 @@ Pure (no streamlit): the Articles page hands the uploaded (name, bytes) pairs to
   (NUL bytes without a UTF-16/32 byte-order mark, the readers' own rule); gzip data (a .gz,
   or any file starting with the gzip magic bytes, which the readers decompress too) must
   expand to at most ``config.MAX_FILE_BYTES`` (no decompression bombs), and what it
-  expands to is checked the same way;
+  expands to is checked the same way; a .pdf must be a PDF (its "%PDF-" header), which
+  the readers take through its text layer (a scan is a named error there, not here);
 * size: at most ``MAX_UPLOAD_BYTES`` per file (also enforced by Streamlit's
   ``server.maxUploadSize``), at most ``MAX_FILES`` per batch, never empty;
 * name: the last path component only, letters, digits, ``. _ -`` (Unicode letters kept),
@@ -34,7 +35,8 @@ from pathlib import Path
 from analysis import config
 from analysis.ingest.encoding import GZIP_MAGIC, bom_encoding
 
-ALLOWED_UPLOADS = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv")
+ALLOWED_UPLOADS = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".pdf")
+BINARY_UPLOADS = {".pdf": (b"%PDF-", "a PDF document")}  # accepted binary types: their magic, what they are
 MAX_UPLOAD_BYTES = config.env_int("NEWS_MAX_UPLOAD_BYTES", 50_000_000)
 MAX_FILES = 200
 MAX_STEM = 100
@@ -99,8 +101,15 @@ def upload_problem(name: str, data: bytes | int, *, max_bytes: int = MAX_UPLOAD_
             return f"{shown}: {problem}"
     else:
         head = data[:SNIFF]
+    base_ext = ext.removesuffix(".gz")
+    if base_ext in BINARY_UPLOADS:  # a PDF: its header within the first 1 KB (the PDF spec's tolerance)
+        magic, what = BINARY_UPLOADS[base_ext]
+        if magic in head[:1024]:
+            return None
+        found = _binary_kind(head)
+        return f"{shown}: named {base_ext} but is not {what}" + (f" (this is {found})" if found else "")
     what = _binary_kind(head)
-    return f"{shown}: this is {what}, not {ext.removesuffix('.gz')} text" if what else None
+    return f"{shown}: this is {what}, not {base_ext} text" if what else None
 
 
 def _gunzip_head(data: bytes, limit: int) -> tuple[bytes, str | None]:
