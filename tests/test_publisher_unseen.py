@@ -27,6 +27,12 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
                    "KXYZ", "disclosure"),
     "own_staff": ("Storm\n\n" + BODY + "\n\nThe wires and KXYZ's Jane Roe and John Doe contributed to this report.",
                   "KXYZ", "contributor line"),
+    "wire_dateline": ("Vote\n\nJACKSON, Miss. (Lakewire) - The governor spoke.\n\n" + BODY, "Lakewire", "dateline"),
+    "members_prompt": ("Virus\n\n" + BODY + "\n\nHarbor Lights News has reporters in five towns. To help keep this "
+                       "news free, become a member and sign up for our newsletter.", "Harbor Lights News",
+                       "self-promotion"),
+    "feedback_mail": ("Brief\n\n" + BODY + "\n\nWe welcome your feedback at newsletters@harborlights.net.",
+                      "harborlights.net", "staff e-mail"),
     "rights_in_name": ("Rivers\n\n(Lagos) – The state should clean the river, Lakeside Rights Watch said today.\n\n"
                        + BODY, "Lakeside Rights Watch", "press release"),
 }
@@ -41,6 +47,8 @@ UNNAMED = {   # file: (text, what the evidence says)
                     "Email: jroe@lakesidedigital.com", "no line where publishers name themselves names one"),
     "webmail": ("Column\n\n" + BODY + "\n\nWrite to Jane Roe at jane.roe@gmail.com",
                 "no line where publishers name themselves names one"),
+    "place_tag": ("Vote\n\nArlington (Virginia) - The county voted.\n\n" + BODY,
+                  "no line where publishers name themselves names one"),
     "short_link": ("Law\n\n" + BODY + "\n\nRead or Share this story: http://lsl.ly/1om7erE",
                    "no line where publishers name themselves names one"),
 }

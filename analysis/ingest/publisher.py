@@ -36,7 +36,7 @@ def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
             out += filter(None, [_cue(m["name"], "dateline", m.group(0), table, strict=False, day=day)])
             continue
         m = P.LEAD_TAG.match(line)
-        if m and _tag_name(m["name"], m["place"], table):
+        if m and _tag_name(m["name"], m["place"], table, dash=bool(re.search(r"[-–—][ ]*$", m.group(0)))):
             day = (_month(m["mon"]), int(m["day"])) if m["mon"] else None
             date = _date(int(m["year"]), *day) if m["year"] and day else None
             kind = "dateline" if m["place"] else "lead tag"
@@ -51,13 +51,17 @@ def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
     return out
 
 
-def _tag_name(name: str, place: str | None, table: OutletTable) -> bool:
+def _tag_name(name: str, place: str | None, table: OutletTable, *, dash: bool = False) -> bool:
     """Whether "(NAME)" after a lead's place can be an outlet: known, or brand-shaped (an
     acronym, CamelCase, a domain, a newsy word) and not the initials of the words before
-    it ("Zionist Organization of America (ZOA)") nor a party tag ("(R-Texas)")."""
+    it ("Zionist Organization of America (ZOA)") nor a party tag ("(R-Texas)"); or one
+    capitalised word in a wire dateline, a place in capitals and a dash ("JACKSON, Miss.
+    (Reuters) -", not "Arlington (Va.)")."""
     if P.NOT_A_TAG.search(name) or len(name.split()) > 5:
         return False
     if _known(name, table):
+        return True
+    if dash and place and place.split(",")[0].isupper() and re.fullmatch(r"[A-Z][a-z]{3,}", name):
         return True
     if not (P.BRAND.search(name) or P.CORPORATE.search(name)) or len(name.split()) > 3:
         return False
@@ -234,6 +238,11 @@ def _merge_short_names(publishers: dict[str, list[Cue]]) -> dict[str, list[Cue]]
     """A short name that ends a longer one named by another cue is that outlet ("The
     Chronicle" in a request for comment, "San Francisco Chronicle" in a bio): one publisher,
     the rule in the evidence."""
+    folded: dict[str, list[Cue]] = {}     # one outlet in two spellings ("The Lakeside Ledger", "Lakeside Ledger")
+    for name, cues in publishers.items():
+        first = next((n for n in folded if name_key(n) == name_key(name)), name)
+        folded.setdefault(first, []).extend(cues)
+    publishers = folded
     keys = {n: name_key(n) for n in publishers}
     out: dict[str, list[Cue]] = {}
     for name, cues in publishers.items():

@@ -38,7 +38,7 @@ SYNDICATED = re.compile(r"\b(?:originally|first)[ ]+(?:appeared|published|ran|po
 COLUMNIST = re.compile(r"\b(?:is|was)[ ]+(?:an?[ ]+|the[ ]+)?(?:[\w-]+[ ]+){0,3}(?:columnist|syndicated)\b", re.I)
 # a newsroom's address: a staff contact ("Write to Jane Roe at jroe@..."), the page's own ("send it to us at");
 # (a bio's "Email:" or "Contact:" is a person's, at the newsroom or at its parent company: only when the bio names it)
-OWN_MAIL = re.compile(r"^Write[ ]+to[ ]+[A-Z]|\b(?:us|our)[ ]+at\b", re.I)
+OWN_MAIL = re.compile(r"^Write[ ]+to[ ]+[A-Z]|\b(?:us|our|your)\b[^.@]{0,80}?\b(?:at|to)[ ]+[\w.+-]+@", re.I)
 WEBMAIL = re.compile(r"^(?:gmail|googlemail|yahoo|hotmail|outlook|aol|icloud|me|mac|msn|live|protonmail|proton|"
                      r"mail|gmx|zoho|yandex|comcast|verizon|att)\.|\.(?:gov|mil|edu)$|\.(?:ac|gov)\.[a-z]{2}$")
 EMAIL = re.compile(r"\b[\w.+-]+@(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.I)

@@ -103,8 +103,12 @@ def staff_cues(line: str, table: OutletTable) -> list[Cue]:
     if len(line) <= 2 * P.PROMO_LINE_CHARS and OUR_PROMPT.search(line):
         named = {k.name: m.group(0) for m in re.finditer(P.NAME, line)
                  if (k := _known(_clean_name(m.group(0)), table)) is not None and k.kind == "outlet"}
+        brands = {m.group(0) for m in re.finditer(P.NAME, line)      # (a newsletter's name is no outlet's: a newsy word)
+                  if _brand(m.group(0)) and P.CORPORATE.search(m.group(0))} if not named else set()
         if len(named) == 1:
             out += filter(None, [_cue(next(iter(named.values())), "self-promotion", line, table, strict=True)])
+        elif len(brands) == 1:     # one outlet the table does not know asks for its members: "BuzzFeed News ... become a member"
+            out += filter(None, [_cue(brands.pop(), "self-promotion", line, table, strict=False)])
     return out
 
 
