@@ -23,8 +23,8 @@ from analysis.ingest import dates as D
 from analysis.ingest import publisher_patterns as P
 from analysis.ingest.outlets import OutletTable, load_outlets, name_key
 from analysis.ingest.publisher_closing import _known_cues
-from analysis.ingest.publisher_cue import Cue, _cue, _date, _known, _mentioned, _month
-from analysis.ingest.publisher_staff import staff_cues
+from analysis.ingest.publisher_cue import Cue, _clean_name, _cue, _date, _known, _mentioned, _month
+from analysis.ingest.publisher_staff import _brand, staff_cues
 
 
 def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
@@ -36,7 +36,7 @@ def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
             out += filter(None, [_cue(m["name"], "dateline", m.group(0), table, strict=False, day=day)])
             continue
         m = P.LEAD_TAG.match(line)
-        if m and _tag_name(m["name"], m["place"], table):
+        if m and _tag_name(m["name"], m["place"], table, dash=bool(re.search(r"[-–—][ ]*$", m.group(0)))):
             day = (_month(m["mon"]), int(m["day"])) if m["mon"] else None
             date = _date(int(m["year"]), *day) if m["year"] and day else None
             kind = "dateline" if m["place"] else "lead tag"
@@ -51,13 +51,17 @@ def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
     return out
 
 
-def _tag_name(name: str, place: str | None, table: OutletTable) -> bool:
+def _tag_name(name: str, place: str | None, table: OutletTable, *, dash: bool = False) -> bool:
     """Whether "(NAME)" after a lead's place can be an outlet: known, or brand-shaped (an
     acronym, CamelCase, a domain, a newsy word) and not the initials of the words before
-    it ("Zionist Organization of America (ZOA)") nor a party tag ("(R-Texas)")."""
+    it ("Zionist Organization of America (ZOA)") nor a party tag ("(R-Texas)"); or one
+    capitalised word in a wire dateline, a place in capitals and a dash ("JACKSON, Miss.
+    (Reuters) -", not "Arlington (Va.)")."""
     if P.NOT_A_TAG.search(name) or len(name.split()) > 5:
         return False
     if _known(name, table):
+        return True
+    if dash and place and place.split(",")[0].isupper() and re.fullmatch(r"[A-Z][a-z]{3,}", name):
         return True
     if not (P.BRAND.search(name) or P.CORPORATE.search(name)) or len(name.split()) > 3:
         return False
@@ -86,7 +90,10 @@ def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
         elif m := P.CONTRIB_OF.match(line):        # Kasie Hunt of NBC News contributed: its staff
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True)])
         elif m := P.CONTRIB_STAFF.search(line):     # Fox News' Jane Doe contributed: its staff
-            out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True)])
+            own = re.match(r"['’]", line[m.end("name"):])     # "CNBC's Jane Doe"; "X writer Jane Doe" is AP's style for its copy
+            role = "publisher" if own or _known(_clean_name(m["name"]), table) else "contributor"
+            out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=not (own and _brand(m["name"])),
+                                      role=role)])
         elif m := P.CONTRIB_OUTLET.match(line):    # The Associated Press contributed: another outlet
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True,
                                       role="contributor")])
@@ -109,7 +116,8 @@ def _edge_cues(lines: list[str], table: OutletTable, ends: set[str]) -> list[Cue
             continue
         out += staff_cues(line, table)
         if m := P.PRINT_ISSUE.search(line):       # its own print issue, before "first appeared in"
-            out += filter(None, [_cue(m["name"], "print issue line", line, table, strict=True)])
+            noun = re.match(r"This[ ]+(?:article|story|piece|essay|column|review)\b", m.group(0))   # "This story appears in ..."
+            out += filter(None, [_cue(m["name"], "print issue line", line, table, strict=not noun)])
         if m := P.CREDIT_TO.match(line):
             out += filter(None, [_cue(m["name"], "credit line", line, table, strict=False)])
         elif P.EDITOR_NOTE.match(line):
@@ -132,6 +140,11 @@ def _copyright_cues(line: str, table: OutletTable) -> list[Cue]:
     out = []
     for m in P.COPYRIGHT.finditer(line):      # at the start of its line: "Image copyright AFP" is a credit
         if not m["year"] and "©" not in m.group(0):
+            continue
+        if _known(_clean_name(m["name"]), table) is None:     # "COPYRIGHT 2017 CREATORS.COM": noted, not taken
+            out += filter(None, [_cue(m["name"], "copyright line", line, table, strict=False, role="weak",
+                                      rule="a copyright holder the outlet table does not know: a syndicate's or a "
+                                           "wire's as often as the page's")])
             continue
         out += filter(None, [_cue(m["name"], "copyright line", line, table, strict=True)])
     return out
@@ -196,14 +209,18 @@ def decide_outlet(cues: list[Cue]) -> tuple[str | None, str]:
     publishers conflict (unknown, both in the evidence); with no publisher cue, a single
     news agency is the outlet, marked as wire copy. Syndicated copy and contributors are
     noted, never the outlet."""
-    by: dict[str, dict[str, list[Cue]]] = {r: {} for r in ("publisher", "wire", "syndicated", "contributor")}
+    by: dict[str, dict[str, list[Cue]]] = {r: {} for r in ("publisher", "wire", "syndicated", "contributor", "weak")}
     for c in cues:
         by[c.role].setdefault(c.name, []).append(c)
+    publishers = _merge_short_names(by["publisher"])
+    for name in [n for n in publishers if P.GENERIC_NAME.match(n)]:     # "The Chronicle" alone: which one?
+        by["weak"].setdefault(name, []).extend(replace(c, rule="a name any newspaper goes by: not taken without "
+                                                                 "a longer name from another cue") for c in publishers.pop(name))
     notes = [f"wire copy from {n}: {_describe(cs[0])}" for n, cs in by["wire"].items()]
     notes += [f"syndicated from {n}: {_describe(cs[0])}" for n, cs in by["syndicated"].items()]
     notes += [f"{n} contributed: {_describe(cs[0])}" for n, cs in by["contributor"].items()]
+    notes += [f"{n} not taken: {_describe(cs[0])}" for n, cs in by["weak"].items()]
     note = "; ".join(notes)
-    publishers = _merge_short_names(by["publisher"])
     if len(publishers) > 1:
         listed = "; ".join(f"{n}: {_describe(cs[0])}" for n, cs in publishers.items())
         return None, f"conflicting publisher cues - {listed}"
@@ -221,6 +238,11 @@ def _merge_short_names(publishers: dict[str, list[Cue]]) -> dict[str, list[Cue]]
     """A short name that ends a longer one named by another cue is that outlet ("The
     Chronicle" in a request for comment, "San Francisco Chronicle" in a bio): one publisher,
     the rule in the evidence."""
+    folded: dict[str, list[Cue]] = {}     # one outlet in two spellings ("The Lakeside Ledger", "Lakeside Ledger")
+    for name, cues in publishers.items():
+        first = next((n for n in folded if name_key(n) == name_key(name)), name)
+        folded.setdefault(first, []).extend(cues)
+    publishers = folded
     keys = {n: name_key(n) for n in publishers}
     out: dict[str, list[Cue]] = {}
     for name, cues in publishers.items():

@@ -42,6 +42,9 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
             known = _known(_clean_name(name), table) if name else None
             if known is not None and known.kind == "outlet":
                 out += filter(None, [_cue(name, kind, line, table, strict=True)])
+            elif known is None and name and (kind == "disclosure" and _brand_shaped_or_caps(name) or
+                                             kind == "author bio" and _agrees_with_mail(name, line)):
+                out += filter(None, [_cue(name, kind, line, table, strict=False)])   # "parent company of CNBC"
     out += _speaks_for_itself(line, table)
     for m in P.EMBED.finditer(line):     # an uploader's name: a person's unless it looks like a publisher's
         if _brand_shaped(m["name"]) and (P.CORPORATE.search(m["name"]) or len(m["name"].split()) == 1
@@ -51,7 +54,35 @@ def _known_cues(line: str, table: OutletTable) -> list[Cue]:
         known = table.by_domain(m["host"]) if not P.COLUMNIST.search(line) else None
         if known is not None and known.kind in ("outlet", "wire"):
             out += filter(None, [_cue(known.name, "staff e-mail", line, table, strict=True)])
+        elif known is None and not P.COLUMNIST.search(line) and P.OWN_MAIL.search(line) and _site(m["host"]) \
+                and table.by_domain(m["host"]) is None:      # "Write to Jane Roe at jane.roe@ledger.com": the domain names it
+            out += filter(None, [_cue(_site(m["host"]), "staff e-mail", line, table, strict=False)])
     return out
+
+
+def _site(host: str) -> str:
+    """The registrable part of a mail host ("news.ledger.co.uk" -> "ledger.co.uk"); "" for a
+    webmail provider or a government or school address (a person's, not a newsroom's)."""
+    parts = host.lower().split(".")
+    site = ".".join(parts[-3:] if len(parts) > 2 and len(parts[-2]) <= 3 else parts[-2:])
+    return "" if P.WEBMAIL.search(site) or not P.DOMAIN.fullmatch(site) else site
+
+
+def _agrees_with_mail(name: str, line: str) -> bool:
+    """A staff bio's outlet that a staff address in the same line spells ("Jane Roe is a
+    San Francisco Chronicle staff writer. Email: jroe@sfchronicle.com"): the address's site
+    is the name, its initials, or the initials and the last word."""
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", _clean_name(name)) if w.lower() != "the"]
+    if not words:
+        return False
+    spellings = {"".join(words).lower(), "".join(w[0] for w in words).lower(),
+                 ("".join(w[0] for w in words[:-1]) + words[-1]).lower()}
+    return any(_site(m["host"]).split(".")[0] in spellings for m in P.EMAIL.finditer(line))
+
+
+def _brand_shaped_or_caps(name: str) -> bool:
+    words = _clean_name(name).split()
+    return _brand_shaped(name) or (len(words) == 1 and words[0].isupper() and len(words[0]) >= 3)
 
 
 def _brand_shaped(name: str) -> bool:

@@ -22,7 +22,8 @@ class Cue:
             syndication line
     role -- "publisher" (the page's publisher), "wire" (a news agency whose copy the page
             carries), "syndicated" (copy from a syndicate or another outlet), "contributor"
-            (another outlet contributed to the report)
+            (another outlet contributed to the report), "weak" (a name noted in the evidence,
+            never the outlet: a copyright holder the table does not know, a generic name)
     """
 
     name: str
@@ -66,6 +67,7 @@ def _cue(name: str, kind: str, snippet: str, table: OutletTable, *, strict: bool
     if known is not None and known.never_outlet:
         return None
     canon, rule = table.canonical(known.name if known else name)
+    rule = extra.pop("rule", rule)
     if known is not None and known.name != name:
         rule = f"'{name}' is {known.name} in the outlet table"
     if role == "publisher" and known is not None and known.is_wire:

@@ -36,6 +36,11 @@ SYNDICATED = re.compile(r"\b(?:originally|first)[ ]+(?:appeared|published|ran|po
                          r"\b(?:in[ ]+(?:partnership|collaboration)[ ]+with|collaboration[ ]+between|produced[ ]+by)[ ]+"
                          r"(?:the[ ]+)?(?P<name3>[A-Z][\w&'’.-]*(?:[ ]+[A-Z][\w&'’.-]*){0,4})", re.I)
 COLUMNIST = re.compile(r"\b(?:is|was)[ ]+(?:an?[ ]+|the[ ]+)?(?:[\w-]+[ ]+){0,3}(?:columnist|syndicated)\b", re.I)
+# a newsroom's address: a staff contact ("Write to Jane Roe at jroe@..."), the page's own ("send it to us at");
+# (a bio's "Email:" or "Contact:" is a person's, at the newsroom or at its parent company: only when the bio names it)
+OWN_MAIL = re.compile(r"^Write[ ]+to[ ]+[A-Z]|\b(?:us|our|your)\b[^.@]{0,80}?\b(?:at|to)[ ]+[\w.+-]+@", re.I)
+WEBMAIL = re.compile(r"^(?:gmail|googlemail|yahoo|hotmail|outlook|aol|icloud|me|mac|msn|live|protonmail|proton|"
+                     r"mail|gmx|zoho|yandex|comcast|verizon|att)\.|\.(?:gov|mil|edu)$|\.(?:ac|gov)\.[a-z]{2}$")
 EMAIL = re.compile(r"\b[\w.+-]+@(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)\b", re.I)
 # staff roles; a columnist's bio names the home paper of a syndicated column, so not "columnist"
 ROLE = r"(?:writer|editor|reporter|correspondent|producer|intern|anchor|host|bureau chief|contributor|analyst)s?"
@@ -111,4 +116,9 @@ CORPORATE = re.compile(r"\b(?:news|times|post|press|journal|herald|tribune|media
                         r"independent|wire|online|llc|inc|ltd|corp|company|group)\b|\.(?:com|org|net)\b", re.I)
 CORP_SUFFIX = re.compile(r"(?:,?[ ]+(?:LLC|L\.L\.C\.|Inc\.?|Ltd\.?|L\.P\.|LP|Corp\.?|Co\.|PLC|plc|GmbH))+\.?$")
 NOT_PUBLISHER = re.compile(r"(?i)\b(?:images?|photos?|photography|via|pictures?|stock|video|caption|"
-                            r"rights|reserved|all|this|our|my|your|his|her)\b")
+                            r"reserved|all|this|our|my|your|his|her)\b")    # ("All rights reserved"; "Human Rights Watch" is a name)
+# A name that is only "The" and one word any newspaper calls itself by ("The Chronicle", "the
+# Times", "The Post"): which outlet it is needs a longer name from another cue.
+GENERIC_NAME = re.compile(r"(?i)^(?:the[ ]+)?(?:news|times|post|press|journal|herald|tribune|daily|gazette|telegraph|"
+                           r"chronicle|review|magazine|monitor|observer|standard|mail|express|globe|examiner|register|"
+                           r"courier|inquirer|paper|newspaper|newsroom|outlet|site|website|publication)$")

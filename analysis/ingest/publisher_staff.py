@@ -73,6 +73,8 @@ def staff_cues(line: str, table: OutletTable) -> list[Cue]:
         known = table.by_domain(own)
         if known is not None and not known.never_outlet:
             out += filter(None, [_cue(known.name, "share line", line, table, strict=True)])
+        elif known is None and (site := _article_site(own)):     # a site the table does not know: by its domain
+            out += filter(None, [_cue(site, "share line", line, table, strict=False)])
     if m := ILLUSTRATION.match(line):
         known = _known(_clean_name(m["name"]), table)
         if known is not None and known.kind == "outlet":
@@ -101,8 +103,12 @@ def staff_cues(line: str, table: OutletTable) -> list[Cue]:
     if len(line) <= 2 * P.PROMO_LINE_CHARS and OUR_PROMPT.search(line):
         named = {k.name: m.group(0) for m in re.finditer(P.NAME, line)
                  if (k := _known(_clean_name(m.group(0)), table)) is not None and k.kind == "outlet"}
+        brands = {m.group(0) for m in re.finditer(P.NAME, line)      # (a newsletter's name is no outlet's: a newsy word)
+                  if _brand(m.group(0)) and P.CORPORATE.search(m.group(0))} if not named else set()
         if len(named) == 1:
             out += filter(None, [_cue(next(iter(named.values())), "self-promotion", line, table, strict=True)])
+        elif len(brands) == 1:     # one outlet the table does not know asks for its members: "BuzzFeed News ... become a member"
+            out += filter(None, [_cue(brands.pop(), "self-promotion", line, table, strict=False)])
     return out
 
 
@@ -111,3 +117,12 @@ def _brand(name: str) -> bool:
     words = _clean_name(name).split()
     return (1 < len(words) <= 4 and all(w[0].isupper() or w in ("of", "&") for w in words)) or \
         (len(words) == 1 and words[0].isupper() and len(words[0]) >= 3)
+
+
+def _article_site(url: str) -> str:
+    """The domain of an article's own address ("https://www.ledger.com/news/2019/05/x/" ->
+    "ledger.com"); "" for a short link ("http://usat.ly/1om7erE") that names no site."""
+    m = re.match(r"(?i)https?://(?:www\d?\.)?(?P<host>[^/?#:]+)(?P<path>/[^?#]*)?", url)
+    if not m or len([p for p in (m["path"] or "").split("/") if p]) < 2:
+        return ""
+    return m["host"].lower() if P.DOMAIN.fullmatch(m["host"]) else ""
