@@ -100,10 +100,9 @@ def _acronym_links(text: str, surfaces: set[str]) -> dict[str, str]:
     return links
 
 
-def _resolve_article(group: pd.DataFrame, text: str) -> list[str]:
-    """For each mention of one article, the name it refers to within the article."""
-    names = group["name"].tolist()
-    persons = {n for n, lab in zip(names, group["label"]) if lab == "PERSON" and len(n.split()) >= 2}
+def _resolve_article(names: list[str], labels: list[str], text: str) -> list[str]:
+    """For each mention of one article (its names and labels), the name it refers to within the article."""
+    persons = {n for n, lab in zip(names, labels) if lab == "PERSON" and len(n.split()) >= 2}
     by_last = defaultdict(set)
     for full in persons:
         by_last[full.split()[-1]].add(full)
@@ -181,9 +180,13 @@ def resolve_keys(raw: pd.DataFrame, texts: dict[str, str]) -> tuple[pd.DataFrame
     person = (df["label"] == "PERSON").to_numpy()
     df.loc[person, "name"] = df.loc[person, "name"].map(resolve.strip_title)
     df = df.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
-    resolved = []
-    for aid, group in df.groupby("article_id", sort=False):
-        resolved.extend(_resolve_article(group, texts.get(aid, "")))
+    # the rows of each article are contiguous (sorted): plain lists sliced per article (a groupby
+    # took every column of each article's rows from its Arrow arrays: 10k articles, 5 s)
+    aids, names, labels = (df[c].to_numpy(dtype=object) for c in ("article_id", "name", "label"))
+    bounds = np.flatnonzero(np.r_[True, aids[1:] != aids[:-1], True])
+    names, labels, resolved = names.tolist(), labels.tolist(), []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        resolved.extend(_resolve_article(names[lo:hi], labels[lo:hi], texts.get(aids[lo], "")))
     df["resolved"] = resolved
     df["key"] = [resolve.country_form(variant_key(r), lab) for r, lab in zip(df["resolved"], df["label"])]
     df["own"] = df["name"].map(variant_key)
