@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import config
 from analysis.build import stages
 from analysis.build.core import BuildResult, assemble, core_tables, meta_of, partial_meta
 from analysis.build.processes import Forked
@@ -76,7 +77,7 @@ LONGEST_FIRST = ("topics passages", "sources", "entity clusters", "topics articl
 # comparison beside the article topics (one at a time: 609 s of analyses at 37k articles,
 # most of it on one core).
 MEMORY_WEIGHT = {"topics passages": 2, "sources": 1, "topics articles": 1}   # the others: 0
-MEMORY_BUDGET = 2
+MEMORY_BUDGET = config.env_int("NEWS_ANALYSIS_BUDGET", 2)   # 1: the three large analyses one at a time
 
 
 def _run_stages(names, tables: dict, staging: Path, *, n_topics, rules, parallel: int, watch: Progress,
