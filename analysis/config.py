@@ -50,3 +50,11 @@ def ner_cache_dir(model: str) -> Path:
     """NER results by content hash, shared by every corpus ($NEWS_NER_CACHE or data/cache)."""
     root = Path(os.environ.get("NEWS_NER_CACHE", data_dir() / "cache"))
     return root / f"ner-{model}"
+
+
+def values(column) -> list:
+    """A column's values as a list of Python objects, for a loop over them: iterating a pandas
+    Series of strings (pandas 3 stores them in Arrow) makes one Python object per step, ~4 us
+    each: 10 s for the 2.6M mentions of 37k articles, 0.4 s this way. Same values, same order
+    (a missing string is NaN either way)."""
+    return column.to_numpy(dtype=object).tolist() if hasattr(column, "to_numpy") else list(column)

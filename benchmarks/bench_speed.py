@@ -223,8 +223,8 @@ def full(args) -> None:
     os.environ["NEWS_TIMINGS"] = "1"
     log = Path(tempfile.gettempdir()) / "bench-full-build.log"
     print(f"{' '.join(cmd)} (progress in {log})", flush=True)
-    with open(log, "w") as fh:
-        res = measure(cmd, log=fh)
+    with open(log, "w") as fh, open(log.with_suffix(".memory"), "w") as mem:
+        res = measure(cmd, log=fh, timeline=mem)   # seconds and PSS MB of each sample: where the peak falls
     text = log.read_text(errors="replace")
     if res["returncode"] != 0:
         raise SystemExit(f"failed ({res['returncode']}): see {log}")

@@ -42,14 +42,18 @@ def tree_rss(proc: psutil.Process, *, pss: bool = True) -> int:
     return total
 
 
-def measure(cmd: list[str], *, log=None, interval: float = 0.25) -> dict:
+def measure(cmd: list[str], *, log=None, interval: float = 0.25, timeline=None) -> dict:
+    """timeline: a file that gets "seconds PSS-MB" for every sample (where the peak falls)."""
     t0 = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=log or subprocess.DEVNULL, stderr=log or subprocess.DEVNULL)
     proc, peak, peak_rss = psutil.Process(child.pid), 0, 0
     while child.poll() is None:
         try:
-            peak = max(peak, tree_rss(proc))
+            now = tree_rss(proc)
+            peak = max(peak, now)
             peak_rss = max(peak_rss, tree_rss(proc, pss=False))
+            if timeline is not None:
+                timeline.write(f"{time.perf_counter() - t0:.1f} {now / 2**20:.0f}\n")
         except psutil.Error:
             pass
         time.sleep(interval)

@@ -4,7 +4,7 @@ the worker processes it waited for) and wall time. CPU time hardly depends on ho
 machine is, so two checkouts can be compared on a shared machine where wall times cannot.
 
     python benchmarks/stage_cpu.py STORE --baseline DIR [--stages "topics articles,sources"]
-                                   [--label NAME]
+                                   [--label NAME] [--as-build]
 
 STORE: a store folder (meta.json and its generation); DIR: another checkout (e.g. main,
 `git archive main | tar -x -C DIR`). The sentence tones are cached by content
@@ -38,17 +38,23 @@ tables = {n: pd.read_parquet(os.path.join(gen, n + ".parquet"))
 def cpu():
     a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+as_build = os.environ.get("STAGE_CPU_AS_BUILD") == "1"
+if as_build:   # as a large build runs it: a forked child alone (analysis.build.staged)
+    from analysis.build.processes import Forked
 out = []
 for s in stages:
     c, t = cpu(), time.perf_counter()
-    run_stage(s, tables)
+    if as_build:
+        Forked(run_stage, s, tables, retry=False, alone=True).result()
+    else:
+        run_stage(s, tables)
     out.append([s, round(cpu() - c, 1), round(time.perf_counter() - t, 1)])
 print("RESULT " + json.dumps(out))
 """
 
 
-def run(checkout: Path, store: str, stages: list[str], tone_cache: Path) -> list:
-    env = {**os.environ, "NEWS_TONE_CACHE": str(tone_cache)}
+def run(checkout: Path, store: str, stages: list[str], tone_cache: Path, as_build: bool = False) -> list:
+    env = {**os.environ, "NEWS_TONE_CACHE": str(tone_cache), "STAGE_CPU_AS_BUILD": "1" if as_build else "0"}
     done = subprocess.run([sys.executable, "-c", RUN, store, ",".join(stages)], cwd=checkout, env=env,
                           capture_output=True, text=True)
     lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
@@ -63,13 +69,16 @@ def main() -> None:
     ap.add_argument("--baseline", required=True)
     ap.add_argument("--stages", default="topics articles,topics passages,sources")
     ap.add_argument("--label", default="")
+    ap.add_argument("--as-build", action="store_true",
+                    help="each stage in a forked child alone, with the thread limits a large build sets")
     args = ap.parse_args()
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     tmp = Path(tempfile.mkdtemp(prefix="stage-cpu-"))
     load = [os.getloadavg()[0]]
-    base = run(Path(args.baseline).resolve(), args.store, stages, tmp / "tone-base")
+    base = run(Path(args.baseline).resolve(), args.store, stages, tmp / "tone-base", args.as_build)
     load.append(os.getloadavg()[0])
-    mine = run(REPO, args.store, stages + (["sources"] if "sources" in stages else []), tmp / "tone-this")
+    mine = run(REPO, args.store, stages + (["sources"] if "sources" in stages else []), tmp / "tone-this",
+               args.as_build)
     load.append(os.getloadavg()[0])
     rows = []
     for (stage, cpu_b, wall_b), (_, cpu_m, wall_m) in zip(base, mine):
@@ -83,9 +92,9 @@ def main() -> None:
                      "baseline wall s": "", "this checkout wall s": wall_m})
     arts = json.load(open(Path(args.store) / "meta.json")).get("articles")
     md = (f"## CPU of the corpus analyses, this checkout against a baseline{' (' + args.label + ')' if args.label else ''}\n\n"
-          f"`python benchmarks/stage_cpu.py STORE --baseline DIR --stages \"{','.join(stages)}\"` ({machine()}; "
+          f"`python benchmarks/stage_cpu.py STORE --baseline DIR --stages \"{','.join(stages)}\"{' --as-build' if args.as_build else ''}` ({machine()}; "
           f"the core tables of a store of {arts} articles; each checkout's stages in one fresh process, "
-          f"the baseline first; CPU = the process and the workers it waited for; load average "
+          f"{'each stage in a forked child alone, as a large build runs it; ' if args.as_build else ''}the baseline first; CPU = the process and the workers it waited for; load average "
           f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the start / between / end: wall times "
           f"are those of a shared machine, compare the CPU)\n\n" + table(rows) + "\n")
     write_section(f"stage-cpu{'-' + args.label if args.label else ''}", md)

@@ -194,3 +194,25 @@ def test_the_thread_limit_reaches_libraries_loaded_after_it():
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[1]"
+
+
+def test_a_large_corpus_runs_two_analyses_at_a_time_but_never_the_passage_topics_beside_a_large_one():
+    """build/staged.py's schedule above stages.PARALLEL_MAX_CHARS: two at a time within the
+    memory budget; every stage runs once, longest first where the budget allows."""
+    from analysis.build.staged import LONGEST_FIRST, MEMORY_BUDGET, MEMORY_WEIGHT, _next_stage
+
+    pending, running, together = list(LONGEST_FIRST), [], []
+    while pending or running:
+        while (stage := _next_stage(pending, running, 2, MEMORY_BUDGET)):
+            pending.remove(stage)
+            running.append(stage)
+        together.append(tuple(running))
+        assert sum(MEMORY_WEIGHT.get(s, 0) for s in running) <= MEMORY_BUDGET
+        running.pop(0)   # the one that started first ends first
+    assert ("topics passages", "entity clusters") in together
+    assert ("sources", "topics articles") in together
+    assert not any({"topics passages", "sources"} <= set(t) for t in together)
+    assert all(len(t) <= 2 for t in together)
+    # a small corpus (no budget): the two longest start together
+    assert _next_stage(["sources", "stories"], ["topics passages"], 2, None) == "sources"
+    assert _next_stage(["sources"], ["topics passages", "stories"], 2, None) is None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import config
 from analysis.build import stages
 from analysis.build.core import BuildResult, assemble, core_tables, meta_of, partial_meta
 from analysis.build.processes import Forked
@@ -40,9 +41,10 @@ def build_staged(paths, store, *, t0, files, signature, errors, manifest, rules,
         store.publish(staging, names, meta)
     infos = {}
     chars = int(tables["articles"]["text"].str.len().sum())
-    parallel = 2 if n_process > 1 and chars <= stages.PARALLEL_MAX_CHARS else 1
+    budget = None if chars <= stages.PARALLEL_MAX_CHARS else MEMORY_BUDGET   # a large corpus: pairs that fit
     for stage, done, seconds in _run_stages(stages.STAGES if with_analyses else (), tables, staging,
-                                            n_topics=n_topics, rules=rules, parallel=parallel, watch=watch):
+                                            n_topics=n_topics, rules=rules, parallel=2 if n_process > 1 else 1,
+                                            budget=budget, watch=watch):
         names += done["names"]
         if "info" in done:
             infos[done["level"]] = done["info"]
@@ -65,17 +67,26 @@ def build_staged(paths, store, *, t0, files, signature, errors, manifest, rules,
     return result
 
 
-# The analyses, longest first (4,000 AllSides articles: passage topics 159 s, outlet comparison
-# 144, entity clusters 82, article topics 80, places 28, stories 15), so that two at a time
-# end close together.
+# The analyses, longest first (37,554 AllSides articles: outlet comparison 273 s, article
+# topics 127, passage topics 121, stories 34, entity clusters 29, places 25), so that two at
+# a time end close together.
 LONGEST_FIRST = ("topics passages", "sources", "entity clusters", "topics articles", "places", "stories")
+# A large corpus (more text than stages.PARALLEL_MAX_CHARS): two analyses at a time only when
+# their weights sum to at most MEMORY_BUDGET. The passage topics hold the most (a vector per
+# passage: 850k at 37k articles), so they run beside the small analyses only, and the outlet
+# comparison beside the article topics (one at a time: 609 s of analyses at 37k articles,
+# most of it on one core).
+MEMORY_WEIGHT = {"topics passages": 2, "sources": 1, "topics articles": 1}   # the others: 0
+MEMORY_BUDGET = config.env_int("NEWS_ANALYSIS_BUDGET", 2)   # 1: the three large analyses one at a time
 
 
-def _run_stages(names, tables: dict, staging: Path, *, n_topics, rules, parallel: int, watch: Progress):
+def _run_stages(names, tables: dict, staging: Path, *, n_topics, rules, parallel: int, watch: Progress,
+                budget: int | None = None):
     """Each analysis in a forked child of its own, `parallel` of them at a time (two: most
     of an analysis runs on one core, so one at a time left the other core idle); yields
-    (stage, what _analysis_stage returned, seconds) as each ends. One at a time (a large
-    corpus) the peak memory is the core tables plus one analysis; two at a time, plus two."""
+    (stage, what _analysis_stage returned, seconds) as each ends. budget: two run together
+    only when their MEMORY_WEIGHTs sum to at most this (the peak memory is the core tables
+    plus the analyses running)."""
     from multiprocessing.connection import wait   # lazy: only a staged build waits on children
 
     order = {name: i for i, name in enumerate(LONGEST_FIRST)}
@@ -83,8 +94,8 @@ def _run_stages(names, tables: dict, staging: Path, *, n_topics, rules, parallel
     running: dict = {}
     try:
         while pending or running:
-            while pending and len(running) < parallel:
-                stage = pending.pop(0)
+            while (stage := _next_stage(pending, [r[0] for r in running.values()], parallel, budget)):
+                pending.remove(stage)
                 child = Forked(_analysis_stage, stage, tables, staging, n_topics=n_topics, rules=rules,
                                retry=False, alone=parallel == 1)
                 running[child.conn] = (stage, child, time.perf_counter())
@@ -98,6 +109,17 @@ def _run_stages(names, tables: dict, staging: Path, *, n_topics, rules, parallel
         for _, child, _ in running.values():
             child.proc.terminate()
             child.proc.join()
+
+
+def _next_stage(pending: list[str], running: list[str], parallel: int, budget: int | None) -> str | None:
+    """The first pending stage that may start beside the running ones (None: wait)."""
+    if len(running) >= parallel:
+        return None
+    used = sum(MEMORY_WEIGHT.get(s, 0) for s in running)
+    for stage in pending:
+        if budget is None or not running or used + MEMORY_WEIGHT.get(stage, 0) <= budget:
+            return stage
+    return None
 
 
 def _analysis_stage(stage: str, tables: dict, staging: Path, *, n_topics, rules) -> dict:

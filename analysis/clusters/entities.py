@@ -31,6 +31,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
+from analysis.config import values
 from analysis.topics.fit import topic_term_scores
 from analysis.topics.model import model_table
 
@@ -237,7 +238,7 @@ def entity_communities(edges: pd.DataFrame, *, seed: int = 0, resolution: float 
     if edges.empty:
         return pd.DataFrame(columns=COMMUNITY_COLUMNS)
     g = nx.Graph()
-    g.add_nodes_from(sorted(set(edges["source_entity"]) | set(edges["target_entity"])))
+    g.add_nodes_from(sorted(set(values(edges["source_entity"])) | set(values(edges["target_entity"]))))
     e = edges.sort_values(["source_entity", "target_entity"])
     g.add_weighted_edges_from(e[["source_entity", "target_entity", "weight"]].itertuples(index=False))
     found = nx.community.louvain_communities(g, weight="weight", resolution=resolution, seed=seed)

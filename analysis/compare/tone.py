@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysis.config import values
 from analysis.compare.outlets import outlets
 from analysis.compare.tone_cache import text_hashes
 
@@ -63,41 +64,56 @@ def _score_range(bounds: tuple[int, int]) -> list[float]:
     return compound_scores(_SHARED[bounds[0]:bounds[1]])
 
 
-def _score_unique(texts, n_jobs: int, cache=None) -> np.ndarray:
-    """Scores of texts, each distinct text scored once (cache: a ToneCache; only the texts
-    it has no score for are scored, and their scores are added to it)."""
+def _score_unique(texts, n_jobs: int, cache=None):
+    """A function that returns the scores of texts, each distinct text scored once (cache: a
+    ToneCache; only the texts it has no score for are scored, and their scores are added to
+    it). The scoring starts now, in worker processes when n_jobs > 1: the caller may do
+    other work before it asks for the scores."""
     codes, uniques = pd.factorize(np.asarray(texts, dtype=object), sort=False)
     if cache is None:
-        return _score(list(uniques), n_jobs)[codes]
+        scored = _score(list(uniques), n_jobs)
+        return lambda: scored()[codes]
     hashes = text_hashes(uniques)
     scores = cache.lookup(hashes)
     todo = np.flatnonzero(np.isnan(scores))
-    scores[todo] = _score([uniques[i] for i in todo], n_jobs)
-    cache.add(hashes[todo], scores[todo])
-    return scores[codes]
+    scored = _score([uniques[i] for i in todo], n_jobs)
+
+    def result() -> np.ndarray:
+        scores[todo] = scored()
+        cache.add(hashes[todo], scores[todo])
+        return scores[codes]
+    return result
 
 
-def _score(uniques: list[str], n_jobs: int) -> np.ndarray:
-    """Scores of the texts in n_jobs forked processes that read the texts from this
-    process's memory (sending them would copy them twice)."""
+def _score(uniques: list[str], n_jobs: int):
+    """A function that returns the scores of the texts, scored in n_jobs forked processes
+    that read the texts from this process's memory (sending them would copy them twice);
+    the processes start now and work while the caller goes on."""
     import multiprocessing as mp
 
     global _SHARED
     if n_jobs <= 1 or len(uniques) < PARALLEL_FROM:
-        scores = compound_scores(uniques)
-    else:
-        size = -(-len(uniques) // (n_jobs * 4))
-        _SHARED = uniques
+        return lambda: np.asarray(compound_scores(uniques), dtype=float)
+    size = -(-len(uniques) // (n_jobs * 4))
+    _SHARED = uniques
+    # niced: when the build runs another analysis beside this one (the passage topics, the
+    # longer of the two), the scoring yields the cores to it rather than slowing it down
+    pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("fork"),
+                               initializer=os.nice, initargs=(5,))
+    try:   # with fork, every worker starts at the first submit: each has the texts from then on
+        parts = [pool.submit(_score_range, (i, i + size)) for i in range(0, len(uniques), size)]
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    finally:
+        _SHARED = []
+
+    def result() -> np.ndarray:
         try:
-            # niced: when the build runs another analysis beside this one (the passage topics, the
-            # longer of the two), the scoring yields the cores to it rather than slowing it down
-            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp.get_context("fork"),
-                                     initializer=os.nice, initargs=(5,)) as pool:
-                scores = [s for part in pool.map(_score_range, [(i, i + size) for i in range(0, len(uniques), size)])
-                          for s in part]
+            return np.asarray([s for part in parts for s in part.result()], dtype=float)
         finally:
-            _SHARED = []
-    return np.asarray(scores, dtype=float)
+            pool.shutdown(cancel_futures=True)
+    return result
 
 
 def sentence_tone(articles: pd.DataFrame, sentences: pd.DataFrame, *, sample: int | None = None,
@@ -106,6 +122,14 @@ def sentence_tone(articles: pd.DataFrame, sentences: pd.DataFrame, *, sample: in
     sample: score only this many sentences, drawn at random (fixed random_state) from
     the sentences sorted by (article_id, sentence), so the draw does not depend on row
     order. cache: a ToneCache (tone_cache.py) of the scores of sentences seen before."""
+    return start_sentence_tone(articles, sentences, sample=sample, random_state=random_state,
+                               n_jobs=n_jobs, cache=cache)()
+
+
+def start_sentence_tone(articles: pd.DataFrame, sentences: pd.DataFrame, *, sample: int | None = None,
+                        random_state: int = 0, n_jobs: int = 1, cache=None):
+    """sentence_tone's table, as a function that returns it: with n_jobs > 1 the scoring
+    runs in worker processes from now on, while the caller computes something else."""
     texts = outlets(articles).set_index("article_id")["text"]
     sents = sentences[["article_id", "sentence", "start", "end"]].astype({"article_id": str})
     sents = sents[sents["article_id"].isin(texts.index)]
@@ -114,15 +138,16 @@ def sentence_tone(articles: pd.DataFrame, sentences: pd.DataFrame, *, sample: in
         rng = np.random.default_rng(random_state)
         sents = sents.iloc[np.sort(rng.choice(len(sents), size=sample, replace=False))]
     if sents.empty:
-        return pd.DataFrame(columns=TONE_COLUMNS)
+        return lambda: pd.DataFrame(columns=TONE_COLUMNS)
     # one Python string per article (texts.loc[ids].to_numpy() on an Arrow string column made
     # a copy of the whole article for every sentence: gigabytes at 1,500 articles)
     body = dict(zip(texts.index, texts.to_numpy(dtype=object)))
     text = [body[a][s:e].strip() for a, s, e in
-            zip(sents["article_id"], sents["start"].to_numpy(), sents["end"].to_numpy())]
-    return pd.DataFrame({"article_id": sents["article_id"].to_numpy(),
-                         "sentence": sents["sentence"].astype(int).to_numpy(),
-                         "compound": _score_unique(text, n_jobs, cache)})
+            zip(values(sents["article_id"]), sents["start"].tolist(), sents["end"].tolist())]
+    scores = _score_unique(text, n_jobs, cache)
+    del text, body
+    ids, numbers = sents["article_id"].to_numpy(), sents["sentence"].astype(int).to_numpy()
+    return lambda: pd.DataFrame({"article_id": ids, "sentence": numbers, "compound": scores()})
 
 
 def tone_by_source(articles: pd.DataFrame, sentence_tones: pd.DataFrame, *,

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import UNKNOWN
+from analysis.config import UNKNOWN, values
 from analysis.entities.gazetteer import RANK, candidates, gazetteer, norm, parse_fix  # noqa: F401  (parse_fix: the fix syntax, read with the rules)
 from analysis.ingest.sidefiles import ALIASES, read_aliases, side_file
 
@@ -151,7 +151,9 @@ def resolve_places(entities: pd.DataFrame, mentions: pd.DataFrame, *, rules=(), 
             rows.append({**base, **cands[0], "how": f"{how}: only match, {_desc(cands[0])}", "status": "resolved", "reason": ""})
         else:
             pending.append((base, cands, how, ments))
-    arts = mentions.groupby("entity_id")["article_id"].agg(set).to_dict() if len(mentions) else {}
+    arts: dict = {}   # entity_id -> its articles (a loop over plain lists: a groupby's agg(set) iterated Arrow strings)
+    for eid, aid in zip(values(mentions["entity_id"]), values(mentions["article_id"])):
+        arts.setdefault(eid, set()).add(aid)
     rows += _resolve_ambiguous(rows, pending, arts)
     out = pd.DataFrame(rows).reindex(columns=COLUMNS) if rows else pd.DataFrame(columns=COLUMNS)
     out["country_name"] = out["country"].map(country_names)
@@ -230,9 +232,9 @@ def _evidence_articles(entities: pd.DataFrame, mentions: pd.DataFrame) -> list:
     """The articles that mention a PERSON/ORG entity named like a place (their texts are
     read for the person evidence)."""
     maybe = entities[entities["type"].isin(list(MISTYPED_TYPES))]
-    maybe = [eid for eid, n, al in zip(maybe["entity_id"], maybe["name"], maybe["aliases"])
+    maybe = [eid for eid, n, al in zip(*(values(maybe[c]) for c in ("entity_id", "name", "aliases")))
              if candidates([n, *(al if al is not None else [])])]
-    return sorted(set(mentions.loc[mentions["entity_id"].isin(maybe), "article_id"]))
+    return sorted(set(values(mentions.loc[mentions["entity_id"].isin(maybe), "article_id"])))
 
 
 def place_tables(tables: dict[str, pd.DataFrame], rules=()) -> dict[str, pd.DataFrame]:

@@ -22,6 +22,8 @@ from collections import Counter, defaultdict
 import numpy as np
 import pandas as pd
 
+from analysis.config import values
+
 MIN_NER_MENTIONS = 1
 # a word, or a state after a party code: "(R-Texas)", "D-Vt."
 _WORD = re.compile(r"(?:(?<![\w.'’-])(?![RDI]-[A-Z])|(?<=(?<![\w-])[RDI]-))[A-Z][\w.'’-]*")
@@ -156,7 +158,7 @@ def recall_mentions(mentions: pd.DataFrame, entities: pd.DataFrame, sentences: p
         forms = name_forms(entities, mentions, texts if corpus_texts is None else corpus_texts,
                            min_mentions=min_mentions)
     taken: dict[str, list] = defaultdict(list)
-    for aid, s, e in zip(mentions["article_id"], mentions["start"].tolist(), mentions["end"].tolist()):
+    for aid, s, e in zip(values(mentions["article_id"]), mentions["start"].tolist(), mentions["end"].tolist()):
         taken[aid].append((s, e))
     new = match_rows(find_mentions(texts, forms, taken), mentions, entities, sentences, texts)
     if new.empty:

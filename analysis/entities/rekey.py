@@ -24,6 +24,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+from analysis.config import values
 from analysis.entities import canonical as C, resolve
 from analysis.entities.recall import (_POSSESSIVE, _WORD, common_words, entity_forms, find_mentions, match_rows,
                                      recall_mentions, recount)
@@ -162,7 +163,7 @@ def _matchable(forms: pd.DataFrame) -> dict:
     owners = forms.groupby("form", sort=False)["key"].nunique()
     one = forms[forms["form"].map(owners).to_numpy() == 1]
     one = one[~one["common"].to_numpy(bool)]
-    return dict(zip(one["form"], one["key"]))
+    return dict(zip(values(one["form"]), values(one["key"])))
 
 
 def _common(forms: set[str], texts: dict[str, str], sample_chars: int) -> set[str]:
@@ -257,12 +258,12 @@ def entities_with_state(keyed: pd.DataFrame, ambiguous: dict[str, str], texts: d
     if entities.empty:
         entities = entities.assign(key=pd.Series(dtype=object), voted=pd.Series(dtype=object),
                                    ner=pd.Series(dtype="int64"))
-    pairs = [(f, k) for k, n, a in zip(entities["key"], entities["name"], entities["aliases"])
+    pairs = [(f, k) for k, n, a in zip(*(values(entities[c]) for c in ("key", "name", "aliases")))
              for f in entity_forms(n, a)]
     common = common_words({f for f, _ in pairs}, texts)
     forms = pd.DataFrame(pairs, columns=["form", "key"]).drop_duplicates()
     forms["common"] = forms["form"].isin(common)
-    key_id = dict(zip(entities["key"], entities["entity_id"]))
+    key_id = dict(zip(values(entities["key"]), values(entities["entity_id"])))
     ids = {f: key_id[k] for f, k in _matchable(forms).items()}   # name_forms's, in its order
     entities, mentions = recount(entities, recall_mentions(mentions, entities, sentences, texts, forms=ids))
     forms = forms.sort_values(["form", "key"], kind="stable").reset_index(drop=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.config import values
 from analysis.entities.gazetteer import candidates
 
 DEMONYMS_FILE = Path(__file__).resolve().parent / "demonyms.csv"
@@ -75,7 +76,7 @@ def join_name_variants(keys: pd.Series, labels: pd.Series) -> pd.Series:
     """A person's key joins another person key of the corpus that names the same person more
     fully or more formally: without its middle name or initial ('donald j trump' -> 'donald
     trump'), with the full first name of a short one ('jim comey' -> 'james comey')."""
-    persons = set(keys[labels == "PERSON"])
+    persons = set(values(keys[labels == "PERSON"]))
     remap = {}
     for k in persons:
         parts = k.split()
@@ -98,7 +99,7 @@ def join_surnames(df: pd.DataFrame, *, dominance: float = DOMINANCE,
     person name ending with it: the only one in the corpus; else the one that has at least
     ``dominance`` of the articles where an article resolved the surname (at least
     ``min_resolved`` of them). Otherwise it stays apart, with the candidates as the reason."""
-    person_keys = set(df.loc[df["vote"] == "PERSON", "key"])
+    person_keys = set(values(df.loc[df["vote"] == "PERSON", "key"]))
     by_last = defaultdict(set)
     for k in person_keys:
         if " " in k:
@@ -196,7 +197,7 @@ def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[st
         return entities, notes
     by_entity = mentions[mentions["entity_id"].isin(set(todo["entity_id"]))].groupby("entity_id")
     new_type = {}
-    for eid, name, etype in zip(todo["entity_id"], todo["name"], todo["type"]):
+    for eid, name, etype in zip(*(values(todo[c]) for c in ("entity_id", "name", "type"))):
         cands = [c for c in candidates([name]) if c["via"] != "alternate name"
                  and (c["feature"] != "city" or (c.get("population") or 0) >= 15_000)]
         if not cands or len(name) < 4 or name.isupper():
@@ -209,7 +210,7 @@ def retype_places(entities: pd.DataFrame, mentions: pd.DataFrame, texts: dict[st
         notes[eid] = (f"typed a place: the gazetteer has {best['place']} ({best['country'] or best['feature']}), "
                       f"the model said {etype}, and no mention reads as a person or an organisation")
     if new_type:
-        entities = entities.assign(type=[new_type.get(e, t) for e, t in zip(entities["entity_id"], entities["type"])])
+        entities = entities.assign(type=[new_type.get(e, t) for e, t in zip(values(entities["entity_id"]), values(entities["type"]))])
     return entities, notes
 
 

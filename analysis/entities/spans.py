@@ -28,6 +28,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from analysis.config import values
+
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MIN_PART = 2            # a half must be tagged alone at least this often ...
 PART_RATIO = 2          # ... and this many times as often as the joined span
@@ -53,13 +55,13 @@ def repair_spans(raw: pd.DataFrame, texts: dict[str, str], *, clean, sample_char
     pairs = pd.DataFrame({"surface": np.asarray(surfaces, dtype=object)[combos // len(labels)],
                           "label": np.asarray(labels, dtype=object)[combos % len(labels)],
                           "n": np.bincount(codes, minlength=len(combos))})
-    pairs["name"] = [clean(x) for x in pairs["surface"]]
+    pairs["name"] = [clean(x) for x in values(pairs["surface"])]
     known = pairs.groupby("name")["n"].sum().to_dict()
     label_of = (pairs.groupby(["name", "label"])["n"].sum().sort_values(ascending=False, kind="stable")
                 .reset_index().drop_duplicates("name").set_index("name")["label"].to_dict())
     surnames = _surnames(pairs[pairs["label"] == "PERSON"])
     plans = {}
-    for k, (surface, label, name) in enumerate(zip(pairs["surface"], pairs["label"], pairs["name"])):
+    for k, (surface, label, name) in enumerate(zip(*(values(pairs[c]) for c in ("surface", "label", "name")))):
         plan = _plan(surface, label, name, known, label_of, surnames)
         if plan:
             plans[k] = plan

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.metrics.pairwise import cosine_distances
 
+from analysis.config import values
 from analysis.topics.model import map_axes, topic_model
 from analysis.topics.vectors import Vectors, entity_token, fit_sample, fit_vectors, token_name
 
@@ -95,10 +96,10 @@ def _texts_with_entities(units: pd.DataFrame, ments: pd.DataFrame) -> list[str]:
     """Each unit's text, plus the token of every mentioned entity whose canonical name
     is not written out in it (so 'NATO' also counts for its canonical long name)."""
     extra: dict[tuple, list[str]] = {}
-    for aid, p, name in zip(ments["article_id"], ments["passage"], ments["entity"]):
+    for aid, p, name in zip(values(ments["article_id"]), values(ments["passage"]), values(ments["entity"])):
         extra.setdefault((aid, p), []).append(name)
     out = []
-    for aid, p, text in zip(units["article_id"], units["passage"], units["text"]):
+    for aid, p, text in zip(values(units["article_id"]), values(units["passage"]), values(units["text"])):
         low = text.lower()
         added = [entity_token(n) for n in extra.get((aid, p), []) if n.lower() not in low]
         out.append(text + ("\n" + " ".join(sorted(added)) if added else ""))
@@ -253,8 +254,8 @@ def describe_topics(units: pd.DataFrame, vec: Vectors, ments: pd.DataFrame,
     labels = units["topic"].to_numpy()
     scores = topic_term_scores(vec.tfidf, labels) if vec.tfidf.shape[1] else None
     names = _display_names(ments)
-    topic_of = dict(zip(zip(units["article_id"], units["passage"]), labels))
-    ments = ments.assign(topic=[topic_of.get(key, -1) for key in zip(ments["article_id"], ments["passage"])])
+    topic_of = dict(zip(zip(values(units["article_id"]), values(units["passage"])), labels))
+    ments = ments.assign(topic=[topic_of.get(key, -1) for key in zip(values(ments["article_id"]), values(ments["passage"]))])
     n_passages = passages.groupby(passages["article_id"].astype(str)).size() if len(passages) else pd.Series(dtype=int)
     rows = []
     for t in range(int(labels.max()) + 1):
@@ -277,7 +278,7 @@ def _display_names(ments: pd.DataFrame) -> dict[str, str]:
     counts = ments.groupby("entity").size().reset_index(name="n")
     counts["token"] = counts["entity"].map(entity_token)
     counts = counts.sort_values(["n", "entity"], ascending=[False, True]).drop_duplicates("token")
-    return dict(zip(counts["token"], counts["entity"]))
+    return dict(zip(values(counts["token"]), values(counts["entity"])))
 
 
 def _representatives(units: pd.DataFrame, emb: np.ndarray, mask: np.ndarray, *, level: str,
