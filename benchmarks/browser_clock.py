@@ -19,9 +19,12 @@ load), each round:
                it (before its cross-filter click; counted in "any click").
 
 "Done" is measured in the page's own clock: a click counts from the moment before it to the
-first animation frame at which Streamlit's run that it caused is over (the app's script
-state back to notRunning after a 'running' seen since the click), no element is stale and
-every plotly chart of the page has drawn its SVG. A page opened by a link counts from the
+first animation frame at which Streamlit's run that it caused is over (the server's
+script_finished message for it read from the websocket, not one cut short for a rerun, two
+frames drawn since and the app's script state notRunning), no element is stale and every
+plotly chart of the page has drawn its SVG. (The app's script state alone is not enough: a
+short run, a section opened by a fragment, can come and go within one React render, and its
+'running' never reaches the page; that was counted as a lost click before.) A page opened by a link counts from the
 navigation to the same state with the page's title and "n of N articles" shown.
 Then --sessions concurrent sessions run benchmarks/load_test.py (--load-actions each) against
 each server. The server runs with NEWS_TIMINGS=1: its script seconds per run are reported
@@ -50,18 +53,29 @@ from benchmarks.load_test import CHROMIUM, CHROMIUM_ARGS, linked_data_dir  # noq
 
 PAGES = [("", "Overview"), ("entities", "Entities"), ("topics", "Topics"), ("sources", "Sources"),
          ("places", "Places"), ("stories", "Stories"), ("articles", "Articles")]
-WATCH_JS = """() => { if (window.__clk) return; const app = document.querySelector('[data-testid=stApp]');
-  window.__clk = {ev: []};
-  new MutationObserver(() => window.__clk.ev.push([performance.now(), app.getAttribute('data-test-script-state')]))
-    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+RUNS_JS = """(() => { const w = window.__ws = {sent: [], fin: [], frame: 0};
+  const tick = () => { w.frame++; requestAnimationFrame(tick); }; requestAnimationFrame(tick);
+  const finished = (buf) => { const b = new Uint8Array(buf); let i = 0;   // ForwardMsg.script_finished (field 6), or -1
+    const varint = () => { let v = 0, k = 1, x; do { x = b[i++]; v += (x & 127) * k; k *= 128; } while ((x & 128) && i < b.length); return v; };
+    while (i < b.length) { const tag = varint(), f = Math.floor(tag / 8), t = tag % 8;
+      if (f === 6 && t === 0) return varint();
+      if (t === 0) varint(); else if (t === 2) { const n = varint(); i += n; } else if (t === 1) i += 8; else if (t === 5) i += 4; else return -1; }
+    return -1; };
+  const WS = window.WebSocket;
+  window.WebSocket = class extends WS { constructor(...a) { super(...a);
+    this.addEventListener('message', e => { if (e.data instanceof ArrayBuffer) { const s = finished(e.data);
+      if (s >= 0) w.fin.push([performance.now(), s, w.frame]); } });
+    const send = this.send.bind(this); this.send = d => { w.sent.push(performance.now()); return send(d); }; } }; })();"""
 DRAWN_JS = """() => !document.querySelector('[data-testid=stStatusWidget]') && !document.querySelector('[data-stale=true]')
   && !document.querySelector('[data-testid=stSkeleton]')
   && [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].every(p => p.querySelector('.main-svg') && p.style.visibility !== 'hidden')"""
-SETTLED_JS = """([t0, filtered]) => { const app = document.querySelector('[data-testid=stApp]'); const c = window.__clk;
+SETTLED_JS = """([t0, filtered]) => { const app = document.querySelector('[data-testid=stApp]'); const w = window.__ws;
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   const header = document.querySelector('[data-testid=stMain] .n-of-N');
   if (filtered !== null && (!header || header.innerText.includes('no filter') === filtered)) return false;
-  if (!c.ev.some(e => e[0] >= t0 && e[1] === 'running')) return false;
+  const sent = w.sent.find(t => t >= t0);   // the click's message to the server
+  const fin = w.fin.filter(f => sent !== undefined && f[0] >= sent).pop();   // the last run it caused, ended:
+  if (!fin || fin[1] === 2 || w.frame < fin[2] + 2) return false;   // not one cut short for a rerun; drawn since
   return (%s)() ? performance.now() : false; }""" % DRAWN_JS
 OPENED_JS = """(title) => { const app = document.querySelector('[data-testid=stApp]');
   const h1 = document.querySelector('[data-testid=stMain] h1');
@@ -109,7 +123,6 @@ def clicked(page, action, filtered: bool | None = None) -> float:
     a click in a section drawn when opened runs that section, then the whole page. NaN (an
     error in the summary) when that never came within 60 s, or the thing to click within 30 s:
     the page is reloaded."""
-    page.evaluate(WATCH_JS)
     t0 = page.evaluate("() => performance.now()")
     try:
         action()   # a chart or a section that never came (30 s) is a failed click too
@@ -139,21 +152,28 @@ def open_section(page, key: str, where: str) -> list[dict]:
     return [{"kind": "open a section", "what": f"{where} {key}", "s": clicked(page, box.first.click)}]
 
 
+def new_context(browser):
+    """A browser context (a new session per page) whose pages count the app's runs (RUNS_JS)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.add_init_script(RUNS_JS)
+    return ctx
+
+
 def one_round(browser, url: str, proc, t0: float, outlet: str) -> list[dict]:
     rows = []
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx = new_context(browser)
     page = ctx.new_page()
     rows.append({"kind": "first page", "what": "Overview", "s": wait_up(url, proc, page, t0, OPENED_JS, "Overview")})
     ctx.close()
     for slug, title in PAGES:   # a shared link: a new session per page
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx = new_context(browser)
         page = ctx.new_page()
         t = time.perf_counter()
         page.goto(f"{url}/{slug}", timeout=TIMEOUT)
         page.wait_for_function(OPENED_JS, arg=title, timeout=TIMEOUT, polling="raf")
         rows.append({"kind": "new session", "what": title, "s": time.perf_counter() - t})
         ctx.close()
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = new_context(browser).new_page()
     page.goto(url, timeout=TIMEOUT)
     page.wait_for_function(OPENED_JS, arg="Overview", timeout=TIMEOUT, polling="raf")
     for slug, title in PAGES[1:] + PAGES[:1]:
@@ -176,7 +196,7 @@ def one_round(browser, url: str, proc, t0: float, outlet: str) -> list[dict]:
     rows.append({"kind": "cross-filter", "what": "Entities first chart", "s": clicked(page, bar_click(page, "top_entities"), True)})
     clear(page)
     errors = page.locator("[data-testid=stException]").count()
-    page.close()
+    page.context.close()
     if errors:
         rows.append({"kind": "error", "what": f"{errors} exception box(es)", "s": float("nan")})
     return rows
