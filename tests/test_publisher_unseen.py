@@ -33,6 +33,12 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
                        "self-promotion"),
     "feedback_mail": ("Brief\n\n" + BODY + "\n\nWe welcome your feedback at newsletters@harborlights.net.",
                       "harborlights.net", "staff e-mail"),
+    "series": ("Study\n\nThis report is part of the Lakeside Policy Institute research report series.\n\n" + BODY,
+               "Lakeside Policy Institute", "series line"),
+    "series_possessive": ("Survey\n\nThis report, part of Harbor Research Center’s News Habits project, also "
+                          "examines trust.\n\n" + BODY, "Harbor Research Center", "series line"),
+    "learned": ("Schools\n\nThe district will close two schools, Harbor News has learned.\n\n" + BODY,
+                "Harbor News", "newsroom idiom"),
     "rights_in_name": ("Rivers\n\n(Lagos) – The state should clean the river, Lakeside Rights Watch said today.\n\n"
                        + BODY, "Lakeside Rights Watch", "press release"),
 }
@@ -49,6 +55,8 @@ UNNAMED = {   # file: (text, what the evidence says)
                 "no line where publishers name themselves names one"),
     "place_tag": ("Vote\n\nArlington (Virginia) - The county voted.\n\n" + BODY,
                   "no line where publishers name themselves names one"),
+    "person_learned": ("Schools\n\nThe district will close two schools, Jane Roe has learned.\n\n" + BODY,
+                       "no line where publishers name themselves names one"),
     "short_link": ("Law\n\n" + BODY + "\n\nRead or Share this story: http://lsl.ly/1om7erE",
                    "no line where publishers name themselves names one"),
 }
