@@ -39,6 +39,10 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
                           "examines trust.\n\n" + BODY, "Harbor Research Center", "series line"),
     "learned": ("Schools\n\nThe district will close two schools, Harbor News has learned.\n\n" + BODY,
                 "Harbor News", "newsroom idiom"),
+    "about_org": ("Housing\n\n" + BODY + "\n\nThe Lakeside Policy Institute is a nonprofit institution that helps "
+                  "improve policy through research and analysis.", "Lakeside Policy Institute", "self-description"),
+    "about_org_prefix": ("Housing\n\n" + BODY + "\n\nReason Foundation is a nonprofit think tank dedicated to free "
+                         "markets.", "Reason Foundation", "self-description"),     # not Reason, the magazine it starts with
     "rights_in_name": ("Rivers\n\n(Lagos) – The state should clean the river, Lakeside Rights Watch said today.\n\n"
                        + BODY, "Lakeside Rights Watch", "press release"),
 }
@@ -57,6 +61,8 @@ UNNAMED = {   # file: (text, what the evidence says)
                   "no line where publishers name themselves names one"),
     "person_learned": ("Schools\n\nThe district will close two schools, Jane Roe has learned.\n\n" + BODY,
                        "no line where publishers name themselves names one"),
+    "source_org_in_lead": ("Dialogue\n\nHarbor Angels is a citizens organization founded in 2016 to bridge divides.\n\n"
+                           + "\n\n".join([BODY] * 4), "no line where publishers name themselves names one"),
     "short_link": ("Law\n\n" + BODY + "\n\nRead or Share this story: http://lsl.ly/1om7erE",
                    "no line where publishers name themselves names one"),
 }
