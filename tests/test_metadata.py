@@ -104,6 +104,13 @@ def test_stated_date_line():
     # an update is not the publication: unknown, the update named in the reason
     d = infer_date("Headline here\nUpdated June 17, 2020.\nProtesters gathered on June 16, 2020 downtown.", {}, {})
     assert d.value is None and "is an update, not the publication" in d.evidence
+    for line in ["Published: Friday, March 3, 2020 at 5:30 p.m. EST", "Posted: Mar. 3, 2020 10:04 am ET",
+                 "Published March 3, 2020 | Updated March 4, 2020", "Published 2020-03-03 by Jane Roe"]:
+        assert infer_date(f"Headline here\n{line}\nBody.", {}, {}).value == "2020-03-03", line
+    # an event notice's "Date:", a sentence that starts with "Published": not the page's publication
+    for line in ["Date: Saturday, June 5, 2021", "Published in 1998 by Knopf, the book was reissued on June 5, 2012"]:
+        d = infer_date(f"Headline here\n{line}\nThe hall opens at noon.", {}, {})
+        assert d.value is None and d.how == "unknown", (line, d)
 
 
 def test_byline_date_lines():

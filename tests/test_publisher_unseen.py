@@ -33,6 +33,16 @@ NAMED = {   # file: (text, outlet, the evidence starts with)
                        "self-promotion"),
     "feedback_mail": ("Brief\n\n" + BODY + "\n\nWe welcome your feedback at newsletters@harborlights.net.",
                       "harborlights.net", "staff e-mail"),
+    "series": ("Study\n\nThis report is part of the Lakeside Policy Institute research report series.\n\n" + BODY,
+               "Lakeside Policy Institute", "series line"),
+    "series_possessive": ("Survey\n\nThis report, part of Harbor Research Center’s News Habits project, also "
+                          "examines trust.\n\n" + BODY, "Harbor Research Center", "series line"),
+    "learned": ("Schools\n\nThe district will close two schools, Harbor News has learned.\n\n" + BODY,
+                "Harbor News", "newsroom idiom"),
+    "about_org": ("Housing\n\n" + BODY + "\n\nThe Lakeside Policy Institute is a nonprofit institution that helps "
+                  "improve policy through research and analysis.", "Lakeside Policy Institute", "self-description"),
+    "about_org_prefix": ("Housing\n\n" + BODY + "\n\nReason Foundation is a nonprofit think tank dedicated to free "
+                         "markets.", "Reason Foundation", "self-description"),     # not Reason, the magazine it starts with
     "rights_in_name": ("Rivers\n\n(Lagos) – The state should clean the river, Lakeside Rights Watch said today.\n\n"
                        + BODY, "Lakeside Rights Watch", "press release"),
 }
@@ -49,6 +59,10 @@ UNNAMED = {   # file: (text, what the evidence says)
                 "no line where publishers name themselves names one"),
     "place_tag": ("Vote\n\nArlington (Virginia) - The county voted.\n\n" + BODY,
                   "no line where publishers name themselves names one"),
+    "person_learned": ("Schools\n\nThe district will close two schools, Jane Roe has learned.\n\n" + BODY,
+                       "no line where publishers name themselves names one"),
+    "source_org_in_lead": ("Dialogue\n\nHarbor Angels is a citizens organization founded in 2016 to bridge divides.\n\n"
+                           + "\n\n".join([BODY] * 4), "no line where publishers name themselves names one"),
     "short_link": ("Law\n\n" + BODY + "\n\nRead or Share this story: http://lsl.ly/1om7erE",
                    "no line where publishers name themselves names one"),
 }

@@ -38,7 +38,11 @@ _WEEKDAY_REF = re.compile(
     r"\b(?:on|last|this|late|early|since|from|until|by)\s+(monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s\b",
     re.I)
-_STATED = re.compile(r"^\s*(published|first published|posted|date published|publication date|date|updated|last updated)\s*(on|:)?\s*(?P<rest>.{6,60})$", re.I)
+# (no bare "Date:": an event notice's "Date: Saturday, June 5 / Time: 7 p.m." is as common)
+_STATED = re.compile(r"^\s*(published|first published|posted|date published|publication date|updated|last updated)\s*(on|:)?\s*(?P<rest>.{6,60})$", re.I)
+_BEFORE_STATED = re.compile(r"(?i)^(?:[a-z]+day,?[ ]*|on[ ]+)?$")      # before the date, a weekday at most
+_AFTER_STATED = re.compile(r"(?i)^[ ,.]*(?:(?:at[ ]+)?\d{1,2}(?::\d{2})?[ ]*(?:[ap]\.?m\.?)?[ ]*(?:[A-Z]{2,4}T?)?)?[ ,.]*"
+                           r"(?:(?:[|•·—–-]|by)[ ]+.{0,40})?$")      # after it, a time, a byline or another field
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,15 @@ def stated_date(line: str) -> FoundDate | None:
     m = _STATED.match(line)
     if not m:
         return None
-    dates = find_dates(m.group("rest"))
-    return FoundDate(dates[0].date, line.strip(), 0) if dates else None
+    rest = m.group("rest")
+    dates = find_dates(rest)
+    if not dates:
+        return None
+    start = dates[0].start
+    end = start + len(dates[0].snippet)
+    if not _BEFORE_STATED.match(rest[:start].strip()) or not _AFTER_STATED.match(rest[end:]):
+        return None       # "Published in 1998, the book ... on June 5, 2012": a sentence, not the page's field
+    return FoundDate(dates[0].date, line.strip(), 0)
 
 
 _SEP = r"[•|·—–/-]"

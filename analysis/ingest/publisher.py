@@ -102,6 +102,8 @@ def _tail_cues(lines: list[str], table: OutletTable) -> list[Cue]:
                                       strict=True, role="syndicated")])
         elif m := P.WEBSITE.search(line):
             out += filter(None, [_cue(m["name"], "self-description", line, table, strict=True)])
+        elif (m := P.ABOUT_ORG.match(line)) and (table.by_name(_clean_name(m["name"])) or _brand(m["name"])):
+            out += filter(None, [_cue(m["name"], "self-description", line, table, strict=False, exact=True)])
         elif m := P.CONTRIBUTING.match(line):
             out += filter(None, [_cue(m["name"], "contributor line", line, table, strict=True, role="contributor")])
     return out

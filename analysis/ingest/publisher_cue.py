@@ -54,14 +54,14 @@ def _known(name: str, table: OutletTable) -> Outlet | None:
 
 
 def _cue(name: str, kind: str, snippet: str, table: OutletTable, *, strict: bool,
-         role: str = "publisher", **extra) -> Cue | None:
+         role: str = "publisher", exact: bool = False, **extra) -> Cue | None:
     """A cue for ``name`` if it can be an outlet. strict: an unknown name must look like
     one (a newsy word, a company suffix or a domain); photo agencies and media groups are
-    never the outlet."""
+    never the outlet. exact: the table's names only, not a name it starts ("Reuters Health")."""
     name = _clean_name(name)
     if len(name) < 2 or len(name) > 60 or P.NOT_PUBLISHER.search(name) and table.by_name(name) is None:
         return None     # ("All rights reserved", "Getty Images"; but the table's "Human Rights Watch" is a name)
-    known = _known(name, table)
+    known = table.by_name(name) if exact else _known(name, table)     # exact: "Reason Foundation" is not Reason
     if known is None and strict and not P.CORPORATE.search(name):
         return None
     if known is not None and known.never_outlet:

@@ -107,6 +107,11 @@ SELF_DESCRIBED = re.compile(rf"^(?P<name>{NAME}) is (?:the|a|an) (?:[\w,-]+ ){{0
                              r"news site|news website|news outlet|broadcaster|news channel|tv channel|"
                              r"magazine|news organi[sz]ation|media outlet|newsroom|news service|"
                              r"wire service|publication|news network)\b")
+# in the closing lines only, an organisation's "about" note: "The RAND Corporation is a nonprofit institution that ..."
+# (in the lead, such a sentence introduces a source: "Better Angels is a citizens organization founded in 2016")
+ABOUT_ORG = re.compile(rf"^(?:The[ ]+)?(?P<name>{NAME}) is (?:a|an|the) (?:[\w,-]+ ){{0,4}}(?:nonprofit|non-profit|nonpartisan|"
+                       r"think tank|research (?:institution|organi[sz]ation|center)|institution|foundation|"
+                       r"advocacy (?:group|organi[sz]ation)|organi[sz]ation)\b")
 WEBSITE = re.compile(rf"^(?P<name>{NAME})['’]s (?:official )?website\b")
 DOMAIN = re.compile(r"(?<![\w@./-])(?:https?://)?(?:www\d?\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\."
                      r"(?:com|org|net|co\.uk|co|ir|af|cn|ru|in|pk|de|fr|tv|news|io|us|ly|ws))\b", re.I)

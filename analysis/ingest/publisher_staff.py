@@ -16,7 +16,8 @@ and the last lines (analysis.ingest.publisher asks for them):
 - a promotion of its own newsletter, issue or app: "subscribe to Mother Jones' newsletters",
   "For more from The Nation, check out our latest issue", "Download the NBC News app";
 - a news-alert prompt: "Get breaking news alerts and more from Roll Call", "Sign up for
-  free news alerts from WND.com".
+  free news alerts from WND.com";
+- a series line: "This report is part of the RAND Corporation research report series".
 
 Outlets of the table are read from every one of them; a name the table does not know only
 from a sign-off, a press release, a news-alert prompt and a promotion of its own newsletter,
@@ -57,6 +58,11 @@ OWN_PROMO = re.compile(rf"\b(?i:subscribe|sign[ ]+up)\b[^.]{{0,60}}?\b(?:the[ ]+
 # a press release: "(London) – The government is stalling ..., Human Rights Watch said today."
 RELEASE = re.compile(rf"^\((?:[A-Z][\w.'’-]*[ ,]*){{1,4}}\)[ ]+[–—-]+[ ].*?(?:,[ ]+|\.[ ]+)(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+"
                      r"(?:said|says|announced|urged|warned)[ ]+(?:today|in[ ]+a[ ]+(?:new[ ]+)?report,?[ ]+released[ ]+today)\b")
+# "This report is part of the RAND Corporation research report series", "This report, part of Pew
+# Research Center’s American News Pathways project": the page places itself in its publisher's series
+SERIES = re.compile(rf"^This[ ]+(?:report|article|story|piece|post|essay|analysis|brief|commentary)[ ]*(?:is[ ]+|,[ ]*)"
+                    rf"(?:part|one)[ ]+of[ ]+(?:the[ ]+)?(?P<name>{P.NAME1})(?:['’]s?)?[ ]+(?:[\w-]+[ ]+){{0,4}}?"
+                    r"(?:series|project|collection)\b")
 OUR_PROMPT = re.compile(r"(?i)\b(?:sign[ ]+up[ ]+for[ ]+our|subscribe[ ]+to[ ]+our|become[ ]+a[ ]+(?:member|subscriber)|"
                         r"support[ ]+our[ ]+(?:journalism|reporting|work)|our[ ]+newsletter)\b")
 
@@ -92,10 +98,14 @@ def staff_cues(line: str, table: OutletTable) -> list[Cue]:
         known = _known(_clean_name(name), table)
         if known is not None and known.kind == "outlet" or known is None and (_brand(name) or re.fullmatch(r"[A-Z][a-z]{3,}", _clean_name(name))):
             out += filter(None, [_cue(name, "self-promotion", line, table, strict=False)])
-    for m in LEARNED.finditer(line):
+    for m in LEARNED.finditer(line):      # a name the table does not know: a newsroom's ("Harbor News"), not a person's
         known = _known(_clean_name(m["name"]), table)
-        if known is not None and known.kind == "outlet":
+        if known is not None and known.kind == "outlet" or known is None and _brand(m["name"]) and P.CORPORATE.search(m["name"]):
             out += filter(None, [_cue(m["name"], "newsroom idiom", line, table, strict=True)])
+    if m := SERIES.match(line):
+        known = _known(_clean_name(m["name"]), table)
+        if known is not None and known.kind == "outlet" or known is None and (_brand(m["name"]) or P.CORPORATE.search(m["name"])):
+            out += filter(None, [_cue(m["name"], "series line", line, table, strict=False)])
     if m := RELEASE.match(line):
         known = _known(_clean_name(m["name"]), table)
         if known is not None and known.kind == "outlet" or known is None and _brand(m["name"]):
