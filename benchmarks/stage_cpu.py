@@ -6,7 +6,9 @@ machine is, so two checkouts can be compared on a shared machine where wall time
     python benchmarks/stage_cpu.py STORE --baseline DIR [--stages "topics articles,sources"]
                                    [--label NAME] [--as-build]
 
-STORE: a store folder (meta.json and its generation); DIR: another checkout (e.g. main,
+STORE: a store folder (meta.json and its generation); the stage "core tables" builds them
+again from the store's corpus files and the NER cache ($NEWS_NER_CACHE; the reading is not
+timed); DIR: another checkout (e.g. main,
 `git archive main | tar -x -C DIR`). The sentence tones are cached by content
 (analysis/compare/tone_cache.py) where the checkout has that cache: "sources" runs twice in
 this checkout, with an empty tone cache and again with the one the first run filled.
@@ -42,9 +44,18 @@ as_build = os.environ.get("STAGE_CPU_AS_BUILD") == "1"
 if as_build:   # as a large build runs it: a forked child alone (analysis.build.staged)
     from analysis.build.processes import Forked
 out = []
+if "core tables" in stages:   # the core tables again from the store's corpus and the NER cache: reading is not timed
+    from analysis import config
+    from analysis.build.core import assemble, read_articles
+    from analysis.build.store import NerCache
+    meta = json.load(open(os.path.join(store, "meta.json")))
+    articles, _ = read_articles(meta["paths"])
+    ner = NerCache(config.ner_cache_dir(meta["model"])).load(set(articles["hash"]))
 for s in stages:
     c, t = cpu(), time.perf_counter()
-    if as_build:
+    if s == "core tables":
+        assemble(articles, ner)
+    elif as_build:
         Forked(run_stage, s, tables, retry=False, alone=True).result()
     else:
         run_stage(s, tables)
