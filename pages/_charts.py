@@ -207,21 +207,27 @@ def charts(items: list[Chart | Missing], *, page: str, drawn: int | None = 2) ->
 
 
 def sections(v: View, parts, *, page: str, drawn: int = 2) -> None:
-    """A page's charts from one builder each ((key, label, builder(view)), as
+    """A page's charts from one builder each ((key, label, builder(view, *args)[, args]), as
     views.overview.OVERVIEW): the first `drawn` built and drawn at once, each later one
     built on the server, drawn and sent only while its section is open; then the "Export
     all charts" button, which builds every chart when clicked."""
-    for i, (key, label, build) in enumerate(parts):
+    for i, (key, label, build, *args) in enumerate(parts):
+        args = tuple(args[0]) if args else ()
         if i < drawn:
-            show([cached_charts(build, v)])
+            show([cached_charts(build, v, *args)])
         else:
-            lazy_expander(md_escape(label), functools.partial(_built, build, v), key=section_key(key),
+            lazy_expander(md_escape(label), functools.partial(_built, build, v, args), key=section_key(key),
                           icon=":material/bar_chart:")
-    export_all(lambda: [c for c in (cached_charts(b, v) for _, _, b in parts) if isinstance(c, Chart)], page=page)
+    export_all(lambda: [c for c in (_build(p, v) for p in parts) if isinstance(c, Chart)], page=page)
 
 
-def _built(build, v: View) -> None:
-    show([cached_charts(build, v)])
+def _build(part, v: View):
+    _, _, build, *args = part
+    return cached_charts(build, v, *(tuple(args[0]) if args else ()))
+
+
+def _built(build, v: View, args: tuple) -> None:
+    show([cached_charts(build, v, *args)])
 
 
 def chart(c: Chart) -> None:
