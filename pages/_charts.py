@@ -206,6 +206,30 @@ def charts(items: list[Chart | Missing], *, page: str, drawn: int | None = 2) ->
     export_all([c for c in items if isinstance(c, Chart)], page=page)
 
 
+def sections(v: View, parts, *, page: str, drawn: int = 2) -> None:
+    """A page's charts from one builder each ((key, label, builder(view, *args)[, args]), as
+    views.overview.OVERVIEW): the first `drawn` built and drawn at once, each later one
+    built on the server, drawn and sent only while its section is open; then the "Export
+    all charts" button, which builds every chart when clicked."""
+    for i, (key, label, build, *args) in enumerate(parts):
+        args = tuple(args[0]) if args else ()
+        if i < drawn:
+            show([cached_charts(build, v, *args)])
+        else:
+            lazy_expander(md_escape(label), functools.partial(_built, build, v, args), key=section_key(key),
+                          icon=":material/bar_chart:")
+    export_all(lambda: [c for c in (_build(p, v) for p in parts) if isinstance(c, Chart)], page=page)
+
+
+def _build(part, v: View):
+    _, _, build, *args = part
+    return cached_charts(build, v, *(tuple(args[0]) if args else ()))
+
+
+def _built(build, v: View, args: tuple) -> None:
+    show([cached_charts(build, v, *args)])
+
+
 def chart(c: Chart) -> None:
     key = f"chart_{c.key}"
     if c.table is None or len(c.table) == 0:
@@ -231,15 +255,17 @@ def export_buttons(c: Chart) -> None:
                                key=f"dl_{c.key}_{fmt}", on_click="ignore", width="stretch")
 
 
-def export_all(items: list[Chart], *, page: str) -> None:
-    if not items:
+def export_all(items, *, page: str) -> None:
+    """The page's "Export all charts" button: items is the charts, or a function that makes
+    them (called when the button is clicked)."""
+    if not callable(items) and not items:
         return
     v = st.session_state["_view"]
     text = E.filters_text(v.filters, n=len(v.ids), total=len(v.corpus.articles),
                           corpus=str(v.corpus.store.root.name), topic_labels=st.session_state.get("_topic_labels"))
     st.download_button("Export all charts of this page (ZIP: PNG, SVG, HTML, CSV + filters.txt)",
-                       data=lambda: E.zip_bytes(items, text), file_name=f"{page}-view.zip",
-                       mime=E.MIME["zip"], key=f"dl_all_{page}", on_click="ignore",
+                       data=lambda: E.zip_bytes(items() if callable(items) else items, text),
+                       file_name=f"{page}-view.zip", mime=E.MIME["zip"], key=f"dl_all_{page}", on_click="ignore",
                        icon=":material/folder_zip:")
 
 

@@ -73,9 +73,10 @@ def _pages():
         cached_charts(topics_charts, v, default_level(v), draw=DRAW_POINTS)
 
     def sources(v):
-        from analysis.views.sources import sources_charts  # lazy: idem
+        from analysis.views.sources import SOURCES  # lazy: idem
 
-        cached_charts(sources_charts, v)
+        for _, _, build, args in SOURCES[:2]:   # the two drawn at once; the others when opened
+            cached_charts(build, v, *args)
 
     def places(v):
         from analysis.views.places import places_charts  # lazy: idem

@@ -1,14 +1,14 @@
 """Sources: distinctive terms, entity shares, similar articles and copies, tone, quotes."""
 import streamlit as st
 
-from analysis.views.sources import sources_charts
+from analysis.views.sources import SOURCES
 from pages import _charts
 
 st.title("Sources")
 v = _charts.view()
 _charts.stale_note(v, "entity_shares", "distinctive_entities", "tone_entities", "quotes", "quotes_by_source")
 st.caption("Outlets shown: the ones selected in the sidebar, else the biggest of the selection.")
-_charts.charts(_charts.cached_charts(sources_charts, v), page="sources")
+_charts.sections(v, SOURCES, page="sources")   # a closed section's chart is not even built
 dups = v.corpus.table("duplicates")
 if dups is not None and {"group", "article_id"} <= set(dups.columns):
     sel = dups[dups["article_id"].isin(set(v.ids))]

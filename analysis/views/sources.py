@@ -133,34 +133,47 @@ def tone_figure(df: pd.DataFrame, colors: dict, *, title: str = "Tone per outlet
                                     height=F._hbar_height(len(df))))
 
 
-def sources_charts(view: View) -> list[Chart | Missing]:
-    out: list[Chart | Missing] = []
-    c = view.colors
-    specs = [
-        ("distinctive_terms", distinctive, lambda d: terms_figure(d, c), "Distinctive terms", None),
+def _specs(c: dict) -> list[tuple]:
+    """(key, table_of(view), figure_of(table), name, select, section label) of each chart."""
+    return [
+        ("distinctive_terms", distinctive, lambda d: terms_figure(d, c), "Distinctive terms", None,
+         "Distinctive terms per outlet"),
         ("entity_shares", entity_shares, lambda d: F.heatmap_figure(
             d, x="source", y="entity", value="share", title="Share of each outlet's entity mentions",
-            value_format=".1%"), "Entity shares", "entity"),
+            value_format=".1%"), "Entity shares", "entity", "Share of each outlet's entity mentions"),
         ("similar_pairs", similar_pairs, lambda d: F.heatmap_figure(
             d, x="other_outlet", y="outlet", value="pairs", title="Similar article pairs between outlets (cosine ≥ 0.5)"),
-         "Similar articles", None),
+         "Similar articles", None, "Similar article pairs between outlets (cosine ≥ 0.5)"),
         ("syndicated_copies", copies, lambda d: F.outlets_figure(
             d.rename(columns={"articles": "articles"}), c, title="Articles that are copies of another article"),
-         "Syndicated copies", "outlet"),
-        ("tone_per_outlet", tone_outlets, lambda d: tone_figure(d, c), "Tone per outlet", "outlet"),
+         "Syndicated copies", "outlet", "Articles that are copies of another article"),
+        ("tone_per_outlet", tone_outlets, lambda d: tone_figure(d, c), "Tone per outlet", "outlet",
+         "Tone per outlet (mean VADER compound)"),
         ("tone_per_entity", tone_entities, lambda d: F.heatmap_figure(
             d, x="source", y="entity", value="mean_compound", title="Tone of the sentences that mention an entity",
-            colorscale="RdBu", zmid=0.0, value_format=".2f"), "Tone per entity", "entity"),
+            colorscale="RdBu", zmid=0.0, value_format=".2f"), "Tone per entity", "entity",
+         "Tone of the sentences that mention an entity"),
         ("quoted_speakers", quoted, lambda d: F.entity_outlets_figure(
             d.rename(columns={"speaker": "entity", "quotes": "mentions"}), c, title="Who is quoted, by outlet"),
-         "Quotes", "entity"),
+         "Quotes", "entity", "Who is quoted, by outlet"),
     ]
-    for key, table_of, figure_of, name, select in specs:
-        table = table_of(view)
-        if table is None:
-            out.append(Missing(key, f"{name}: {NOT_YET}."))
-        elif table.empty:
-            out.append(Missing(key, f"{name}: nothing for the selected articles."))
-        else:
-            out.append(Chart(key, figure_of(table), table, select))
-    return out
+
+
+def source_chart(view: View, key: str) -> Chart | Missing:
+    """One chart of the Sources page (its key as in _specs), or the note why it is missing."""
+    _, table_of, figure_of, name, select, _ = next(s for s in _specs(view.colors) if s[0] == key)
+    table = table_of(view)
+    if table is None:
+        return Missing(key, f"{name}: {NOT_YET}.")
+    if table.empty:
+        return Missing(key, f"{name}: nothing for the selected articles.")
+    return Chart(key, figure_of(table), table, select)
+
+
+# (key, section label, builder, its arguments): each chart built on its own (pages build a
+# chart whose section is closed only when it is opened)
+SOURCES = tuple((s[0], s[5], source_chart, (s[0],)) for s in _specs({}))
+
+
+def sources_charts(view: View) -> list[Chart | Missing]:
+    return [source_chart(view, key) for key, *_ in SOURCES]
