@@ -85,10 +85,13 @@ def _pages():
             cached_charts(places_charts, v, color_by="outlet", zoom=None, every=False)
 
     def stories(v):
-        from analysis.views.stories import selected_stories, spots, stories_charts  # lazy: idem
+        from analysis.views.stories import (selected_stories, side_by_side, spots, stories_charts,  # lazy: idem
+                                            story_choices)
 
         cached_charts(stories_charts, v, outlets=8, min_share=0.5)
-        cached_charts(selected_stories, v)
+        table = cached_charts(selected_stories, v)
         cached_charts(spots, v, outlets=8, min_share=0.5)
+        if table is not None and len(table):   # the story shown side by side when the page opens
+            cached_charts(side_by_side, v, story_choices(table)[0])
 
     return [entities, topics, sources, places, stories]

@@ -3,7 +3,7 @@ story and when, each outlet's blind spots, and one story side by side, outlet by
 import streamlit as st
 
 from analysis.views.stories import (LIST_COLUMNS, selected_stories, side_by_side, side_card_html, side_outlets,
-                                      sides_figure, spots, stories_charts)
+                                      sides_figure, spots, stories_charts, story_choices)
 from analysis.views.charts import Chart
 from pages import _charts
 
@@ -43,7 +43,7 @@ if holes is not None and len(holes):
     st.dataframe(holes, hide_index=True, height=240)
 
 st.subheader("One story, outlet by outlet")
-choices = (multi if len(multi) else table)["story"].tolist()
+choices = story_choices(table)
 labels = dict(zip(table["story"], table["label"]))
 story = st.selectbox("Story (most outlets first)", choices, key="stories_story",
                      format_func=lambda s: f"{s}: {labels.get(s, '')}")

@@ -100,3 +100,28 @@ def test_the_global_filters_narrow_the_stories(built):
     assert listed["size"].tolist() == [3]        # the story's size counts all its articles
     empty = page(built, text="no such words anywhere")
     assert any("No article matches the filters" in w.value for w in empty.warning)
+
+
+def test_side_by_side_reads_only_its_articles_rows_with_the_same_result(seeds_store):
+    """side_by_side reads the story's quotes and tones for its articles only (Corpus.rows_of):
+    the same cards as story_sides over the whole tables."""
+    from analysis.stories.compare import story_sides
+    from analysis.views.charts import View
+    from analysis.views.corpus import Corpus
+    from analysis.views.stories import side_by_side
+
+    corpus = Corpus(seeds_store.store)
+    view, stories = View(corpus), corpus.table("stories")
+    quotes, tones = corpus.table("quotes"), corpus.table("sentence_tones")
+    assert len(quotes) and len(tones)
+    quoted = set(quotes["article_id"].astype(str))
+    for story in stories["story"]:
+        ids = [str(a) for a in stories.loc[stories["story"] == story, "articles"].iat[0]]
+        whole = story_sides(story, stories, corpus.texts(ids), corpus.mentions_of(ids, columns=("article_id", "entity",
+                                                                                                "type")), quotes, tones)
+        sides = side_by_side(view, story)
+        assert sides.drop(columns="source").astype(str).equals(whole.drop(columns="source").astype(str))
+        quoted -= set(sides.loc[sides["quotes"].str.len() > 0, "article_id"])
+    assert not quoted   # every quote of the corpus was on a card
+    assert corpus.rows_of("no_such_table", ids, ("article_id",)) is None
+    assert set(corpus.rows_of("quotes", ids, ("article_id", "quote"))["article_id"]) <= set(ids)

@@ -183,6 +183,17 @@ class Corpus:
         return self.sql(f"SELECT a.id, a.title, a.source, a.published, a.text, a.removed "
                         f"FROM {self.parquet('articles')} a JOIN sel USING (id)", sel=sel)
 
+    def rows_of(self, name: str, ids: list[str], columns: tuple[str, ...]) -> pd.DataFrame | None:
+        """These columns of a table's rows for these articles only (None without the table): a
+        story's quotes and tones, not the whole tables (400,000 and 1.6 million rows at 37k); in
+        the table's order (a mean over them sums in the same order as over the whole table)."""
+        if not self.path(name).exists():
+            return None
+        cols = ", ".join(f'"{c}"' for c in columns)
+        source = self.parquet(name)[:-1] + ", filename=true, file_row_number=true)"
+        return self.sql(f"SELECT {cols} FROM {source} WHERE article_id IN (SELECT * FROM unnest(?)) "
+                        "ORDER BY filename, file_row_number", [[str(a) for a in ids]])
+
     @functools.lru_cache(maxsize=64)
     def text_row(self, aid: str) -> pd.Series:
         """texts([aid])'s row, kept for the last 64 articles: the reader shows one article on

@@ -195,9 +195,17 @@ def side_by_side(view: View, story: int) -> pd.DataFrame:
     ids = [a for a in members if a in selected]
     texts = view.corpus.texts(ids)
     mentions = view.corpus.mentions_of(ids, columns=("article_id", "entity", "type"))
-    sides = story_sides(story, stories, texts, mentions, view.corpus.table("quotes"),
-                        view.corpus.table("sentence_tones"))
+    quotes = view.corpus.rows_of("quotes", ids, ("article_id", "speaker", "quote", "start"))
+    tones = view.corpus.rows_of("sentence_tones", ids, ("article_id", "compound"))
+    sides = story_sides(story, stories, texts, mentions, quotes, tones)
     return sides.assign(source=view.corpus.outlet_of(sides["article_id"])) if len(sides) else sides
+
+
+def story_choices(listed: pd.DataFrame) -> list[int]:
+    """The stories offered side by side (selected_stories' order): those with several selected
+    articles, else all; the first is shown when the page opens."""
+    multi = listed[listed["selected"] > 1]
+    return (multi if len(multi) else listed)["story"].tolist()
 
 
 def side_outlets(sides: pd.DataFrame) -> list[str]:
