@@ -124,10 +124,10 @@ class Corpus:
         """A table of this corpus's generation of the store."""
         return self.store.root / self.generation / f"{name}.parquet"
 
-    def parquet(self, name: str) -> str:
+    def parquet(self, name: str, options: str = "") -> str:
         path = self.path(name)
         target = f"{path}/*.parquet" if path.is_dir() else str(path)   # a table grown in parts
-        return "read_parquet('" + target.replace("'", "''") + "')"
+        return "read_parquet('" + target.replace("'", "''") + "'" + options + ")"
 
     def sql(self, query: str, params: list | None = None, **tables) -> pd.DataFrame:
         """Run a query on a private cursor (Streamlit sessions run in threads)."""
@@ -190,7 +190,7 @@ class Corpus:
         if not self.path(name).exists():
             return None
         cols = ", ".join(f'"{c}"' for c in columns)
-        source = self.parquet(name)[:-1] + ", filename=true, file_row_number=true)"
+        source = self.parquet(name, ", filename=true, file_row_number=true")
         return self.sql(f"SELECT {cols} FROM {source} WHERE article_id IN (SELECT * FROM unnest(?)) "
                         "ORDER BY filename, file_row_number", [[str(a) for a in ids]])
 
