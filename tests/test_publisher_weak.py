@@ -15,7 +15,7 @@ NAMED = {   # file: (text, outlet, what the evidence holds)
                                  "Harbor Lights", "copyright line"),
     "photo_and_bio": ("Storm\n\nThe pier after the storm. (Jane Doe/The Lakeside Ledger)\n\n" + BODY
                       + "\n\nJohn Roe is a senior editor at The Lakeside Ledger.", "The Lakeside Ledger", "staff bio"),
-    "bio_and_staff_address": ("Fire\n\n" + BODY + "\n\nJohn Roe is a North Valley Courier columnist. Email: "
+    "bio_and_staff_address": ("Fire\n\n" + BODY + "\n\nJohn Roe is a North Valley Courier columnist.\n\nEmail: "
                               "jroe@nvcourier.com", "North Valley Courier", "staff address"),
     "illustration_and_app": ("Apps\n\nPhoto illustration by Zephyrline. Photos by a stock agency.\n\n" + BODY
                              + "\n\nFor more of Zephyrline’s news coverage, listen to our podcast.", "Zephyrline",
@@ -42,6 +42,8 @@ UNNAMED = {   # file: (text, what the evidence says)
                   "not taken"),
     "followed_person": ("Budget\n\n" + BODY + "\n\nFollow Jane Doe on Twitter.\n\nJohn Roe is a Jane Doe reporter.",
                         "no line where publishers name themselves names one"),
+    "columnist_bio_with_address": ("Column\n\n" + BODY + "\n\nJohn Roe is a North Valley Courier columnist. Email: "
+                                   "jroe@nvcourier.com", "not taken: staff bio"),    # a syndicated column's home paper
     "parent_address": ("Column\n\n" + BODY + "\n\nJohn Roe is a writer for Lakeside Ledger National. Email: "
                        "jroe@lakesidedigital.com", "not taken: staff bio"),
 }

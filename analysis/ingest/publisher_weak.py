@@ -26,10 +26,12 @@ from analysis.ingest.publisher_cue import Cue, _clean_name, _cue, _known
 ROLE = r"(?:writer|editor|reporter|correspondent|producer|columnist|contributor|analyst|anchor|host|fellow|critic)s?"
 PEOPLE = r"[A-Z][\w.'’-]+(?:[ ]+(?:[A-Z][\w.'’-]+|de|van|von|da)){1,3}"
 # "Jane Roe is a senior editor at Harbor Lights", "Jane Roe is a Harbor Lights columnist"
-BIO = re.compile(rf"^[—–-]*[ ]*{PEOPLE}(?:,[^,]{{1,30}},|[ ]+\(@\w+\))?[ ]+(?:is|was|are)[ ]+(?:an?[ ]+|the[ ]+)?(?:(?!former)[\w-]+[ ]+){{0,4}}?"
-                 rf"(?:{ROLE}(?:[ ]+in[ ]+chief)?[ ]+(?:at|for|with|to|of)[ ]+(?:the[ ]+)?(?P<name>{P.NAME1})|(?P<name2>{P.NAME1})[ ]+(?:[\w-]+[ ]+)?{ROLE}\b)")
+_BIO_HEAD = rf"^[—–-]*[ ]*{PEOPLE}(?:,[^,]{{1,30}},|[ ]+\(@\w+\))?[ ]+(?:is|was|are)[ ]+(?:an?[ ]+|the[ ]+)?"
+BIO_AT = re.compile(rf"{_BIO_HEAD}(?:(?!former)[\w-]+[ ]+){{0,4}}?{ROLE}(?:[ ]+in[ ]+chief)?[ ]+(?:at|for|with|to|of)[ ]+"
+                    rf"(?:the[ ]+)?(?P<name>{P.NAME1})")
+BIO_OF = re.compile(rf"{_BIO_HEAD}(?:(?!former)[\w-]+[ ]+){{0,2}}?(?P<name>{P.NAME1})(?:['’]s?)?[ ]+(?:[\w-]+[ ]+)?{ROLE}\b")
 PHOTO = re.compile(rf"(?:^|\((?:Photo:[ ]*)?|[.][ ]+)(?:Photographer:[ ]*)?(?P<who>{PEOPLE})[ ]*/[ ]*(?:the[ ]+)?(?P<name>[A-Z][\w&.’'-]*(?:[ ]+[A-Z][\w&.’'-]*){{0,3}}?)"
-                   r"(?:[ ]+(?:file|staff|archive))?(?:[ ]+(?:photo|photograph|illustration))?[ ]*(?:\)|$|[ ]+Photographer:)")
+                   r"(?i:[ ]+(?:file|staff|archive))?(?i:[ ]+(?:photo|photograph|illustration))?[ ]*(?:\)|$|[ ]+Photographer:)")
 ILLUSTRATION = re.compile(rf"^(?:Photo[ ]+)?illustration[ ]+by[ ]+(?:the[ ]+)?(?P<name>{P.NAME1})[.;]", re.I)
 PROMPT = re.compile(rf"\b(?i:sign[ ]+up|subscribe|register)[ ]+(?:for|to)[ ]+(?:the[ ]+)?(?P<name>{P.NAME1})(?:['’]s?)?[ ]+"
                     rf"(?:[\w-]+[ ]+){{0,2}}?newsletters?\b|\b(?:the[ ]+)?best[ ]+of[ ]+(?:the[ ]+)?(?P<name2>{P.NAME1})[.!]?$|"
@@ -38,7 +40,14 @@ PROMPT = re.compile(rf"\b(?i:sign[ ]+up|subscribe|register)[ ]+(?:for|to)[ ]+(?:
                     rf"\bFor[ ]+more[ ]+(?:of|from)[ ]+(?:the[ ]+)?(?P<name5>{P.NAME1})(?:['’]s?)?[ ]+(?:news[ ]+)?"
                     r"(?:coverage|reporting|stories|journalism)\b")
 BOARD = re.compile(rf"\b[Tt]he[ ]+(?P<name>{P.NAME1})(?:['’]s)?[ ]+editorial[ ]+board\b")
-LEARNED = re.compile(rf"(?:^|[,;][ ]+)(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+has[ ]+(?:learned|reached[ ]+out[ ]+to)\b")
+LEARNED = re.compile(rf"(?:^|[,;][ ]+)(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+(?:has[ ]+(?:learned|reached[ ]+out[ ]+to)|"
+                     r"can[ ]+(?:confirm|report|reveal))\b")
+# "For one author's take, see ... here on Harbor Lights", "on the Harbor Lights Facebook page", "register for
+# Harbor Lights Today, our daily newsletter", "Editor's note: Harbor Lights is making ..."
+HERE = re.compile(rf"\bhere[ ]+(?:on|at)[ ]+(?:the[ ]+)?(?P<name>{P.NAME1})[.!]?$|\bon[ ]+the[ ]+(?P<name2>{P.NAME1})[ ]+"
+                  rf"(?:Facebook|Twitter|Instagram|YouTube)[ ]+(?:page|account|channel)\b|"
+                  rf"(?:^|[ ])(?:the[ ]+)?(?P<name3>{P.NAME1}),[ ]+our[ ]+(?:[a-z]+[ ]+)?newsletter\b")
+NOTE = re.compile(rf"^Editor['’]?s['’]?[ ]+note[ ]*:[ ]*(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+(?:is|has|believes|will|was)\b", re.I)
 # "WFAE political reporter Jane Doe", "Lakeside Ledger reporter Jane Roe and the wires contributed"
 STAFF = re.compile(rf"(?:\b(?:with|joins)[ ]+|^(?=.*\bcontributed\b))(?:the[ ]+)?(?P<name>{P.NAME1})(?:['’]s?)?[ ]+(?:[a-z]+[ ]+){{0,2}}"
                    rf"(?:reporter|correspondent|anchor|host|editor|producer|writer|columnist)s?[ ]+{PEOPLE}\b")
@@ -55,13 +64,16 @@ def candidate_cues(line: str, table: OutletTable, ends: set[str]) -> list[Cue]:
     found = [(m.group("name"), "staff photo credit") for m in PHOTO.finditer(line) if "Photo" not in m["who"]]
     if m := ILLUSTRATION.match(line):
         found.append((m["name"], "photo illustration credit"))
-    if m := BIO.match(line):
-        found.append((m["name"] or m["name2"], "staff bio"))
+    if m := BIO_AT.match(line) or BIO_OF.match(line):     # "an Ideas contributor for WIRED": WIRED
+        found.append((m["name"], "staff bio"))
     if len(line) <= P.PROMO_LINE_CHARS:
         found += [(next(n for n in m.groups() if n), "own newsletter, app or social prompt") for m in PROMPT.finditer(line)]
     found += [(m["name"], "staff credit") for m in STAFF.finditer(line)]
     found = [(n, k) for n, k in found if n and not (k.startswith("own") and _person_shaped(n, line))]
     found += [(m["name"], "editorial board") for m in BOARD.finditer(line)]
+    found += [(next(n for n in m.groups() if n), "own page, channel or newsletter") for m in HERE.finditer(line)]
+    if m := NOTE.match(line):
+        found.append((m["name"], "editor's note"))
     found += [(m["name"], "newsroom idiom") for m in LEARNED.finditer(line)]
     found += [(m["name"], "document embed") for m in EMBED.finditer(line)]
     if line in ends and CAPS.match(line) and len(line) <= 40 and " " in line:
@@ -69,13 +81,20 @@ def candidate_cues(line: str, table: OutletTable, ends: set[str]) -> list[Cue]:
     for name, kind in found:
         name = _clean_name(name)
         known = _known(name, table)
-        if known is not None and known.kind != "outlet" or not _brand(name) or P.GENERIC_NAME.match(name):
+        if known is not None and known.kind != "outlet" or not (_brand(name) or P.GENERIC_NAME.match(name)):
             continue
         out += filter(None, [_cue(name, kind, line, table, strict=False, role="candidate")])
+    if len(line) <= P.DOMAIN_LINE_CHARS and not (P.LINK_WORDS.search(line) or P.TWEET.search(line)):
+        for m in P.DOMAIN.finditer(line):      # "follow IVN.us for exclusive coverage": a site, if a name agrees
+            site = _site(m["host"])
+            if site and not P.CITED_BEFORE.search(line[:m.start()]) and table.by_domain(site) is None:
+                out += filter(None, [_cue(site, "site address", line, table, strict=False, role="candidate")])
     for m in MAIL.finditer(line):
         site = _site(m["host"])
-        if site and table.by_domain(site) is None:
-            out += filter(None, [_cue(site, "staff address", line, table, strict=False, role="candidate")])
+        known = table.by_domain(site) if site else None
+        if site and (known is None or known.kind == "outlet"):
+            out += filter(None, [_cue(known.name if known else site, "staff address", line, table, strict=False,
+                                      role="candidate")])
     return out
 
 
@@ -122,34 +141,46 @@ def _words(name: str) -> list[str]:
 
 
 def _agree(a: Cue, b: Cue) -> bool:
-    """The same name (one can be the other's first words: "Guardian", "Guardian US"), or a
-    name and an address that spells it."""
-    ka, kb = name_key(a.name), name_key(b.name)
-    if ka == kb:
-        return True
-    wa, wb = (w[1:] if w[:1] == ["the"] else w for w in (_words(a.name), _words(b.name)))
-    short, long_ = sorted((wa, wb), key=len)
-    if short and long_[:len(short)] == short and not P.GENERIC_NAME.match(" ".join(short)):
+    """The same name; or one is the other's first words ("Guardian", "Guardian US") or last
+    words ("Register", "Des Moines Register"); or a name and an address that spells it."""
+    if name_key(a.name) == name_key(b.name):
         return True
     da, db = P.DOMAIN.fullmatch(a.name), P.DOMAIN.fullmatch(b.name)
-    if da and not db:
-        return a.name.split(".")[0].lower() in _spellings(b.name)
-    if db and not da:
-        return b.name.split(".")[0].lower() in _spellings(a.name)
-    return False
+    if da or db:
+        if da and db:
+            return False
+        site, name = (a.name, b.name) if da else (b.name, a.name)
+        return site.split(".")[0].lower() in _spellings(name)
+    wa, wb = (w[1:] if w[:1] == ["the"] else w for w in (_words(a.name), _words(b.name)))
+    short, long_ = sorted((wa, wb), key=len)
+    if not short:
+        return False
+    generic = bool(P.GENERIC_NAME.match(" ".join(short)))
+    return long_[:len(short)] == short and not generic or long_[-len(short):] == short
+
+
+def _convention(c: Cue) -> str:
+    """A bio, a copyright notice and the addresses in their line are one note (a syndicated
+    columnist's carries the home paper's name and address; "COPYRIGHT 2017 CREATORS.COM"
+    is one syndicate's line): one convention."""
+    return f"line: {c.snippet}" if c.kind in ("staff bio", "staff address", "site address", "copyright line") else c.kind
 
 
 def corroborated(candidates: list[Cue]) -> dict[str, list[Cue]]:
     """{name: its cues} for each name that two candidate cues of different conventions
-    agree on; the name, not the address, when a name is among them."""
+    agree on (a bio and the address in its line count once); the fullest agreed name (not a bare address, nor a
+    name any newspaper goes by, "The Chronicle"), else the address."""
     out: dict[str, list[Cue]] = {}
     for c in candidates:
         group = [d for d in candidates if _agree(c, d)]
-        if len({d.kind for d in group}) < 2:
+        if len({d.kind for d in group}) < 2 or len({_convention(d) for d in group}) < 2:
             continue
-        names = [d.name for d in group if not P.DOMAIN.fullmatch(d.name)] or [group[0].name]
-        name = max(names, key=lambda n: (names.count(n), -len(n)))
-        if not any(_agree(Cue(name, "", "", ""), Cue(n, "", "", "")) for n in out):
-            rule = "two conventions agree: " + " and ".join(dict.fromkeys(d.kind for d in group))
-            out[name] = [replace(d, role="publisher", rule=rule) for d in group]
+        names = [d.name for d in group if not P.DOMAIN.fullmatch(d.name) and not P.GENERIC_NAME.match(d.name)]
+        if not names and not (names := [d.name for d in group if P.DOMAIN.fullmatch(d.name)]):
+            continue
+        name = max(names, key=lambda n: (sum(_agree(Cue(n, "", "", ""), d) for d in group), -len(n)))
+        if any(_agree(Cue(name, "", "", ""), Cue(n, "", "", "")) for n in out):
+            continue
+        rule = "two conventions agree: " + " and ".join(dict.fromkeys(d.kind for d in group))
+        out[name] = [replace(d, role="publisher", rule=rule) for d in group]
     return out
