@@ -47,6 +47,9 @@ LEARNED = re.compile(rf"(?:^|[,;][ ]+)(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+(?:has[
 HERE = re.compile(rf"\bhere[ ]+(?:on|at)[ ]+(?:the[ ]+)?(?P<name>{P.NAME1})[.!]?$|\bon[ ]+the[ ]+(?P<name2>{P.NAME1})[ ]+"
                   rf"(?:Facebook|Twitter|Instagram|YouTube)[ ]+(?:page|account|channel)\b|"
                   rf"(?:^|[ ])(?:the[ ]+)?(?P<name3>{P.NAME1}),[ ]+our[ ]+(?:[a-z]+[ ]+)?newsletter\b")
+# "Season 4 of Harbor Lights' hit podcast", "Harbor Lights' offices", "Harbor Lights' own fact-check division"
+OWN_THING = re.compile(rf"(?:^|[ ])(?:the[ ]+)?(?P<name>{P.NAME1})['’]s?[ ]+(?:own[ ]+)?(?:[\w-]+[ ]+)?(?:podcast|blog|newsletter|"
+                       r"offices|newsroom|staff|editors|authors|reporters|journalists|board[ ]+of[ ]+directors|division)\b")
 NOTE = re.compile(rf"^Editor['’]?s['’]?[ ]+note[ ]*:[ ]*(?:the[ ]+)?(?P<name>{P.NAME1})[ ]+(?:is|has|believes|will|was)\b", re.I)
 # "WFAE political reporter Jane Doe", "Lakeside Ledger reporter Jane Roe and the wires contributed"
 STAFF = re.compile(rf"(?:\b(?:with|joins)[ ]+|^(?=.*\bcontributed\b))(?:the[ ]+)?(?P<name>{P.NAME1})(?:['’]s?)?[ ]+(?:[a-z]+[ ]+){{0,2}}"
@@ -72,6 +75,7 @@ def candidate_cues(line: str, table: OutletTable, ends: set[str]) -> list[Cue]:
     found = [(n, k) for n, k in found if n and not (k.startswith("own") and _person_shaped(n, line))]
     found += [(m["name"], "editorial board") for m in BOARD.finditer(line)]
     found += [(next(n for n in m.groups() if n), "own page, channel or newsletter") for m in HERE.finditer(line)]
+    found += [(m["name"], "own podcast, blog or staff") for m in OWN_THING.finditer(line)]
     if m := NOTE.match(line):
         found.append((m["name"], "editor's note"))
     found += [(m["name"], "newsroom idiom") for m in LEARNED.finditer(line)]
