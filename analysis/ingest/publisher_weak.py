@@ -57,6 +57,8 @@ STAFF = re.compile(rf"(?:\b(?:with|joins)[ ]+|^(?=.*\bcontributed\b))(?:the[ ]+)
 EMBED = re.compile(rf"\bby[ ]+(?P<name>{P.NAME1})[ ]+on[ ]+Scribd\b")
 MAIL = re.compile(r"(?i)(?:^|[.;][ ]+)(?:e-?mail|contact|reach)(?:[ ]+(?:him|her|them|me|us))?(?:[ ]+at)?[ ]*:?[ ]*"
                   r"[\w.+-]+@(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)\b")
+# another site's copy, a short link: not the page's own site
+REPRINT = re.compile(r"(?i)\b(?:reprinted|republished|adapted|excerpted)\b|\b(?:share|shortened|short)\b[^.]{0,30}\b(?:url|link|story)\b")
 CAPS = re.compile(r"^(?:The[ ]+)?[A-Z][A-Z0-9&.'’-]+(?:[ ]+[A-Z][A-Z0-9&.'’-]+){0,3}$")     # "USA TODAY", "THE LEDGER"
 
 
@@ -88,7 +90,8 @@ def candidate_cues(line: str, table: OutletTable, ends: set[str]) -> list[Cue]:
         if known is not None and known.kind != "outlet" or not (_brand(name) or P.GENERIC_NAME.match(name)):
             continue
         out += filter(None, [_cue(name, kind, line, table, strict=False, role="candidate")])
-    if len(line) <= P.DOMAIN_LINE_CHARS and not (P.LINK_WORDS.search(line) or P.TWEET.search(line)):
+    if len(line) <= P.DOMAIN_LINE_CHARS and not (P.LINK_WORDS.search(line) or P.TWEET.search(line) or P.SYNDICATED.search(line)
+                                                 or REPRINT.search(line)):
         for m in P.DOMAIN.finditer(line):      # "follow IVN.us for exclusive coverage": a site, if a name agrees
             site = _site(m["host"])
             if site and not P.CITED_BEFORE.search(line[:m.start()]) and table.by_domain(site) is None:
@@ -186,5 +189,5 @@ def corroborated(candidates: list[Cue]) -> dict[str, list[Cue]]:
         if any(_agree(Cue(name, "", "", ""), Cue(n, "", "", "")) for n in out):
             continue
         rule = "two conventions agree: " + " and ".join(dict.fromkeys(d.kind for d in group))
-        out[name] = [replace(d, role="publisher", rule=rule) for d in group]
+        out[name] = [replace(d, role="publisher", rule=rule if i == 0 else "") for i, d in enumerate(group)]
     return out
