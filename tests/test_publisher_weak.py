@@ -73,3 +73,16 @@ def test_one_weak_cue_leaves_the_outlet_unknown(corpus, name):
     art = corpus[name]
     assert art["source_how"] == "unknown", (art["source"], art["source_evidence"])
     assert UNNAMED[name][1] in art["source_evidence"], art["source_evidence"]
+
+
+def test_weak_cues_that_agree_with_the_publisher_are_not_noted_as_not_taken(tmp_path):
+    """A staff bio read by the stronger convention names the page; its weak reading and the
+    address in its line agree, so the evidence does not list them as names not taken, and
+    the wire whose dateline leads stays in the evidence as wire copy."""
+    (tmp_path / "carried.txt").write_text("Vote\n\nLONDON (AP) - The vote was close.\n\n" + BODY + "\n\nJane Roe is a "
+                                          "Lakeside Ledger staff writer. Email: jroe@lakesideledger.com\n", encoding="utf-8")
+    articles, errors = read_articles([str(tmp_path)])
+    art = articles.iloc[0]
+    assert errors == [] and art["source"] == "Lakeside Ledger", art["source_evidence"]
+    assert "wire copy from Associated Press" in art["source_evidence"]
+    assert "not taken" not in art["source_evidence"], art["source_evidence"]

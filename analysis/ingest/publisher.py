@@ -25,7 +25,7 @@ from analysis.ingest.outlets import OutletTable, load_outlets, name_key
 from analysis.ingest.publisher_closing import _known_cues
 from analysis.ingest.publisher_cue import Cue, _clean_name, _cue, _date, _known, _mentioned, _month
 from analysis.ingest.publisher_staff import _brand, staff_cues
-from analysis.ingest.publisher_weak import candidate_cues, corroborated
+from analysis.ingest.publisher_weak import candidate_cues, corroborated, same_outlet
 
 
 def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
@@ -218,7 +218,9 @@ def decide_outlet(cues: list[Cue]) -> tuple[str | None, str]:
         by[c.role].setdefault(c.name, []).append(c)
     publishers = _merge_short_names(by["publisher"]) or corroborated([c for cs in by["candidate"].values() for c in cs])
     taken = {(c.kind, c.snippet) for cs in publishers.values() for c in cs}
-    for name, cs in by["candidate"].items():     # a weak self-reference alone: noted, not taken
+    for name, cs in by["candidate"].items():     # a weak self-reference alone: noted, not taken (unless it agrees)
+        if any(same_outlet(name, n) for n in publishers):
+            continue
         if left := [c for c in cs if (c.kind, c.snippet) not in taken]:
             by["weak"].setdefault(name, []).extend(left)
     for name in [n for n in publishers if P.GENERIC_NAME.match(n)]:     # "The Chronicle" alone: which one?

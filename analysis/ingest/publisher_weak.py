@@ -166,6 +166,11 @@ def _agree(a: Cue, b: Cue) -> bool:
     return long_[:len(short)] == short and not generic or long_[-len(short):] == short
 
 
+def same_outlet(a: str, b: str) -> bool:
+    """Whether two names (or a name and an address) agree, as _agree reads them."""
+    return _agree(Cue(a, "", "", ""), Cue(b, "", "", ""))
+
+
 def _convention(c: Cue) -> str:
     """A bio, a copyright notice and the addresses in their line are one note (a syndicated
     columnist's carries the home paper's name and address; "COPYRIGHT 2017 CREATORS.COM"
@@ -186,7 +191,7 @@ def corroborated(candidates: list[Cue]) -> dict[str, list[Cue]]:
         if not names and not (names := [d.name for d in group if P.DOMAIN.fullmatch(d.name)]):
             continue
         name = max(names, key=lambda n: (sum(_agree(Cue(n, "", "", ""), d) for d in group), -len(n)))
-        if any(_agree(Cue(name, "", "", ""), Cue(n, "", "", "")) for n in out):
+        if any(same_outlet(name, n) for n in out):
             continue
         rule = "two conventions agree: " + " and ".join(dict.fromkeys(d.kind for d in group))
         out[name] = [replace(d, role="publisher", rule=rule if i == 0 else "") for i, d in enumerate(group)]
