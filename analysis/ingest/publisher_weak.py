@@ -72,12 +72,12 @@ def candidate_cues(line: str, table: OutletTable, ends: set[str]) -> list[Cue]:
     if m := BIO_AT.match(line) or BIO_OF.match(line):     # "an Ideas contributor for WIRED": WIRED
         found.append((m["name"], "staff bio"))
     if len(line) <= P.PROMO_LINE_CHARS:
-        found += [(next(n for n in m.groups() if n), "own newsletter, app or social prompt") for m in PROMPT.finditer(line)]
+        found += [(next(n for n in m.groups() if n), "newsletter or app or social prompt") for m in PROMPT.finditer(line)]
     found += [(m["name"], "staff credit") for m in STAFF.finditer(line)]
-    found = [(n, k) for n, k in found if n and not (k.startswith("own") and _person_shaped(n, line))]
+    found = [(n, k) for n, k in found if n and not (k.startswith("newsletter") and _person_shaped(n, line))]
     found += [(m["name"], "editorial board") for m in BOARD.finditer(line)]
-    found += [(next(n for n in m.groups() if n), "own page, channel or newsletter") for m in HERE.finditer(line)]
-    found += [(m["name"], "own podcast, blog or staff") for m in OWN_THING.finditer(line)]
+    found += [(next(n for n in m.groups() if n), "own page or channel or newsletter") for m in HERE.finditer(line)]
+    found += [(m["name"], "own podcast or blog or staff") for m in OWN_THING.finditer(line)]
     if m := NOTE.match(line):
         found.append((m["name"], "editor's note"))
     found += [(m["name"], "newsroom idiom") for m in LEARNED.finditer(line)]
