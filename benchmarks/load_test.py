@@ -1,21 +1,25 @@
 """Load test: N concurrent browser sessions filtering a corpus on the dashboard.
 
     python benchmarks/load_test.py CORPUS... [--sessions 10] [--actions 12] [--seconds 600]
-                                   [--store DIR] [--url URL --pid PID] [--no-doc]
+                                   [--think S] [--links] [--store DIR] [--url URL --pid PID] [--no-doc]
 
 Starts the dashboard on 127.0.0.1 (a free port) for CORPUS, unless --url points at one
 already running (then --pid names its process for the memory figure). One headless
 Chromium (Playwright, async API) with one context per session; each session opens the
-dashboard, then does a bounded, seeded sequence of actions:
+dashboard, then does a bounded, seeded sequence of clicks in its page, as a person does:
 
-  outlet   goto <page>?outlet=X            (one of the 15 biggest outlets, by URL)
-  dates    goto <page>?dates=A&dates=B     (a random month of the corpus)
-  both     goto <page>?outlet=X&dates=A&dates=B
-  page     a click on another page in the sidebar (no reload)
+  outlet   one of the 15 biggest outlets chosen in the sidebar's outlet filter
+  dates    a random month of the corpus typed into the sidebar's date range
+  page     a click on another page in the sidebar navigation
+  clear    "Clear all filters" (only after a filter)
 
-and times each from the action to the end of the rerun it causes (Streamlit's stApp
-``data-test-script-state`` back to ``notRunning`` with the page's header drawn). An
-error is an exception box on the page, a JavaScript error, or a timeout (60 s).
+and times each in the page's clock, from the click (or the key that sends it) to the end of
+the run it caused, read from the websocket, with every chart drawn (browser_clock.py's
+SETTLED_JS). --think S: a session waits S seconds on average (0.5x-1.5x, seeded) between two
+actions, as a person reading the page; 0 (the default) clicks again at once. --links: the old
+measure, the filters as URLs opened in the tab (goto <page>?outlet=X&dates=A&dates=B: each a
+new Streamlit session, as a shared link), timed to the page's header drawn. An error is an
+exception box on the page, a JavaScript error, or a timeout (60 s).
 The server's peak RSS (its whole process tree) is sampled every 0.5 s.
 
 --store DIR opens an existing built store of CORPUS without writing to it: the run uses a
@@ -155,29 +159,81 @@ def corpus_facts(store_dir: Path) -> tuple[list[str], list[str], int]:
 
 # -- the sessions -----------------------------------------------------------------------
 
-def plan(rng: random.Random, n: int, outlets: list[str], months: list[str], pages: list[tuple[str, str]]):
-    """A session's actions: (kind, page slug, page title, query)."""
+def plan(rng: random.Random, n: int, outlets: list[str], months: list[str], pages: list[tuple[str, str]],
+         links: bool = False):
+    """A session's actions: (kind, page slug, page title, value). Clicks in the open page (the
+    default): "outlet" chooses an outlet in the sidebar's outlet filter, "dates" types a month
+    into the sidebar's date range, "page" clicks another page in the navigation, "clear" clicks
+    "Clear all filters" (after a filter). links=True: the filters as URLs opened in the same
+    tab (each a new Streamlit session, as a shared link), value the query string."""
     import calendar
     from urllib.parse import urlencode
 
-    out, current = [], ""
+    out, current, filtered, chosen = [], "", False, set()
     for _ in range(n):
-        kind = rng.choice(["outlet", "dates", "both", "page", "page"])
-        if kind == "page" or not (outlets or months):
+        kinds = ["outlet", "dates", "both", "page", "page"] if links else \
+            ["outlet", "dates", "page", "page"] + (["clear"] if filtered else [])
+        kind = rng.choice(kinds)
+        if kind == "page" or not (outlets or months) or (kind == "clear" and not links):
+            if kind == "clear":
+                out.append(("clear", current, "", ""))
+                filtered, chosen = False, set()
+                continue
             slug, title = rng.choice([p for p in pages if p[0] != current])  # another page: a real switch
             out.append(("page", slug, title, ""))
             current = slug
             continue
-        slug, title = rng.choice(pages)
-        query = []
-        if kind in ("outlet", "both") and outlets:
-            query.append(("outlet", rng.choice(outlets)))
+        left = [o for o in outlets if o not in chosen] if not links else outlets   # a click adds one
+        outlet = rng.choice(left) if kind in ("outlet", "both") and left else None
+        if kind == "outlet" and outlet is None:
+            continue
+        chosen.add(outlet)
+        month = None
         if kind in ("dates", "both") and months:
             y, m = map(int, rng.choice(months).split("-"))
-            query += [("dates", f"{y:04d}-{m:02d}-01"), ("dates", f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}")]
+            month = (f"{y:04d}-{m:02d}-01", f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}")
+        if not links:
+            out.append((kind, current, "", outlet if kind == "outlet" else month))
+            filtered = True
+            continue
+        slug, title = rng.choice(pages)
+        query = ([("outlet", outlet)] if outlet else []) + ([("dates", month[0]), ("dates", month[1])] if month else [])
         out.append((kind, slug, title, urlencode(query)))
         current = slug
     return out
+
+
+async def click_action(page, kind: str, title: str, value) -> float:
+    """Does one in-page action and returns its seconds in the page's clock, from the click
+    (or key) that sends it to the end of the run it caused, charts drawn (browser_clock's
+    SETTLED_JS: the run read from the websocket). Typing before that moment is not timed."""
+    from benchmarks.browser_clock import SETTLED_JS   # lazy: browser_clock imports this module
+
+    side = page.locator("[data-testid=stSidebar]")
+    if kind == "page":
+        go = side.locator("[data-testid=stSidebarNav] a", has_text=title).first.click
+    elif kind == "clear":
+        go = side.locator("button", has_text="Clear all filters").first.click
+    elif kind == "outlet":
+        await side.locator("[data-testid=stMultiSelect] input").first.fill(value)   # the list narrowed
+        go = page.get_by_role("option", name=value, exact=True).first.click   # then its option clicked
+    else:   # dates: the month typed into the range's segments; it is sent when the field loses focus
+        box = side.locator("[data-testid=stDateInput]").first
+        await box.locator("[data-range-field=start] [data-type=year]").click(force=True)
+        await page.keyboard.type(value[0].replace("-", ""))
+        await box.locator("[data-range-field=end] [data-type=year]").click(force=True)
+        await page.keyboard.type(value[1].replace("-", ""))
+
+        async def go():   # the calendar closed, then the focus out of the field: the range is sent
+            await page.keyboard.press("Escape")
+            await page.keyboard.press("Tab")
+    t0 = await page.evaluate("() => performance.now()")
+    await go()
+    filtered = {"page": None, "clear": False}.get(kind, True)
+    done = await page.wait_for_function(SETTLED_JS, arg=[t0, filtered], timeout=TIMEOUT_MS, polling="raf")
+    if kind == "outlet":
+        await page.keyboard.press("Escape")   # the open list of options
+    return (await done.json_value() - t0) / 1000
 
 
 def describe(exc: Exception) -> str:
@@ -188,34 +244,40 @@ def describe(exc: Exception) -> str:
 
 
 async def session(i: int, browser, url: str, actions, results: list, errors: list, deadline: float,
-                  open_timeout: float = TIMEOUT_MS) -> None:
+                  open_timeout: float = TIMEOUT_MS, think: float = 0.0, seed: int = 0,
+                  links: bool = False) -> None:
+    from benchmarks.browser_clock import RUNS_JS   # lazy: browser_clock imports this module
+
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    await ctx.add_init_script(RUNS_JS)
     page = await ctx.new_page()
     js_errors = []
     page.on("pageerror", lambda e: js_errors.append(str(e)))
+    pause = random.Random(seed + 1000 * i)
     try:
         t0 = time.perf_counter()
         await page.goto(url, timeout=open_timeout)
         await page.wait_for_function(DONE_JS, timeout=open_timeout, polling=50)
         results.append({"session": i, "kind": "open", "seconds": time.perf_counter() - t0})
-        for kind, slug, title, query in actions:
+        for kind, slug, title, value in actions:
             if time.time() > deadline:
                 break
-            t0 = time.perf_counter()
+            if think:   # a person reads the page before the next click: 0.5x to 1.5x the mean
+                await asyncio.sleep(think * pause.uniform(0.5, 1.5))
             try:
-                if kind == "page":
-                    await page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click(timeout=TIMEOUT_MS)
+                if links and kind != "page":   # the filters as a URL: a new session
+                    t0 = time.perf_counter()
+                    await page.goto(f"{url}/{slug}?{value}", timeout=TIMEOUT_MS)
                     await page.wait_for_function(PAGE_JS, arg=title, timeout=TIMEOUT_MS, polling=50)
+                    seconds = time.perf_counter() - t0
                 else:
-                    await page.goto(f"{url}/{slug}?{query}", timeout=TIMEOUT_MS)
-                    await page.wait_for_function(PAGE_JS, arg=title, timeout=TIMEOUT_MS, polling=50)
-                seconds = time.perf_counter() - t0
+                    seconds = await click_action(page, kind, title, value)
                 if await page.locator("[data-testid=stException]").count():
                     text = await page.locator("[data-testid=stException]").first.inner_text()
-                    errors.append(f"session {i} {kind} {slug}?{query}: exception on the page: {text[:200]}")
+                    errors.append(f"session {i} {kind} {slug} {value}: exception on the page: {text[:200]}")
                 results.append({"session": i, "kind": kind, "seconds": seconds, "page": slug})
             except Exception as exc:  # a timeout or a closed page: an error of this action
-                errors.append(f"session {i} {kind} {slug}?{query}: {type(exc).__name__}: {describe(exc)}")
+                errors.append(f"session {i} {kind} {slug} {value}: {type(exc).__name__}: {describe(exc)}")
         errors.extend(f"session {i}: JavaScript error: {e[:200]}" for e in js_errors)
     except Exception as exc:
         errors.append(f"session {i} open: {type(exc).__name__}: {describe(exc)}")
@@ -224,7 +286,7 @@ async def session(i: int, browser, url: str, actions, results: list, errors: lis
 
 
 async def run_sessions(url: str, n: int, n_actions: int, seconds: float, outlets, months, seed: int,
-                       open_timeout: float = TIMEOUT_MS):
+                       open_timeout: float = TIMEOUT_MS, think: float = 0.0, links: bool = False):
     from playwright.async_api import async_playwright
 
     pages = [("", "Overview"), ("entities", "Entities"), ("topics", "Topics"), ("sources", "Sources"),
@@ -233,10 +295,10 @@ async def run_sessions(url: str, n: int, n_actions: int, seconds: float, outlets
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         deadline = time.time() + seconds
-        plans = [plan(random.Random(seed + i), n_actions, outlets, months, pages) for i in range(n)]
+        plans = [plan(random.Random(seed + i), n_actions, outlets, months, pages, links) for i in range(n)]
         t0 = time.perf_counter()
-        await asyncio.gather(*(session(i, browser, url, plans[i], results, errors, deadline, open_timeout)
-                               for i in range(n)))
+        await asyncio.gather(*(session(i, browser, url, plans[i], results, errors, deadline, open_timeout,
+                                       think, seed, links) for i in range(n)))
         wall = time.perf_counter() - t0
         await browser.close()
     return results, errors, wall
@@ -253,7 +315,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def summarise(results: list[dict]) -> list[dict]:
     rows = []
-    for kind in ["open", "outlet", "dates", "both", "page", "all actions"]:
+    for kind in ["open", "outlet", "dates", "both", "page", "clear", "all actions"]:
         xs = [r["seconds"] for r in results if (r["kind"] == kind if kind != "all actions" else r["kind"] != "open")]
         if not xs:
             continue
@@ -284,6 +346,10 @@ def main() -> None:
     ap.add_argument("--pid", type=int, help="with --url: the server's process id, for its memory")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=60, help="seconds before an action counts as an error")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean seconds a person looks at the page before the next click (0: none)")
+    ap.add_argument("--links", action="store_true",
+                    help="filters as URLs opened in the tab (each a new session), not clicks in the page")
     ap.add_argument("--json", help="also write the raw timings here")
     ap.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = ap.parse_args()
@@ -323,7 +389,8 @@ def main() -> None:
               file=sys.stderr)
         log_offset = log.stat().st_size if log else 0
         results, errors, wall = asyncio.run(run_sessions(url, args.sessions, args.actions, args.seconds,
-                                                         outlets, months, args.seed, open_timeout=TIMEOUT_MS))
+                                                         outlets, months, args.seed, open_timeout=TIMEOUT_MS,
+                                                         think=args.think, links=args.links))
     finally:
         if rss:
             rss.stopped.set()
@@ -344,7 +411,8 @@ def main() -> None:
     peak = round(rss.peak / 2**20) if rss else None
     n_done = sum(1 for r in results if r["kind"] != "open")
     head = (f"`python benchmarks/load_test.py {' '.join(args.corpus)} --sessions {args.sessions} --actions "
-            f"{args.actions} --timeout {args.timeout:g}{' --store ' + args.store if args.store else ''}` ({machine()}; {n_articles:,} articles; "
+            f"{args.actions} --timeout {args.timeout:g}{f' --think {args.think:g}' if args.think else ''}"
+            f"{' --links' if args.links else ''}{' --store ' + args.store if args.store else ''}` ({machine()}; {n_articles:,} articles; "
             f"server on 127.0.0.1, one headless Chromium with {args.sessions} contexts, all sessions at once)")
     summary = (f"{args.sessions} sessions, {n_done} actions in {wall:.0f} s wall; errors: {len(errors)}; "
                f"server peak memory (process tree, summed PSS): {peak if peak is not None else '?'} MB; warm-up (first open"
@@ -353,9 +421,17 @@ def main() -> None:
                + (": other work shared the cores" if load_before > 1.5 else ""))
     md = "\n\n".join([f"## Load: {args.sessions} concurrent sessions filtering {Path(args.corpus[0]).name}", head,
                       table(rows) if rows else "(no timings)", summary,
-                      "Time per action: from the action (a URL with filters, or a click on another page) to the "
-                      "end of the rerun it causes (script state back to 'notRunning', the page's title and "
-                      "header drawn); charts finish drawing in the browser after that. 'open' is a session's "
+                      ("Time per action: from the action (a URL with filters, or a click on another page) to the "
+                       "end of the rerun it causes (script state back to 'notRunning', the page's title and "
+                       "header drawn); charts finish drawing in the browser after that. " if args.links else
+                       "Time per action: a click in the open page (an outlet chosen in the sidebar's outlet filter, "
+                       "a month typed into its date range, another page in the navigation, 'Clear all filters'), "
+                       "from the click (or the key that sends it) to the end of the run it caused, read from the "
+                       "websocket, with every chart drawn (browser_clock.py's measure). ")
+                      + (f"Between two actions a session waits {args.think:g} s on average (0.5x to 1.5x, "
+                         "seeded): a person reading the page. " if args.think else
+                         "No pause between actions: each session clicks again as soon as its page is drawn. ") +
+                      "'open' is a session's "
                       "first page load (a new Streamlit session). 'server time per run' is what the server "
                       "spent in the script ($NEWS_TIMINGS), the rest is queueing, transfer and the browsers "
                       "(all on the same cores)."])

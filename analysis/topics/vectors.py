@@ -5,9 +5,7 @@ fixed random_state, so the same texts in the same order give the same vectors.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Iterable
 
 import numpy as np
@@ -17,6 +15,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 from sklearn.preprocessing import normalize
 
 from analysis.topics.counts import ngram_counts, tokenise
+from analysis.topics.joiner import EntityJoiner, entity_token  # noqa: F401 (entity_token: this module's API)
 
 # News boilerplate that says nothing about the subject of a text.
 NEWS_STOP_WORDS = frozenset("""
@@ -46,88 +45,9 @@ class Vectors:
     idf: TfidfTransformer | None = None   # kept for assigning new texts (analysis.topics.model)
 
 
-def entity_token(name: str) -> str:
-    """'Jens Stoltenberg' -> 'jens_stoltenberg' (one token for the vectorizer)."""
-    return re.sub(r"\W+", "_", name.strip().lower()).strip("_")
-
-
 def token_name(token: str) -> str:
     """Readable form of a term: entity tokens title-cased, other terms as they are."""
     return token.replace("_", " ").title() if "_" in token else token
-
-
-_WORD = re.compile(r"\w+")
-_WORD_SPLIT = re.compile(r"(\w+)")   # separators and words, alternately
-
-
-class EntityJoiner:
-    """Finds multi-word entity names in a text, case-insensitively and on word
-    boundaries, the longest name first where names overlap ('New York Times' wins over
-    'New York'), and replaces each by its single token. A dictionary keyed by the first
-    two words of each name (every name has two or more): linear in the text, whatever the
-    number of names (one regex alternation of 100,000 names is quadratic in practice, and
-    a first-word key still tried thousands of 'the ...' names at every 'the')."""
-
-    def __init__(self, names: Iterable[str]):
-        self.index: dict[str, list[tuple]] = {}
-        for name in sorted({n.strip() for n in names if n and len(n.split()) > 1}, key=lambda n: (-len(n), n)):
-            low = name.lower()
-            words = list(_WORD.finditer(low))
-            if not words:
-                continue
-            toks = tuple(w.group() for w in words)
-            gaps = tuple(low[a.end():b.start()] for a, b in zip(words, words[1:]))
-            prefix, suffix = low[:words[0].start()], low[words[-1].end():]
-            self.index.setdefault(toks[:2], []).append((toks, gaps, prefix, suffix))
-        self.firsts = {key[0] for key in self.index}
-        self.pairs = {key for key in self.index if len(key) == 2}
-        self.singles = {key[0] for key in self.index if len(key) == 1}
-
-    def __bool__(self) -> bool:
-        return bool(self.index)
-
-    def sub(self, text: str) -> str:
-        lowtext = text.lower()
-        if len(lowtext) != len(text):   # a character that lowercases to two: words found in text
-            words = list(_WORD.finditer(text))
-            low = [w.group().lower() for w in words]
-            bounds = [b for w in words for b in w.span()]
-        else:   # the words of the lowercased text, and their bounds from the lengths of the pieces
-            pieces = _WORD_SPLIT.split(lowtext)
-            low = pieces[1::2]
-            bounds = list(accumulate(map(len, pieces)))   # word k: bounds[2k]..bounds[2k+1]
-        index = self.index
-        # only where a name may start (its first two words): most words start no name
-        starts = [i for i, pair in enumerate(zip(low, low[1:])) if pair in self.pairs]
-        if self.singles:   # names that are one \w+ run (rare)
-            starts = sorted({*starts, *(i for i, w in enumerate(low) if w in self.singles)})
-        out, last, nxt = [], 0, 0
-        for i in starts:
-            if i < nxt:   # inside the name just replaced
-                continue
-            hit = None
-            for toks, gaps, prefix, suffix in (*index.get(tuple(low[i:i + 2]), ()),
-                                                *index.get(tuple(low[i:i + 1]), ())):
-                n = len(toks)
-                if tuple(low[i:i + n]) != toks:
-                    continue
-                if any(lowtext[bounds[2 * (i + j) + 1]:bounds[2 * (i + j + 1)]] != gaps[j] for j in range(n - 1)):
-                    continue
-                first, stop = bounds[2 * i], bounds[2 * (i + n - 1) + 1]
-                start, end = first - len(prefix), stop + len(suffix)
-                if start < last or lowtext[start:first] != prefix or lowtext[stop:end] != suffix:
-                    continue
-                if (start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")) or \
-                        (end < len(text) and (text[end].isalnum() or text[end] == "_")):
-                    continue
-                hit = (start, end, n)
-                break
-            if hit is None:
-                continue
-            start, end, n = hit
-            out += [text[last:start], entity_token(text[start:end])]
-            last, nxt = end, i + n
-        return "".join(out) + text[last:] if out else text
 
 
 def entity_pattern(entity_names: Iterable[str]) -> EntityJoiner | None:
