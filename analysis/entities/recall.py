@@ -81,6 +81,7 @@ def find_mentions(texts: dict[str, str], forms: dict[str, int], taken: dict[str,
     characters are never matched.("US" is "us" on an all-caps line)."""
     by_first = _index(forms, upper=False)
     by_first_upper = _index(forms, upper=True)
+    patterns: dict[str, tuple] = {}   # first word -> its forms as one pattern (built when first needed)
     out = []
     for aid, text in texts.items():
         covered = bytearray(len(text) + 1)      # 1 where NER found a mention
@@ -98,7 +99,15 @@ def find_mentions(texts: dict[str, str], forms: dict[str, int], taken: dict[str,
                 cands = table.get(word)
                 if cands is None and ("'" in word or "’" in word):
                     cands = table.get(_POSSESSIVE.sub("", word))
-                if cands and (hit := _first_match(text, p, cands, caps, covered)):
+                if not cands:
+                    continue
+                if not caps and len(cands) > 2:   # many forms share the first word ("New ..."): one regex
+                    if word not in patterns:
+                        patterns[word] = _pattern(cands)
+                    hit = _first_match_pattern(text, p, *patterns[word], covered)
+                else:
+                    hit = _first_match(text, p, cands, caps, covered)
+                if hit:
                     out.append((aid, *hit))
     return out
 
@@ -117,6 +126,26 @@ def _first_match(text: str, p: int, cands: list, caps: bool, covered: bytearray)
             return None   # overlaps a mention NER found
         return p, e, eid
     return None
+
+
+def _pattern(cands: list) -> tuple[re.Pattern, dict[str, int]]:
+    """The forms (longest first) as one alternation followed by a word boundary: its match at p
+    is the first form in that order that _first_match would take (the regex tries the
+    alternatives in order; \\w is str.isalnum() or "_"), in one call instead of a loop over them."""
+    return (re.compile("(?:" + "|".join(re.escape(form) for form, _ in cands) + r")(?!\w)"),
+            dict(cands))
+
+
+def _first_match_pattern(text: str, p: int, pattern: re.Pattern, ids: dict[str, int],
+                         covered: bytearray) -> tuple[int, int, int] | None:
+    """_first_match on a line not in capitals, the forms as _pattern's regex."""
+    m = pattern.match(text, p)
+    if m is None:
+        return None
+    e = m.end()
+    if e - p < 3 or _inside_longer_name(text, p, e) or covered.find(1, p, e) >= 0:
+        return None
+    return p, e, ids[m.group()]
 
 
 def _index(forms: dict[str, int], *, upper: bool) -> dict[str, list[tuple[str, int]]]:
