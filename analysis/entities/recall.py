@@ -217,20 +217,26 @@ def match_rows(found: list, mentions: pd.DataFrame, entities: pd.DataFrame, sent
 
 
 def _sentence_of(new: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """passage, sentence, sent_start, sent_end of each found mention (from the sentences table)."""
+    """passage, sentence, sent_start, sent_end of each found mention (from the sentences table):
+    the article's last sentence starting at or before it (its first if none does)."""
     cols = {"passage": [], "sentence": [], "sent_start": [], "sent_end": []}
-    by_article = {aid: g for aid, g in sentences.groupby("article_id", sort=False)} if len(sentences) else {}
-    for aid, s in zip(new["article_id"], new["start"]):
-        g = by_article.get(aid)
-        if g is None or g.empty:
+    sents = sentences.sort_values("article_id", kind="stable") if len(sentences) else sentences
+    keys = sents["article_id"].to_numpy(dtype=object) if len(sents) else np.zeros(0, dtype=object)
+    starts = sents["start"].to_numpy() if len(sents) else np.zeros(0, dtype=np.int64)
+    row_of = [sents[c].tolist() for c in ("passage", "sentence", "start", "end")] if len(sents) else []
+    cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    bounds = dict(zip(keys[np.r_[0, cuts]].tolist() if len(keys) else [],
+                      zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(keys)].tolist())))
+    for aid, s in zip(new["article_id"], new["start"].tolist()):
+        span = bounds.get(aid)
+        if span is None:
             for v, c in zip((0, 0, s, s), cols):
                 cols[c].append(v)
             continue
-        st = g["start"].to_numpy()
-        k = max(int(np.searchsorted(st, s, side="right")) - 1, 0)
-        row = g.iloc[k]
-        for c, v in zip(cols, (row["passage"], row["sentence"], row["start"], row["end"])):
-            cols[c].append(int(v))
+        lo, hi = span   # an article's sentences in their order (as a groupby gave them)
+        k = lo + max(int(np.searchsorted(starts[lo:hi], s, side="right")) - 1, 0)
+        for c, col in zip(cols, row_of):
+            cols[c].append(int(col[k]))
     return pd.DataFrame(cols, index=new.index)
 
 
