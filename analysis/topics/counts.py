@@ -22,6 +22,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 CHUNK = 2_000   # texts tokenised at a time: their token strings are turned into ids, then dropped
+CHUNK_TOKENS = 200_000   # ... or fewer texts when they hold this many tokens (2,000 whole articles:
+# 2M token strings, 400 MB at the peak, most of it kept by the allocator after; the ids do not change)
 # TOKEN_PATTERN (vectors.py), r"(?u)\b[^\W\d]\w+\b", matches the maximal runs of two or more
 # word characters that do not start with a digit: found here as every run of two or more
 # (a simpler pattern, twice as fast), the ones starting with a digit dropped by id.
@@ -58,10 +60,13 @@ def tokenise(texts: Iterable[str], *, stop_words: frozenset) -> TokenIds:
         n_docs += len(batch)
         batch.clear()
 
+    n_tokens = 0
     for text in texts:
         batch.append([t for t in WORD_RUN.findall((text or "").lower()) if t not in stop_words])
-        if len(batch) == CHUNK:
+        n_tokens += len(batch[-1])
+        if len(batch) == CHUNK or n_tokens >= CHUNK_TOKENS:
             flush()
+            n_tokens = 0
     flush()
     words = np.array(list(vocab), dtype=object)
     drop = np.array([w[0].isdecimal() for w in words], dtype=bool)
