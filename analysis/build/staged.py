@@ -95,6 +95,10 @@ class StagedTables(Mapping):
             self.read[name] = pd.read_parquet(self.staging / f"{name}.parquet", columns=self.columns.get(name))
         return self.read[name]
 
+    def read_rows(self, name: str, columns: list[str], key: str, values: list) -> pd.DataFrame:
+        """The rows of a table whose key is one of values (a filtered Parquet read; not kept)."""
+        return pd.read_parquet(self.staging / f"{name}.parquet", columns=columns, filters=[(key, "in", values)])
+
     def __iter__(self):
         return iter(self.names)
 
