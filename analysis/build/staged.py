@@ -120,7 +120,12 @@ def text_chars(path: Path) -> int:
 # The article columns an analysis reads, where it leaves out the text (the largest column:
 # 220M characters at 37k articles). The others read every column of the tables they use.
 STAGE_COLUMNS = {"entity clusters": {"articles": ["id"]},   # clusters.entities: ids and their number
-                 "places": {"articles": ["id", "text"]}}    # entities.places.place_tables
+                 "places": {"articles": ["id", "text"]},    # entities.places.place_tables
+                 # topics.fit.fit_topics: a level's texts; the article level counts the passages
+                 "topics articles": {"articles": ["id", "title", "text"], "passages": ["article_id"],
+                                     "mentions": ["article_id", "passage", "entity"]},
+                 "topics passages": {"articles": ["id"], "passages": ["article_id", "passage", "text"],
+                                     "mentions": ["article_id", "passage", "entity"]}}
 
 
 # The analyses, longest first (37,554 AllSides articles: outlet comparison 273 s, article
