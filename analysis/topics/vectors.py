@@ -104,16 +104,17 @@ def fit_vectors(texts: Iterable[str], *, entity_names: Iterable[str] = (), rando
     analysis.topics.counts's (CountVectorizer's terms and counts, a quarter of its time);
     `vectorizer` counts new texts the same way."""
     pattern = entity_pattern(entity_names)
-    chars: list[int] = []
+    seen = [0, 0]   # characters, texts
 
     def joined():   # each text joined as it is tokenised: no list of every joined text
         for t in texts:
             doc = join_entities(t or "", pattern)
-            chars.append(len(doc))
+            seen[0] += len(doc)
+            seen[1] += 1
             yield doc
 
     tok = tokenise(joined(), stop_words=STOP_WORDS)
-    total, n_docs = sum(chars), len(chars)
+    total, n_docs = seen
     if total > FIT_CHARS:
         sample_size = min(sample_size, max(1000, int(n_docs * FIT_CHARS / total)))
     sample = fit_sample(n_docs, sample_size, random_state)
