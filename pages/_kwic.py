@@ -1,20 +1,27 @@
 """Keyword in context for an entity (its mentions) or any term (a whole-word match)."""
 from __future__ import annotations
 
+import functools
 
 import pandas as pd
 import streamlit as st
 
 from analysis.views.kwic import kwic, term_spans
 from analysis.views.charts import View
-from pages._charts import cached_charts, md_escape
+from pages._charts import cached_charts, lazy_expander, md_escape
 
 MAX_ARTICLES = 300   # texts read for a term search
 MAX_LINES = 200
 
 
 def section(v: View, *, default: str = "") -> None:
-    st.subheader("Keyword in context")
+    """A closed section: the lines (a table of up to MAX_LINES texts) are read and sent when
+    it is opened; a new term reruns the section only."""
+    lazy_expander("Keyword in context: an entity's mentions or any word, with the text around them",
+                  functools.partial(lines_of, v, default=default), key="open_kwic", icon=":material/format_quote:")
+
+
+def lines_of(v: View, *, default: str = "") -> None:
     term = st.text_input("Entity or term", value=default, key="kwic_term",
                          help="An entity name (its mentions, every spelling) or any word or phrase.")
     if not term.strip():

@@ -25,6 +25,13 @@ def shown_values(table):
     return table.fillna("")
 
 
+def table_of(rows):
+    """The table's rows as shown (shown_values), its columns named as a person reads them."""
+    return shown_values(rows).rename(columns={"n_words": "words", "source_how": "outlet_how",
+                                              "source_evidence": "outlet_evidence", "published": "date",
+                                              "published_how": "date_how", "published_evidence": "date_evidence"})
+
+
 st.title("Articles")
 v = _charts.view(allow_empty=True)
 
@@ -60,21 +67,20 @@ if flash := st.session_state.pop("_flash", None):
 
 if v.ids:
     st.subheader("The selected articles, with where each value comes from")
-    table = shown_values(v.selected[TABLE_COLUMNS]).rename(columns={"n_words": "words", "source_how": "outlet_how",
-                                                      "source_evidence": "outlet_evidence", "published": "date",
-                                                      "published_how": "date_how", "published_evidence": "date_evidence"})
-    if len(table) > TABLE_ROWS:   # 37k rows were sent to the browser on every rerun (a second of the page)
-        st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} selected articles: narrow the filters, or "
+    selected = v.selected[TABLE_COLUMNS]
+    if len(selected) > TABLE_ROWS:   # 37k rows were sent to the browser on every rerun (a second of the page)
+        st.caption(f"The first {TABLE_ROWS:,} of {len(selected):,} selected articles: narrow the filters, or "
                    "download them all.")
-        st.download_button(f"All {len(table):,} rows (CSV)", data=lambda t=table: t.to_csv(index=False).encode("utf-8"),
-                           file_name="articles.csv", mime="text/csv", key="dl_articles_table", on_click="ignore",
-                           icon=":material/download:")
-    st.dataframe(table.head(TABLE_ROWS), hide_index=True, width="stretch", height=320)
+        st.download_button(f"All {len(selected):,} rows (CSV)", on_click="ignore", icon=":material/download:",
+                           data=lambda t=selected: table_of(t).to_csv(index=False).encode("utf-8"),
+                           file_name="articles.csv", mime="text/csv", key="dl_articles_table")
+    st.dataframe(table_of(selected.head(TABLE_ROWS)), hide_index=True, width="stretch", height=320)   # rows shown only
 
     st.subheader("Reader")
+    first = v.selected.head(5000)   # the articles offered (labels made for these only)
     label = {i: f"{t if isinstance(t, str) else f} · {o} · {f}" for i, t, o, f in
-             zip(v.selected["id"], v.selected["title"], v.selected["outlet"], v.selected["file"])}
-    aid = st.selectbox("Article", list(label)[:5000], format_func=label.get, key="reader_article")
+             zip(first["id"], first["title"], first["outlet"], first["file"])}
+    aid = st.selectbox("Article", list(label), format_func=label.get, key="reader_article")
     row = v.corpus.text_row(aid)
     spans = v.corpus.mentions_of([aid], columns=("start", "end", "entity", "type")
                                  + (("found_by",) if "found_by" in v.corpus.mention_columns else ()))

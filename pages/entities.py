@@ -20,7 +20,8 @@ entity = st.selectbox("Entity to follow over time", names, index=names.index(foc
 notes = v.corpus.entity_notes
 if entity and entity in set(notes["entity"]):
     st.caption(_charts.md_escape(f"{entity}: {notes.loc[notes['entity'] == entity, 'note'].iat[0]}"))
-_charts.charts(_charts.cached_charts(entities_charts, v, entity=entity), page="entities")
+# the first chart fills the first screen: the others are drawn when their sections are opened
+_charts.charts(_charts.cached_charts(entities_charts, v, entity=entity), page="entities", drawn=1)
 st.header("Clusters and communities")
 st.caption("Articles grouped by the entities they mention (TF-IDF over canonical entities, k chosen by "
            "silhouette), and entities grouped by the company they keep (Louvain communities of the "

@@ -1,5 +1,7 @@
 """Stories: one real-world event told by one or more outlets. Which outlets covered which
 story and when, each outlet's blind spots, and one story side by side, outlet by outlet."""
+import functools
+
 import streamlit as st
 
 from analysis.views.stories import (LIST_COLUMNS, selected_stories, side_by_side, side_card_html, side_outlets,
@@ -42,28 +44,56 @@ if holes is not None and len(holes):
     st.subheader("Blind spots, story by story")
     st.dataframe(holes, hide_index=True, height=240)
 
-st.subheader("One story, outlet by outlet")
-choices = story_choices(table)
-labels = dict(zip(table["story"], table["label"]))
-story = st.selectbox("Story (most outlets first)", choices, key="stories_story",
-                     format_func=lambda s: f"{s}: {labels.get(s, '')}")
-sides = _charts.cached_charts(side_by_side, v, story)
-if sides.empty:
-    st.info("None of this story's articles is in the selection.")
-    _charts.export_all(charts, page="stories")
-    st.stop()
-names = side_outlets(sides)
-shown = st.multiselect("Outlets side by side", names, default=names[:4], key=f"stories_sides_{story}")
-sides = sides[sides["source"].isin(shown)]
-st.caption("Names: the entities the article names, most named first. Leaves out: the story's key entities "
-           "(named by at least half of its articles) that it does not name. Tone: mean VADER compound of its "
-           "sentences (-1 to 1). Distinctive words: against the story's other articles.")
-if len(sides):
+
+def one_story(v, table, picked: dict) -> None:
+    """A section's content: one story's articles side by side (a choice here reruns the
+    section only); what it shows is kept in ``picked`` for the page's "Export all"."""
+    choices = story_choices(table)
+    labels = dict(zip(table["story"], table["label"]))
+    story = st.selectbox("Story (most outlets first)", choices, key="stories_story",
+                         format_func=lambda s: f"{s}: {labels.get(s, '')}")
+    sides = _charts.cached_charts(side_by_side, v, story)
+    if sides.empty:
+        st.info("None of this story's articles is in the selection.")
+        return
+    names = side_outlets(sides)
+    shown = st.multiselect("Outlets side by side", names, default=names[:4], key=f"stories_sides_{story}")
+    picked.update(story=story, shown=list(shown))
+    sides = sides[sides["source"].isin(shown)]
+    st.caption("Names: the entities the article names, most named first. Leaves out: the story's key entities "
+               "(named by at least half of its articles) that it does not name. Tone: mean VADER compound of its "
+               "sentences (-1 to 1). Distinctive words: against the story's other articles.")
+    if not len(sides):
+        st.info("Choose at least one outlet.")
+        return
     for column, outlet in zip(st.columns(len(shown)), [o for o in names if o in shown]):
         for _, row in sides[sides["source"] == outlet].head(3).iterrows():
             column.html(side_card_html(row))
-    charts.append(Chart("story_side_by_side", sides_figure(sides, story=story, label=labels.get(story, "")), sides))
-    _charts.export_buttons(charts[-1])
-else:
-    st.info("Choose at least one outlet.")
-_charts.export_all(charts, page="stories")
+    _charts.export_buttons(side_chart(v, table, story, shown))
+
+
+def side_chart(v, table, story: int, shown: list[str]) -> Chart:
+    sides = _charts.cached_charts(side_by_side, v, story)
+    sides = sides[sides["source"].isin(shown)]
+    label = dict(zip(table["story"], table["label"])).get(story, "")
+    return Chart("story_side_by_side", sides_figure(sides, story=story, label=label), sides)
+
+
+def page_charts(v, table, charts: list, picked: dict) -> list:
+    """Every chart of the page for "Export all", with the story side by side as last shown in
+    its section (else as the section opens: the first story, its first four outlets)."""
+    choices = story_choices(table)
+    story = picked.get("story") if picked.get("story") in choices else choices[0]
+    sides = _charts.cached_charts(side_by_side, v, story)
+    if sides.empty:
+        return charts
+    names = side_outlets(sides)
+    shown = picked["shown"] if picked.get("story") == story and "shown" in picked else names[:4]
+    return charts + ([side_chart(v, table, story, shown)] if shown else [])
+
+
+# the story side by side (a dozen cards of text) is drawn and sent when its section is opened
+picked = st.session_state.setdefault("_stories_picked", {})
+_charts.lazy_expander("One story, outlet by outlet", functools.partial(one_story, v, table, picked), key="open_one_story",
+                      icon=":material/view_column:")
+_charts.export_all(functools.partial(page_charts, v, table, charts, picked), page="stories")

@@ -1,11 +1,38 @@
 """Topics: sizes and labels, the map, topics per outlet and over time, representative
 texts; of whole articles or of their passages (paragraphs)."""
+import functools
+
 import streamlit as st
 
 from analysis.topics.edits import append_topic_edit, topic_key
 from analysis.views.charts import Chart
 from analysis.views.topics import DRAW_POINTS, LEVELS, MAX_POINTS, default_level, topics_charts
 from pages import _charts
+
+PER_PAGE = 10   # topics whose expanders are drawn at once (55 at 37k: a row of pages)
+
+
+def map_draw(level: str) -> int:
+    """Points the map draws: a sample, or every point once asked (up to MAX_POINTS)."""
+    return MAX_POINTS if st.session_state.get(f"topics_draw_every_{level}") else DRAW_POINTS
+
+
+def topic_map(v, level: str) -> None:
+    """The map (a section's content: a click on its button reruns the section only)."""
+    every = f"topics_draw_every_{level}"
+    items = _charts.cached_charts(topics_charts, v, level, draw=map_draw(level))
+    _charts.show(items[1:2])
+    points = len(items[1].table)
+    if points <= DRAW_POINTS:
+        return
+    if st.session_state.get(every):   # the map shows a sample: a click draws every point (up to MAX_POINTS)
+        st.button(f"Draw a sample of {DRAW_POINTS:,} points again", key=f"{every}_off", icon=":material/scatter_plot:",
+                  on_click=lambda: st.session_state.update({every: False}))
+    else:
+        st.button(f"Draw every point of the map ({min(points, MAX_POINTS):,})", key=f"{every}_on",
+                  icon=":material/scatter_plot:", on_click=lambda: st.session_state.update({every: True}),
+                  help=f"The map draws a sample of {DRAW_POINTS:,} points by topic; its CSV export has all {points:,}.")
+
 
 st.title("Topics")
 v = _charts.view()
@@ -15,18 +42,13 @@ level = st.segmented_control("Topics of", LEVELS, default=default, key="topic_le
                                   "which is what a handful of articles has enough of.") or default
 if level == "articles" and default == "passages":
     st.info("Too few articles to form more than one article topic: the passage topics say more here.")
-every = f"topics_draw_every_{level}"
-items = _charts.cached_charts(topics_charts, v, level, draw=MAX_POINTS if st.session_state.get(every) else DRAW_POINTS)
-_charts.show(items[:2])
-points = len(items[1].table) if len(items) > 1 and isinstance(items[1], Chart) else 0
-if points > DRAW_POINTS:   # the map shows a sample: a click draws every point (up to MAX_POINTS)
-    if st.session_state.get(every):
-        st.button(f"Draw a sample of {DRAW_POINTS:,} points again", key=f"{every}_off", icon=":material/scatter_plot:",
-                  on_click=lambda: st.session_state.update({every: False}))
-    else:
-        st.button(f"Draw every point of the map ({min(points, MAX_POINTS):,})", key=f"{every}_on",
-                  icon=":material/scatter_plot:", on_click=lambda: st.session_state.update({every: True}),
-                  help=f"The map draws a sample of {DRAW_POINTS:,} points by topic; its CSV export has all {points:,}.")
+items = _charts.cached_charts(topics_charts, v, level, draw=map_draw(level))
+_charts.show(items[:1])   # the topics' bars: what the page opens on (55 topics fill the first screen at 37k)
+if len(items) > 1 and isinstance(items[1], Chart):   # the map below them: drawn when its section is opened
+    _charts.lazy_expander(f"Map of the {level}", functools.partial(topic_map, v, level),
+                          key=_charts.section_key(items[1].key), icon=":material/scatter_plot:")
+else:
+    _charts.show(items[1:2])
 _charts.show(items[2:], drawn=0)   # below the map: drawn when opened
 _charts.export_all([c for c in items if isinstance(c, Chart)], page=f"topics_{level}")
 t = v.corpus.table(f"topics_{level}")
@@ -34,10 +56,18 @@ t = v.corpus.table(f"topics_{level}")
 
 @st.fragment
 def representatives(t, level: str) -> None:
-    """One expander per topic; its terms and texts are sent when it is opened (a rerun of
-    this part only): the page arrives with a line per topic, not every topic's texts."""
+    """One expander per topic, PER_PAGE at a time (a row of pages above them); a topic's
+    terms and texts are sent when its expander is opened (a rerun of this part only)."""
     st.subheader(f"Topics of the {level}: terms and representative {level}")
-    for row in t.sort_values("topic").itertuples():
+    rows = list(t.sort_values("topic").itertuples())
+    if len(rows) > PER_PAGE:
+        starts = range(0, len(rows), PER_PAGE)
+        pages = {f"{rows[i].topic}–{rows[min(i + PER_PAGE, len(rows)) - 1].topic}": i for i in starts}
+        first = next(iter(pages))
+        shown = st.segmented_control(f"Topics ({len(rows):,}, {PER_PAGE} at a time)", list(pages), default=first,
+                                     key=f"topic_texts_page_{level}") or first
+        rows = rows[pages[shown]:pages[shown] + PER_PAGE]
+    for row in rows:
         box = st.expander(f"{row.topic}: {row.label}  ({row.size:,} {level})", key=f"topic_texts_{level}_{row.topic}",
                           on_change="rerun")
         if not box.open:

@@ -82,14 +82,16 @@ def wait_ready(page, timeout: float = 90_000) -> None:
 
 def open_chart_sections(page, timeout: float = 60_000) -> list[str]:
     """Open, one at a time, every section of the page whose chart is drawn when opened
-    (pages/_charts.show) and wait for its chart (or its note); the sections' keys."""
+    (pages/_charts.show) and wait for its chart (or its note, table or first widget); the sections' keys."""
     keys = page.evaluate("() => [...document.querySelectorAll('[data-testid=stMain] [class*=st-key-open_]')]"
                          ".map(e => e.className.match(/st-key-(open_\\S+)/)[1])")
     for key in keys:
         box = page.locator(f"[data-testid=stMain] .st-key-{key}")
         if not box.locator("details[open]").count():
             box.locator("summary").first.click()
-        box.locator("[data-testid=stPlotlyChart] .main-svg, [data-testid=stAlert]").first.wait_for(timeout=timeout)
+        # its chart, its note, or (a section of a table, such as keyword in context) its first widget
+        box.locator("[data-testid=stPlotlyChart] .main-svg, [data-testid=stAlert], [data-testid=stDataFrame], "
+                    "[data-testid=stTextInput], [data-testid=stSelectbox]").first.wait_for(timeout=timeout)
         wait_ready(page)
     return keys
 

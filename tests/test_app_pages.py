@@ -59,8 +59,8 @@ def test_clicked_outlet_filters_every_page():
 
 
 def test_entities_page_shows_entity_clusters_and_communities():
-    sections = opened("entity_over_time", "cooccurrence_network", "entity_clusters", "entity_clusters_per_outlet",
-                      "entity_communities")
+    sections = opened("entity_mentions_per_outlet", "entity_over_time", "cooccurrence_network", "entity_clusters",
+                      "entity_clusters_per_outlet", "entity_communities")
     at = run(PAGES[1], **sections)
     keys = {c.proto.id for c in at.get("plotly_chart")}
     assert len(at.get("plotly_chart")) >= 7, keys

@@ -68,3 +68,47 @@ def test_the_reader_marks_mentions_found_by_matching():
     assert out.count("<mark") == 2
     assert out.count("found by matching") == 1 and out.count("dashed") == 1
     assert 'title="Kabul (GPE, found by matching)">KABUL</mark>' in out
+
+
+def test_many_forms_with_one_first_word():
+    """Forms that share their first word are tried longest first, each word-bounded (one regex
+    for the lot when there are more than two: the same choice as trying them one by one)."""
+    forms = {"New York Times": 1, "New York": 2, "New Jersey": 3, "New Delhi": 4, "New Zealand": 5}
+    text = ("The New York Times reported. New Yorker readers in New York and New Jersey, "
+            "the New York-based firm, New Delhi_x.\nNEW YORK TIMES SAYS NEW JERSEY VOTES")
+    hits = find_mentions({"a": text}, forms, {"a": []})
+    assert [(text[s:e], eid) for _, s, e, eid in hits] == [
+        ("New York Times", 1), ("New York", 2), ("New Jersey", 3), ("New York", 2),
+        ("NEW YORK TIMES", 1), ("NEW JERSEY", 3)]
+    # a mention NER found inside "New Jersey": that name is not matched over it
+    assert found(text, forms, taken=[(text.index("New Jersey") + 4, text.index("New Jersey") + 10)]) == [
+        "New York Times", "New York", "New York", "NEW YORK TIMES", "NEW JERSEY"]
+
+
+def test_the_regex_takes_the_form_the_loop_takes():
+    """At every capitalised word of the seed pages, against forms made of their own capitalised
+    runs (many sharing a first word), the regex's match is _first_match's."""
+    import re
+
+    from analysis.entities.recall import _WORD, _first_match, _first_match_pattern, _index, _pattern
+    from tests.conftest import SEEDS
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    forms = {}
+    for text in texts:
+        for run in re.findall(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}", text):
+            words = run.split()
+            for n in range(1, len(words) + 1):
+                forms.setdefault(" ".join(words[:n]).rstrip(".'’-"), len(forms))
+    index = _index(forms, upper=False)
+    compared = hits = 0
+    for text in texts:
+        covered = bytearray(len(text) + 1)
+        for m in _WORD.finditer(text):
+            cands = index.get(m.group().rstrip(".'’-"))
+            if cands and len(cands) > 2:
+                expected = _first_match(text, m.start(), cands, False, covered)
+                assert _first_match_pattern(text, m.start(), *_pattern(cands), covered) == expected
+                compared += 1
+                hits += expected is not None
+    assert compared > 100 and hits > 20

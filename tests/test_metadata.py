@@ -113,6 +113,20 @@ def test_stated_date_line():
         assert d.value is None and d.how == "unknown", (line, d)
 
 
+def test_stated_date_line_with_a_time_first_or_a_numeric_date():
+    for line in ["Published 3:14 p.m. ET, Tue March 3, 2020", "Posted: 10:05 AM EST Mar 3, 2020",
+                 "First published on Tue 3 Mar 2020 05.00 EST", "Posted: 03/03/2020",
+                 "Posted: 2020-03-03"]:
+        assert infer_date(f"Headline here\n{line}\nBody.", {}, {}).value == "2020-03-03", line
+    # a numeric date whose day and month can be told apart; else unknown ("03/02": March 2 or 3 February)
+    assert infer_date("Headline here\nPosted: 03/22/2020\nBody.", {}, {}).value == "2020-03-22"
+    d = infer_date("Headline here\nPosted: 03/02/2020\nBody.", {}, {})
+    assert d.value is None and d.how == "unknown"
+    # an update with a time first is still an update, not the publication
+    d = infer_date("Headline here\nUpdated 3:14 p.m. ET, Mon March 2, 2020\nBody.", {}, {})
+    assert d.value is None and "is an update, not the publication" in d.evidence
+
+
 def test_byline_date_lines():
     for line, day in [("By John Stossel - August 22, 2012", "2012-08-22"),
                       ("By Doug Powers • March 25, 2016 05:37 PM", "2016-03-25"),

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app_util import run_page, shown
+from tests.app_util import opened, run_page, shown
 from tests.conftest import REPO
 from tests.test_stories import EXPECTED, build_store, corpus
 
@@ -20,7 +20,8 @@ def run(**state) -> AppTest:
 
 
 def test_seeds_page_renders_and_follows_a_filter():
-    at = run()
+    assert not cards(run())             # the story side by side is sent when its section is opened
+    at = run(**opened("one_story"))
     assert shown(at) == (5, 5)
     assert [t.value for t in at.title] == ["Stories"]
     listed = at.dataframe[0].value
@@ -48,7 +49,7 @@ def built(tmp_path_factory):
     return build_store(folder, tmp_path_factory.mktemp("stories-page-store"))
 
 
-def page(built, opened=("story_timeline", "story_blind_spots"), **filters) -> AppTest:
+def page(built, opened=("story_timeline", "story_blind_spots", "one_story"), **filters) -> AppTest:
     """The page alone, on the constructed store, with a View made from these filters."""
     from analysis.views.corpus import Corpus
     from analysis.views.charts import View

@@ -139,3 +139,21 @@ def test_tone_cache_gives_the_same_scores_and_scores_only_new_sentences(tmp_path
     read = sentence_tone(articles, sentences, cache=cache).set_index(["article_id", "sentence"])["compound"]
     assert read[(row["article_id"], row["sentence"])] == 0.123
     assert len(cache.parts()) == 2   # the other sentences were scored again, into a new part
+
+
+def test_scores_are_vaders_polarity_scores():
+    """compound_scores (which skips polarity_scores's emoji pass when a text has no emoji) gives
+    VADER's own compound for every sentence of the seed pages, emoji or not."""
+    import re
+
+    from analysis.compare.tone import analyzer, compound_scores
+    from tests.conftest import SEEDS
+
+    texts = [s for p in sorted(SEEDS.glob("*.txt"))
+             for s in re.split(r"(?<=[.!?])\s+|\n+", p.read_text(encoding="utf-8")) if s.strip()]
+    texts += ["Great news 😀 for the team!", "Sad 😢", "  kind of bad, but very GOOD!!  ", "Not bad at all :)",
+              "The ministers met in Brussels on Tuesday."]
+    vader = analyzer()
+    expected = [vader.polarity_scores(t)["compound"] for t in texts]
+    assert compound_scores(texts) == expected
+    assert len(texts) > 100 and sum(e != 0 for e in expected) > 50

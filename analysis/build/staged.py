@@ -1,7 +1,8 @@
 """The build of a large or new corpus, one process per stage: reading, NER and the core tables
 in one (they go to a staging generation of the store), then each analysis in its own, its
-tables written as it ends. The parent only reads the compact core tables back from Parquet,
-so its memory holds them and nothing else; a stage's peak ends with it.
+tables written as it ends. The parent holds no core table: each analysis's process reads the
+ones it uses from the staging folder's Parquet (StagedTables), the parent only the article
+columns the store's meta needs; so the peak is the analyses running, and a stage's ends with it.
 
 Progressive (a corpus with no whole build yet): what is done is shown while the rest runs.
 The articles (outlets, dates, titles, where each came from) are published as soon as they are
@@ -13,9 +14,12 @@ dashboard follows both.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from analysis import config
 from analysis.build import stages
@@ -35,12 +39,13 @@ def build_staged(paths, store, *, t0, files, signature, errors, manifest, rules,
     result = BuildResult(store, errors + core["errors"], list(core["messages"]), core["analysed"])
     result.timings.update(core["timings"])
     names = list(core["names"])
-    tables = {name: pd.read_parquet(staging / f"{name}.parquet") for name in names}
-    meta = partial_meta(paths, model, tables["articles"], result.errors)
+    tables = StagedTables(staging, names)   # read in each analysis's process, never here
+    articles = pd.read_parquet(staging / "articles.parquet", columns=META_COLUMNS)
+    meta = partial_meta(paths, model, articles, result.errors)
     if progressive:
         store.publish(staging, names, meta)
     infos = {}
-    chars = int(tables["articles"]["text"].str.len().sum())
+    chars = text_chars(staging / "articles.parquet")
     budget = None if chars <= stages.PARALLEL_MAX_CHARS else MEMORY_BUDGET   # a large corpus: pairs that fit
     for stage, done, seconds in _run_stages(stages.STAGES if with_analyses else (), tables, staging,
                                             n_topics=n_topics, rules=rules, parallel=2 if n_process > 1 else 1,
@@ -61,10 +66,66 @@ def build_staged(paths, store, *, t0, files, signature, errors, manifest, rules,
         for part in parts.values():
             part.unlink()
     result.timings["analysis"] = time.perf_counter() - t0 - result.timings["read"] - result.timings["ner"]
-    store.commit({}, meta_of(paths, model, tables["articles"], result.errors, result.analysed, signature, files),
+    store.commit({}, meta_of(paths, model, articles, result.errors, result.analysed, signature, files),
                  staged=staging, staged_names=names)
     result.timings["total"] = time.perf_counter() - t0
     return result
+
+
+META_COLUMNS = ["source", "removed"]   # what meta_of reads of the articles (besides their number)
+
+
+class StagedTables(Mapping):
+    """The core tables by name, each read from the staging folder's Parquet when first used
+    (then kept): handed to a forked analysis, it reads there only the tables that analysis
+    uses. The parent held them all before (3.0 GB at 37k articles, under every stage's peak)."""
+
+    def __init__(self, staging: Path, names, columns: dict | None = None):
+        self.staging, self.names, self.read = Path(staging), list(names), {}
+        self.columns = columns or {}   # table -> the columns to read (default: all)
+
+    def only(self, columns: dict) -> "StagedTables":
+        """The same tables, of which those named in columns are read with those columns only."""
+        return StagedTables(self.staging, self.names, columns)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.names:
+            raise KeyError(name)
+        if name not in self.read:
+            self.read[name] = pd.read_parquet(self.staging / f"{name}.parquet", columns=self.columns.get(name))
+        return self.read[name]
+
+    def read_rows(self, name: str, columns: list[str], key: str, values: list) -> pd.DataFrame:
+        """The rows of a table whose key is one of values (a filtered Parquet read; not kept)."""
+        return pd.read_parquet(self.staging / f"{name}.parquet", columns=columns, filters=[(key, "in", values)])
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def rows(self, name: str) -> int:
+        """A table's number of rows, from the Parquet footer (no read)."""
+        return pq.ParquetFile(self.staging / f"{name}.parquet").metadata.num_rows
+
+
+def text_chars(path: Path) -> int:
+    """The characters of the articles' text (as pandas' str.len counts them), without
+    making a Python string of each."""
+    lengths = pc.utf8_length(pq.read_table(path, columns=["text"])["text"])
+    return int(pc.sum(lengths).as_py() or 0)
+
+
+# The article columns an analysis reads, where it leaves out the text (the largest column:
+# 220M characters at 37k articles). The others read every column of the tables they use.
+STAGE_COLUMNS = {"entity clusters": {"articles": ["id"]},   # clusters.entities: ids and their number
+                 "places": {"articles": ["id", "text"]},    # entities.places.place_tables
+                 # topics.fit.fit_topics: a level's texts; the article level counts the passages
+                 "topics articles": {"articles": ["id", "title", "text"], "passages": ["article_id"],
+                                     "mentions": ["article_id", "passage", "entity"]},
+                 "topics passages": {"articles": ["id"], "passages": ["article_id", "passage", "text"],
+                                     "mentions": ["article_id", "passage", "entity"]}}
 
 
 # The analyses, longest first (37,554 AllSides articles: outlet comparison 273 s, article
@@ -81,7 +142,7 @@ MEMORY_WEIGHT = {"topics passages": 2, "sources": 1, "topics articles": 1}   # t
 MEMORY_BUDGET = config.env_int("NEWS_ANALYSIS_BUDGET", 1)
 
 
-def _run_stages(names, tables: dict, staging: Path, *, n_topics, rules, parallel: int, watch: Progress,
+def _run_stages(names, tables: StagedTables, staging: Path, *, n_topics, rules, parallel: int, watch: Progress,
                 budget: int | None = None):
     """Each analysis in a forked child of its own, `parallel` of them at a time (two: most
     of an analysis runs on one core, so one at a time left the other core idle); yields
@@ -100,11 +161,11 @@ def _run_stages(names, tables: dict, staging: Path, *, n_topics, rules, parallel
                 child = Forked(_analysis_stage, stage, tables, staging, n_topics=n_topics, rules=rules,
                                retry=False, alone=parallel == 1)
                 running[child.conn] = (stage, child, time.perf_counter())
-                watch.start(stage, len(tables["articles"]))
+                watch.start(stage, tables.rows("articles"))
             for conn in wait(list(running)):
                 stage, child, started = running.pop(conn)
                 answer = child.result()
-                watch.finish(stage, len(tables["articles"]), time.perf_counter() - started)
+                watch.finish(stage, tables.rows("articles"), time.perf_counter() - started)
                 yield stage, answer, time.perf_counter() - started
     finally:   # a stage failed: the other one stops too (it would write into a dead generation)
         for _, child, _ in running.values():
@@ -124,10 +185,12 @@ def _next_stage(pending: list[str], running: list[str], parallel: int, budget: i
     return None
 
 
-def _analysis_stage(stage: str, tables: dict, staging: Path, *, n_topics, rules) -> dict:
+def _analysis_stage(stage: str, tables: Mapping, staging: Path, *, n_topics, rules) -> dict:
     """One analysis in a child process of build_staged: its tables go straight to the staging
     folder (sending them back would copy them into the parent); returns their names. A
     topic level also leaves its part of the document map and returns its topic_info row."""
+    if isinstance(tables, StagedTables) and stage in STAGE_COLUMNS:
+        tables = tables.only(STAGE_COLUMNS[stage])
     out = stages.run_stage(stage, tables, n_topics=n_topics, rules=rules)
     done = {}
     if stage.startswith("topics "):

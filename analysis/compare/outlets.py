@@ -24,8 +24,11 @@ def outlets(articles: pd.DataFrame) -> pd.DataFrame:
     source = source.map(lambda s: s.strip() if isinstance(s, str) and s.strip() else UNKNOWN)
     out = pd.DataFrame({"article_id": articles["id"].astype(str).to_numpy(),
                         "source": source.to_numpy()})
-    if "text" in articles:
-        out["text"] = articles["text"].fillna("").astype(str).to_numpy()
+    if "text" in articles:   # the string array as it is: through numpy, each call turned every
+        # text into a Python string and back into an Arrow string (6 s at 37k articles, 6 calls a build)
+        out["text"] = articles["text"].fillna("").astype(str).array
+    if out["article_id"].is_monotonic_increasing:   # the store's order: no copy of every text
+        return out
     return out.sort_values("article_id", kind="stable").reset_index(drop=True)
 
 

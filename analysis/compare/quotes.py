@@ -98,14 +98,18 @@ class Mentions:
     """An article's mentions as arrays, sorted by start (a DataFrame filter per quote was
     most of the time of quote extraction)."""
 
-    def __init__(self, ments: pd.DataFrame):
-        ments = ments.sort_values(["start", "end"], kind="stable")
+    def __init__(self, ments: pd.DataFrame, *, sort: bool = True):
+        if sort:
+            ments = ments.sort_values(["start", "end"], kind="stable")
         self.start = ments["start"].to_numpy(dtype=np.int64)
         self.end = ments["end"].to_numpy(dtype=np.int64)
         self.type = ments["type"].to_numpy(dtype=object)
         self.entity = ments["entity"].to_numpy(dtype=object)
 
-    def subset(self, keep: np.ndarray) -> "Mentions":
+    def slice(self, lo: int, hi: int) -> "Mentions":
+        return self.subset(slice(lo, hi))
+
+    def subset(self, keep) -> "Mentions":
         out = Mentions.__new__(Mentions)
         out.start, out.end, out.type, out.entity = (self.start[keep], self.end[keep], self.type[keep],
                                                     self.entity[keep])
@@ -174,11 +178,14 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
     is the index of the sentence where the quote starts (None if no sentence has it)."""
     docs = outlets(articles)
     ments = mentions[["article_id", "entity", "type", "start", "end"]].astype({"article_id": str})
-    by_article = {k: Mentions(g) for k, g in ments.groupby("article_id", sort=False)}
+    ments = ments.sort_values(["article_id", "start", "end"], kind="stable")
+    every = Mentions(ments, sort=False)
+    by_article = _slices(ments["article_id"], every.slice)
     empty = Mentions(ments.iloc[:0])
     sents = sentences[["article_id", "sentence", "start"]].astype({"article_id": str})
-    sents_by_article = {k: (g["start"].to_numpy(), g["sentence"].to_numpy())
-                        for k, g in sents.sort_values("start", kind="stable").groupby("article_id", sort=False)}
+    sents = sents.sort_values(["article_id", "start"], kind="stable")
+    starts, numbers = sents["start"].to_numpy(), sents["sentence"].to_numpy()
+    sents_by_article = _slices(sents["article_id"], lambda lo, hi: (starts[lo:hi], numbers[lo:hi]))
     rows = []
     for article_id, source, text in docs[["article_id", "source", "text"]].itertuples(index=False):
         found = _article_quotes(text, by_article.get(article_id, empty), min_words=min_words)
@@ -193,6 +200,17 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd
     table = table.astype({"start": int, "end": int, "sentence": "Int64", "speaker": object})
     table["speaker"] = table["speaker"].where(table["speaker"].notna(), None)
     return table
+
+
+def _slices(keys: pd.Series, part) -> dict:
+    """{key: part(lo, hi)} for each run of equal keys (keys sorted): one pass over arrays, not
+    a DataFrame per group (a groupby made most of the time of extract_quotes at 37k articles)."""
+    keys = keys.to_numpy(dtype=object)
+    if not len(keys):
+        return {}
+    bounds = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    los, his = np.r_[0, bounds], np.r_[bounds, len(keys)]
+    return {keys[lo]: part(lo, hi) for lo, hi in zip(los.tolist(), his.tolist())}
 
 
 def quotes_by_source(quotes: pd.DataFrame) -> pd.DataFrame:

@@ -7,11 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import sklearn
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
+
+try:   # scikit-learn >= 1.7: a sparse product written straight into a dense array
+    from sklearn.utils.sparsefuncs import sparse_matmul_to_dense
+except ImportError:   # older: the same product through a sparse result (slower)
+    sparse_matmul_to_dense = None
 
 from analysis.compare.outlets import outlets
 from analysis.compare.words import WordCounts, count_words, kept_columns
@@ -33,8 +36,8 @@ def article_similarity(articles: pd.DataFrame, *, top_k: int = 5, min_cosine: fl
                        max_features: int = 200_000, max_df: float = 1.0,
                        words: WordCounts | None = None) -> pd.DataFrame:
     """Each article's top_k most similar other articles: (article_id, other_id, cosine)
-    on TF-IDF (stop words removed, sublinear tf). Brute-force sparse nearest
-    neighbours, computed in chunks: memory stays bounded (37k articles: ~5 min, 2 GB).
+    on TF-IDF (stop words removed, sublinear tf). Exact nearest neighbours by all the
+    pairwise products, in blocks (nearest_neighbours).
     max_df=0.05 is 3x faster but changes a third of the nearest neighbours. words: the
     unigram counts of outlets(articles)'s texts, when already counted (count_words)."""
     docs = outlets(articles)
@@ -44,17 +47,73 @@ def article_similarity(articles: pd.DataFrame, *, top_k: int = 5, min_cosine: fl
     if tfidf is None:
         return pd.DataFrame(columns=SIMILARITY_COLUMNS)
     k = min(top_k, len(docs) - 1)
-    nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(tfidf)
-    # without X: an article is not its own neighbour. Distances in blocks of 64 MB (scikit-learn's
-    # default, 1 GB, is a dense block of a gigabyte plus its sparse product at 37k articles)
-    with sklearn.config_context(working_memory=64):
-        dist, idx = nn.kneighbors()
+    sims, idx = nearest_neighbours(tfidf, k)
+    # the cosine as scikit-learn's cosine distance gave it: 1 - (1 - s) in float32
+    dist = np.clip(np.float32(1) - sims, 0, 2)
     ids = docs["article_id"].to_numpy()
     table = pd.DataFrame({"article_id": np.repeat(ids, k), "other_id": ids[idx.ravel()],
                           "cosine": (1.0 - dist.ravel()).round(6)})
     table = table[table["cosine"] > min_cosine]
     table = table.sort_values(["article_id", "cosine", "other_id"], ascending=[True, False, True])
     return table.reset_index(drop=True)
+
+
+def nearest_neighbours(vectors: sp.csr_matrix, k: int, *, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """(similarity, row) of each row's k nearest other rows by dot product (cosine: vectors
+    are l2-normalised again, as scikit-learn's cosine metric does), most similar first; ties
+    go to the lower row. Exact: every pair's product, block by block of rows, but each pair
+    once (the product is symmetric: block (i, j) with i <= j serves the rows of both), with
+    each block's product written straight into a dense array (37k articles: ~4x less CPU than
+    NearestNeighbors(metric="cosine"), which converts the whole matrix and normalises it again
+    for every chunk of rows). Memory: one transposed copy of the vectors and a block x block array."""
+    vectors = normalize(sp.csr_matrix(vectors, dtype=np.float32))
+    n = vectors.shape[0]
+    best = np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), n, dtype=np.int64)
+    starts = list(range(0, n, block))
+    columns = [vectors[lo:lo + block].T.tocsr() for lo in starts]
+    for i, lo in enumerate(starts):
+        rows = vectors[lo:lo + block]
+        for j in range(i, len(starts)):
+            prod = _dense_product(rows, columns[j])
+            if i == j:
+                np.fill_diagonal(prod, -np.inf)   # not its own neighbour
+            _keep_best(best, lo, prod, starts[j])
+            if i != j:
+                _keep_best(best, starts[j], prod.T, lo)
+    return best
+
+
+def _dense_product(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
+    if sparse_matmul_to_dense is not None:
+        return sparse_matmul_to_dense(a, b)
+    return (a @ b).toarray()
+
+
+def _keep_best(best: tuple[np.ndarray, np.ndarray], row0: int, prod: np.ndarray, col0: int) -> None:
+    """Merge prod (rows row0.., columns col0..) into best's k best of each row (in place).
+    The columns come in increasing order over the calls, so that a later value equal to a
+    kept one never displaces it (ties: the lower row)."""
+    sims, idx = best[0][row0:row0 + len(prod)], best[1][row0:row0 + len(prod)]
+    m, k = sims.shape
+    bar = sims[:, -1].copy()
+    fresh = np.isneginf(bar)   # rows without k values yet: their block's k-th best is the bar
+    if fresh.any() and prod.shape[1] >= k:
+        kth = np.partition(prod[fresh], prod.shape[1] - k, axis=1)[:, prod.shape[1] - k]
+        bar[fresh] = np.nextafter(kth, np.float32(-np.inf))   # >= the k-th: ties kept
+    r, c = np.nonzero(prod > bar[:, None])
+    v = prod[r, c]
+    r, c, v = r[v > -np.inf], c[v > -np.inf], v[v > -np.inf]
+    if not len(r):
+        return
+    rows = np.concatenate([np.repeat(np.arange(m), k), r])
+    vals = np.concatenate([sims.ravel(), v])
+    cols = np.concatenate([idx.ravel(), c + col0])
+    order = np.lexsort((cols, -vals, rows))
+    rows, vals, cols = rows[order], vals[order], cols[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    keep = rank < k
+    sims[...] = vals[keep].reshape(m, k)
+    idx[...] = cols[keep].reshape(m, k)
 
 
 def _similarity_tfidf(texts: pd.Series, words: WordCounts | None, *, max_features: int,

@@ -41,8 +41,37 @@ def compound_scores(texts: list[str]) -> list[float]:
     Brussels on Tuesday."): VADER gives a word a valence only when the word is in its
     lexicon, and a sum of zero valences is a compound of 0.0 whatever the punctuation."""
     vader = analyzer()
-    score, lexicon = vader.polarity_scores, vader.lexicon
-    return [score(t)["compound"] if _may_have_tone(t, lexicon) else 0.0 for t in texts]
+    lexicon = vader.lexicon
+    return [_compound(vader, t) if _may_have_tone(t, lexicon) else 0.0 for t in texts]
+
+
+def _compound(vader, text: str) -> float:
+    """vader.polarity_scores(text)["compound"]. polarity_scores first copies the text character
+    by character in Python, each character an emoji of its table replaced by the emoji's
+    description: with no such character (almost every news sentence) the copy is the text
+    itself, so that pass is skipped and the rest of polarity_scores runs as it is written
+    (vaderSentiment 3.3; test_tone.py compares the two on the seed pages): a fifth of the scoring."""
+    if not _emoji_chars(vader).isdisjoint(text):
+        return vader.polarity_scores(text)["compound"]
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText   # lazy: loaded with the analyzer
+
+    text = text.strip()
+    sentitext = SentiText(text)
+    words, sentiments = sentitext.words_and_emoticons, []
+    for i, item in enumerate(words):
+        if item.lower() in BOOSTER_DICT or (i < len(words) - 1 and item.lower() == "kind"
+                                            and words[i + 1].lower() == "of"):
+            sentiments.append(0)
+            continue
+        sentiments = vader.sentiment_valence(0, sentitext, item, i, sentiments)
+    sentiments = vader._but_check(words, sentiments)
+    return vader.score_valence(sentiments, text)["compound"]
+
+
+@lru_cache(maxsize=1)
+def _emoji_chars(vader) -> frozenset:
+    """The characters polarity_scores replaces (its emoji table's one-character keys)."""
+    return frozenset(k for k in vader.emojis if len(k) == 1)
 
 
 def _may_have_tone(text: str, lexicon: dict) -> bool:

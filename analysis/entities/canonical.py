@@ -101,13 +101,15 @@ def _acronym_links(text: str, surfaces: set[str]) -> dict[str, str]:
     return links
 
 
-def _resolve_article(names: list[str], labels: list[str], text: str) -> list[str]:
-    """For each mention of one article (its names and labels), the name it refers to within the article."""
+def _resolve_article(names: list[str], labels: list[str], text: str,
+                     acronyms: dict[str, str] | None = None) -> list[str]:
+    """For each mention of one article (its names and labels), the name it refers to within the
+    article. acronyms: _acronym_links(text, set(names)), when the caller has it."""
     persons = {n for n, lab in zip(names, labels) if lab == "PERSON" and len(n.split()) >= 2}
     by_last = defaultdict(set)
     for full in persons:
         by_last[full.split()[-1]].add(full)
-    acronyms = _acronym_links(text, set(names))
+    acronyms = _acronym_links(text, set(names)) if acronyms is None else acronyms
     out = []
     for n in names:
         if n in acronyms:
@@ -186,15 +188,19 @@ def resolve_keys(raw: pd.DataFrame, texts: dict[str, str]) -> tuple[pd.DataFrame
     aids, names, labels = (df[c].to_numpy(dtype=object) for c in ("article_id", "name", "label"))
     bounds = np.flatnonzero(np.r_[True, aids[1:] != aids[:-1], True])
     names, labels, resolved = names.tolist(), labels.tolist(), []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        resolved.extend(_resolve_article(names[lo:hi], labels[lo:hi], texts.get(aids[lo], "")))
+    links: dict[str, str] = {}   # acronym -> expansion keys declared anywhere in the corpus ('... (NATO)')
+    for lo, hi in zip(bounds[:-1], bounds[1:]):   # articles in id order: the first declaration wins
+        text = texts.get(aids[lo], "")
+        acronyms = _acronym_links(text, set(names[lo:hi]))
+        resolved.extend(_resolve_article(names[lo:hi], labels[lo:hi], text, acronyms))
+        for acro, expansion in acronyms.items():
+            links.setdefault(variant_key(acro), variant_key(expansion))
     df["resolved"] = resolved
     df["key"] = [resolve.country_form(variant_key(r), lab) for r, lab in zip(resolved, values(df["label"]))]
     df["own"] = df["name"].map(variant_key)
     # a surname that joined a person's full name votes PERSON, whatever the model said
     surname = [n != r and r.split()[-1] == n for n, r in zip(values(df["name"]), resolved)]
     df["vote"] = df["label"].mask(surname, "PERSON")
-    links = _corpus_acronyms(df, texts)
     df["key"] = df["key"].map(lambda k: links.get(k, k))
     df["key"] = resolve.join_name_variants(df["key"], df["vote"])
     joined, ambiguous = resolve.join_surnames(df)
@@ -273,15 +279,6 @@ def _apply_rules(df: pd.DataFrame, rules, find=None) -> tuple[pd.DataFrame, dict
         df["vote"] = set_type.fillna(df["vote"])
         df["note"] = set_type.map(lambda t: f"{USER_TYPED} {t} (aliases.csv)" if isinstance(t, str) else "")
     return df[~df["key"].isin(ignored)].reset_index(drop=True), renames
-
-
-def _corpus_acronyms(df: pd.DataFrame, texts: dict[str, str]) -> dict[str, str]:
-    """Acronym -> expansion keys declared anywhere in the corpus ('... (NATO)')."""
-    links: dict[str, str] = {}
-    for aid, group in df.groupby("article_id", sort=True):
-        for acro, expansion in _acronym_links(texts.get(aid, ""), set(values(group["name"]))).items():
-            links.setdefault(variant_key(acro), variant_key(expansion))
-    return links
 
 
 def _build_entities(df: pd.DataFrame, renames: dict[str, str], *, notes: dict[str, str] | None = None,

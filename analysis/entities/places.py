@@ -243,7 +243,9 @@ def place_tables(tables: dict[str, pd.DataFrame], rules=()) -> dict[str, pd.Data
     rules = [tuple(r) for r in rules if r[0] == "place"]
     entities, mentions = tables["entities"], tables["mentions"][MENTION_COLUMNS]
     need = set(_evidence_articles(entities, mentions))
-    arts = tables["articles"]
+    read_rows = getattr(tables, "read_rows", None)   # a staged build's tables: only these rows from Parquet
+    arts = (read_rows("articles", ["id", "text"], "id", sorted(need)) if read_rows and need
+            else tables["articles"] if need else pd.DataFrame({"id": [], "text": []}))
     texts = {a: t for a, t in zip(arts["id"], arts["text"]) if a in need}
     return {"places": resolve_places(entities, mentions, rules=rules, texts=texts),
             "places_rules": pd.DataFrame(rules, columns=RULE_COLUMNS)}

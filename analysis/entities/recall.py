@@ -81,6 +81,7 @@ def find_mentions(texts: dict[str, str], forms: dict[str, int], taken: dict[str,
     characters are never matched.("US" is "us" on an all-caps line)."""
     by_first = _index(forms, upper=False)
     by_first_upper = _index(forms, upper=True)
+    patterns: dict[str, tuple] = {}   # first word -> its forms as one pattern (built when first needed)
     out = []
     for aid, text in texts.items():
         covered = bytearray(len(text) + 1)      # 1 where NER found a mention
@@ -98,7 +99,15 @@ def find_mentions(texts: dict[str, str], forms: dict[str, int], taken: dict[str,
                 cands = table.get(word)
                 if cands is None and ("'" in word or "’" in word):
                     cands = table.get(_POSSESSIVE.sub("", word))
-                if cands and (hit := _first_match(text, p, cands, caps, covered)):
+                if not cands:
+                    continue
+                if not caps and len(cands) > 2:   # many forms share the first word ("New ..."): one regex
+                    if word not in patterns:
+                        patterns[word] = _pattern(cands)
+                    hit = _first_match_pattern(text, p, *patterns[word], covered)
+                else:
+                    hit = _first_match(text, p, cands, caps, covered)
+                if hit:
                     out.append((aid, *hit))
     return out
 
@@ -117,6 +126,26 @@ def _first_match(text: str, p: int, cands: list, caps: bool, covered: bytearray)
             return None   # overlaps a mention NER found
         return p, e, eid
     return None
+
+
+def _pattern(cands: list) -> tuple[re.Pattern, dict[str, int]]:
+    """The forms (longest first) as one alternation followed by a word boundary: its match at p
+    is the first form in that order that _first_match would take (the regex tries the
+    alternatives in order; \\w is str.isalnum() or "_"), in one call instead of a loop over them."""
+    return (re.compile("(?:" + "|".join(re.escape(form) for form, _ in cands) + r")(?!\w)"),
+            dict(cands))
+
+
+def _first_match_pattern(text: str, p: int, pattern: re.Pattern, ids: dict[str, int],
+                         covered: bytearray) -> tuple[int, int, int] | None:
+    """_first_match on a line not in capitals, the forms as _pattern's regex."""
+    m = pattern.match(text, p)
+    if m is None:
+        return None
+    e = m.end()
+    if e - p < 3 or _inside_longer_name(text, p, e) or covered.find(1, p, e) >= 0:
+        return None
+    return p, e, ids[m.group()]
 
 
 def _index(forms: dict[str, int], *, upper: bool) -> dict[str, list[tuple[str, int]]]:
@@ -188,20 +217,26 @@ def match_rows(found: list, mentions: pd.DataFrame, entities: pd.DataFrame, sent
 
 
 def _sentence_of(new: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """passage, sentence, sent_start, sent_end of each found mention (from the sentences table)."""
+    """passage, sentence, sent_start, sent_end of each found mention (from the sentences table):
+    the article's last sentence starting at or before it (its first if none does)."""
     cols = {"passage": [], "sentence": [], "sent_start": [], "sent_end": []}
-    by_article = {aid: g for aid, g in sentences.groupby("article_id", sort=False)} if len(sentences) else {}
-    for aid, s in zip(new["article_id"], new["start"]):
-        g = by_article.get(aid)
-        if g is None or g.empty:
+    sents = sentences.sort_values("article_id", kind="stable") if len(sentences) else sentences
+    keys = sents["article_id"].to_numpy(dtype=object) if len(sents) else np.zeros(0, dtype=object)
+    starts = sents["start"].to_numpy() if len(sents) else np.zeros(0, dtype=np.int64)
+    row_of = [sents[c].tolist() for c in ("passage", "sentence", "start", "end")] if len(sents) else []
+    cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    bounds = dict(zip(keys[np.r_[0, cuts]].tolist() if len(keys) else [],
+                      zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(keys)].tolist())))
+    for aid, s in zip(new["article_id"], new["start"].tolist()):
+        span = bounds.get(aid)
+        if span is None:
             for v, c in zip((0, 0, s, s), cols):
                 cols[c].append(v)
             continue
-        st = g["start"].to_numpy()
-        k = max(int(np.searchsorted(st, s, side="right")) - 1, 0)
-        row = g.iloc[k]
-        for c, v in zip(cols, (row["passage"], row["sentence"], row["start"], row["end"])):
-            cols[c].append(int(v))
+        lo, hi = span   # an article's sentences in their order (as a groupby gave them)
+        k = lo + max(int(np.searchsorted(starts[lo:hi], s, side="right")) - 1, 0)
+        for c, col in zip(cols, row_of):
+            cols[c].append(int(col[k]))
     return pd.DataFrame(cols, index=new.index)
 
 

@@ -40,8 +40,10 @@ _WEEKDAY_REF = re.compile(
     re.I)
 # (no bare "Date:": an event notice's "Date: Saturday, June 5 / Time: 7 p.m." is as common)
 _STATED = re.compile(r"^\s*(published|first published|posted|date published|publication date|updated|last updated)\s*(on|:)?\s*(?P<rest>.{6,60})$", re.I)
-_BEFORE_STATED = re.compile(r"(?i)^(?:[a-z]+day,?[ ]*|on[ ]+)?$")      # before the date, a weekday at most
-_AFTER_STATED = re.compile(r"(?i)^[ ,.]*(?:(?:at[ ]+)?\d{1,2}(?::\d{2})?[ ]*(?:[ap]\.?m\.?)?[ ]*(?:[A-Z]{2,4}T?)?)?[ ,.]*"
+# before the date: a weekday ("Mon", "Monday,") or "on", after a time at most ("3:14 p.m. ET, Mon March 2, 2020")
+_BEFORE_STATED = re.compile(r"^(?:(?:[Aa]t[ ]+)?\d{1,2}[:.]\d{2}[ ]*(?:[AaPp]\.?[Mm]\.?)?[ ]*(?:[A-Z]{2,4}T?)?[ ]*,?[ ]*)?"
+                            r"(?:(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?i:[a-z]*day)?\.?,?[ ]*|(?i:on)[ ]+)?$")
+_AFTER_STATED = re.compile(r"(?i)^[ ,.]*(?:(?:at[ ]+)?\d{1,2}(?:[:.]\d{2})?[ ]*(?:[ap]\.?m\.?)?[ ]*(?:[A-Z]{2,4}T?)?)?[ ,.]*"
                            r"(?:(?:[|•·—–-]|by)[ ]+.{0,40})?$")      # after it, a time, a byline or another field
 
 
@@ -120,7 +122,7 @@ def stated_date(line: str) -> FoundDate | None:
     if not m:
         return None
     rest = m.group("rest")
-    dates = find_dates(rest)
+    dates = find_dates(rest) or _numeric_date(rest)
     if not dates:
         return None
     start = dates[0].start
@@ -128,6 +130,17 @@ def stated_date(line: str) -> FoundDate | None:
     if not _BEFORE_STATED.match(rest[:start].strip()) or not _AFTER_STATED.match(rest[end:]):
         return None       # "Published in 1998, the book ... on June 5, 2012": a sentence, not the page's field
     return FoundDate(dates[0].date, line.strip(), 0)
+
+
+_NUMERIC = re.compile(r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b")
+
+
+def _numeric_date(text: str) -> list[FoundDate]:
+    """A numeric date of a stated line ("Posted: 03/22/2020") when its day and month can be
+    told apart (not "03/02/2020": March 2 or 3 February), as parse_given_date reads it."""
+    m = _NUMERIC.search(text)
+    date = parse_given_date(m.group(0))[0] if m else None
+    return [FoundDate(date, m.group(0), m.start())] if date else []
 
 
 _SEP = r"[•|·—–/-]"

@@ -25,6 +25,7 @@ from analysis.ingest.outlets import OutletTable, load_outlets, name_key
 from analysis.ingest.publisher_closing import _known_cues
 from analysis.ingest.publisher_cue import Cue, _clean_name, _cue, _date, _known, _mentioned, _month
 from analysis.ingest.publisher_staff import _brand, staff_cues
+from analysis.ingest.publisher_weak import candidate_cues, corroborated, same_outlet
 
 
 def _lead_cues(lines: list[str], table: OutletTable) -> list[Cue]:
@@ -116,7 +117,7 @@ def _edge_cues(lines: list[str], table: OutletTable, ends: set[str]) -> list[Cue
     for line in lines:
         if P.TWEET.search(line):        # an embedded tweet speaks for its author, not the page
             continue
-        out += staff_cues(line, table)
+        out += staff_cues(line, table) + candidate_cues(line, table, ends)
         if m := P.PRINT_ISSUE.search(line):       # its own print issue, before "first appeared in"
             noun = re.match(r"This[ ]+(?:article|story|piece|essay|column|review)\b", m.group(0))   # "This story appears in ..."
             out += filter(None, [_cue(m["name"], "print issue line", line, table, strict=not noun)])
@@ -144,7 +145,7 @@ def _copyright_cues(line: str, table: OutletTable) -> list[Cue]:
         if not m["year"] and "©" not in m.group(0):
             continue
         if _known(_clean_name(m["name"]), table) is None:     # "COPYRIGHT 2017 CREATORS.COM": noted, not taken
-            out += filter(None, [_cue(m["name"], "copyright line", line, table, strict=False, role="weak",
+            out += filter(None, [_cue(m["name"], "copyright line", line, table, strict=False, role="candidate",
                                       rule="a copyright holder the outlet table does not know: a syndicate's or a "
                                            "wire's as often as the page's")])
             continue
@@ -211,10 +212,17 @@ def decide_outlet(cues: list[Cue]) -> tuple[str | None, str]:
     publishers conflict (unknown, both in the evidence); with no publisher cue, a single
     news agency is the outlet, marked as wire copy. Syndicated copy and contributors are
     noted, never the outlet."""
-    by: dict[str, dict[str, list[Cue]]] = {r: {} for r in ("publisher", "wire", "syndicated", "contributor", "weak")}
+    by: dict[str, dict[str, list[Cue]]] = {r: {} for r in ("publisher", "wire", "syndicated", "contributor", "weak",
+                                                            "candidate")}
     for c in cues:
         by[c.role].setdefault(c.name, []).append(c)
-    publishers = _merge_short_names(by["publisher"])
+    publishers = _merge_short_names(by["publisher"]) or corroborated([c for cs in by["candidate"].values() for c in cs])
+    taken = {(c.kind, c.snippet) for cs in publishers.values() for c in cs}
+    for name, cs in by["candidate"].items():     # a weak self-reference alone: noted, not taken (unless it agrees)
+        if any(same_outlet(name, n) for n in publishers):
+            continue
+        if left := [c for c in cs if (c.kind, c.snippet) not in taken]:
+            by["weak"].setdefault(name, []).extend(left)
     for name in [n for n in publishers if P.GENERIC_NAME.match(n)]:     # "The Chronicle" alone: which one?
         by["weak"].setdefault(name, []).extend(replace(c, rule="a name any newspaper goes by: not taken without "
                                                                  "a longer name from another cue") for c in publishers.pop(name))

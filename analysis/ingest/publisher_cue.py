@@ -23,7 +23,9 @@ class Cue:
     role -- "publisher" (the page's publisher), "wire" (a news agency whose copy the page
             carries), "syndicated" (copy from a syndicate or another outlet), "contributor"
             (another outlet contributed to the report), "weak" (a name noted in the evidence,
-            never the outlet: a copyright holder the table does not know, a generic name)
+            never the outlet: a generic name), "candidate" (a weak self-reference, such as a
+            copyright holder the table does not know: the outlet only when a candidate of another
+            convention agrees, analysis.ingest.publisher_weak; else noted as weak)
     """
 
     name: str

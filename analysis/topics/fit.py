@@ -42,10 +42,9 @@ def fit_topics(articles: pd.DataFrame, passages: pd.DataFrame, mentions: pd.Data
     ments = unit_mentions(mentions, level=level)
     if units.empty:
         return _empty(level, f"no {level} with text")
-    texts = _texts_with_entities(units, ments)
     names = ments["entity"].unique()
-    vec = fit_vectors(texts, entity_names=names, random_state=random_state, n_components=lsa_dims(len(units)))
-    del texts                 # ~300 MB of strings at 900k passages, not needed from here on
+    vec = fit_vectors(_iter_texts_with_entities(units, ments), entity_names=names,   # a stream: no list of
+                      random_state=random_state, n_components=lsa_dims(len(units)))  # every text (~300 MB)
     vec = dataclasses.replace(vec, counts=None)   # nor the raw counts (the topics read the TF-IDF)
     k, selection, reason = choose_k(vec.embedding, vec.tfidf, n_topics=n_topics,
                                      random_state=random_state)
@@ -95,15 +94,17 @@ def unit_mentions(mentions: pd.DataFrame | None, *, level: str) -> pd.DataFrame:
 def _texts_with_entities(units: pd.DataFrame, ments: pd.DataFrame) -> list[str]:
     """Each unit's text, plus the token of every mentioned entity whose canonical name
     is not written out in it (so 'NATO' also counts for its canonical long name)."""
+    return list(_iter_texts_with_entities(units, ments))
+
+
+def _iter_texts_with_entities(units: pd.DataFrame, ments: pd.DataFrame):   # one text at a time
     extra: dict[tuple, list[str]] = {}
     for aid, p, name in zip(values(ments["article_id"]), values(ments["passage"]), values(ments["entity"])):
         extra.setdefault((aid, p), []).append(name)
-    out = []
     for aid, p, text in zip(values(units["article_id"]), values(units["passage"]), values(units["text"])):
         low = text.lower()
         added = [entity_token(n) for n in extra.get((aid, p), []) if n.lower() not in low]
-        out.append(text + ("\n" + " ".join(sorted(added)) if added else ""))
-    return out
+        yield text + ("\n" + " ".join(sorted(added)) if added else "")
 
 
 def choose_k(embedding: np.ndarray, tfidf, *, n_topics: int | None, random_state: int = 0):

@@ -91,7 +91,7 @@ def fit_sample(n: int, size: int = FIT_SAMPLE, random_state: int = 0) -> np.ndar
     return np.sort(np.random.default_rng(random_state).choice(n, size, replace=False))
 
 
-def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_state: int = 0,
+def fit_vectors(texts: Iterable[str], *, entity_names: Iterable[str] = (), random_state: int = 0,
                 n_components: int = 100, ngram_range: tuple[int, int] = (1, 2),
                 min_df: int | None = None, max_df: float | None = None,
                 max_features: int | None = 30_000, sample_size: int = FIT_SAMPLE) -> Vectors:
@@ -104,16 +104,23 @@ def fit_vectors(texts: list[str], *, entity_names: Iterable[str] = (), random_st
     analysis.topics.counts's (CountVectorizer's terms and counts, a quarter of its time);
     `vectorizer` counts new texts the same way."""
     pattern = entity_pattern(entity_names)
-    docs = [join_entities(t or "", pattern) for t in texts]
-    total = sum(map(len, docs))
+    seen = [0, 0]   # characters, texts
+
+    def joined():   # each text joined as it is tokenised: no list of every joined text
+        for t in texts:
+            doc = join_entities(t or "", pattern)
+            seen[0] += len(doc)
+            seen[1] += 1
+            yield doc
+
+    tok = tokenise(joined(), stop_words=STOP_WORDS)
+    total, n_docs = seen
     if total > FIT_CHARS:
-        sample_size = min(sample_size, max(1000, int(len(docs) * FIT_CHARS / total)))
-    sample = fit_sample(len(docs), sample_size, random_state)
-    auto_min, auto_max = df_limits(len(docs) if sample is None else len(sample))
+        sample_size = min(sample_size, max(1000, int(n_docs * FIT_CHARS / total)))
+    sample = fit_sample(n_docs, sample_size, random_state)
+    auto_min, auto_max = df_limits(n_docs if sample is None else len(sample))
     min_df = auto_min if min_df is None else min_df
     max_df = auto_max if max_df is None else max_df
-    tok = tokenise(docs, stop_words=STOP_WORDS)
-    del docs   # the joined texts (~300 MB at 900k passages) are token ids now
     try:
         counts, terms = ngram_counts(tok, ngram_range=ngram_range, min_df=min_df, max_df=max_df,
                                      max_features=max_features, fit_rows=sample)
