@@ -187,3 +187,17 @@ def test_silhouette_is_sklearns():
     for k in (2, 7, 40):
         labels = np.unique(rng.integers(0, k, len(x)), return_inverse=True)[1]
         assert silhouette(dist, labels) == pytest.approx(silhouette_score(dist, labels, metric="precomputed"), abs=1e-12)
+
+
+def test_a_term_that_repeats_one_word_is_never_a_topic_term():
+    # pages that print a name twice in a row (a photo credit, then the byline) make the
+    # bigram 'x x'; a topic's terms and label name the word once (seen at 37k as
+    # "Donald Trump Donald Trump")
+    texts = [t + " Striker, striker." for t in FOOTBALL] + [t + " Rubble, rubble." for t in QUAKE]
+    articles = pd.DataFrame({"id": [f"a{i}" for i in range(len(texts))], "title": "", "text": texts})
+    passages = pd.DataFrame({"article_id": articles["id"], "passage": 0, "text": texts})
+    res = fit_topics(articles, passages, None, level="articles", n_topics=2)
+    terms = [t for ts in res["topics"]["terms"] for t in ts] if len(res["topics"]) else []
+    assert terms, "the topics have terms"
+    assert all(len(set(t.lower().split())) == len(t.split()) for t in terms), terms
+    assert {"striker", "rubble"} <= set(terms)   # the word itself stays

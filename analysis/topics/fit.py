@@ -221,7 +221,7 @@ def topic_term_scores(tfidf: sp.spmatrix, labels: np.ndarray, *, min_share: floa
 
 def top_terms(scores: np.ndarray, terms: np.ndarray, *, n: int = N_TERMS) -> list[str]:
     """The n best-scoring terms (ties by term); a word already inside a better bigram
-    is skipped, so that 'safe haven' is not followed by 'haven'."""
+    is skipped, so that 'safe haven' is not followed by 'haven'; so is a word twice."""
     order = np.lexsort((terms, -scores))
     chosen: list[str] = []
     seen_words: set[str] = set()
@@ -229,7 +229,7 @@ def top_terms(scores: np.ndarray, terms: np.ndarray, *, n: int = N_TERMS) -> lis
         if scores[i] <= 0 or len(chosen) >= n:
             break
         t = str(terms[i])
-        if " " not in t and t in seen_words:
+        if (" " not in t and t in seen_words) or len(set(t.split())) < len(t.split()):   # 'x x' is no term
             continue
         chosen.append(t)
         seen_words.update(t.split())
