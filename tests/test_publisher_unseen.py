@@ -6,7 +6,7 @@ the staff address spells, a print edition, a disclosure, its staff's contributio
 or generic name is left unknown, with the name in the evidence."""
 import pytest
 
-from analysis.build.pipeline import read_articles
+from tests.corpus_util import read_invented
 
 BODY = "The council met for three hours and agreed a plan.\n\nMinisters said more talks would follow."
 
@@ -70,12 +70,7 @@ UNNAMED = {   # file: (text, what the evidence says)
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("unseen")
-    for name, (text, *_) in {**NAMED, **UNNAMED}.items():
-        (folder / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
-    articles, errors = read_articles([str(folder)])
-    assert errors == []
-    return {str(a["file"]).rsplit("/", 1)[-1][:-4]: a for _, a in articles.iterrows()}
+    return read_invented(tmp_path_factory.mktemp("unseen"), {name: text for name, (text, *_) in {**NAMED, **UNNAMED}.items()})
 
 
 @pytest.mark.parametrize("name", sorted(NAMED))

@@ -6,6 +6,7 @@ agree name it, both in the evidence; a wire's dateline then stays in the evidenc
 import pytest
 
 from analysis.build.pipeline import read_articles
+from tests.corpus_util import read_invented
 
 BODY = "The council met for three hours and agreed a plan.\n\nMinisters said more talks would follow."
 COPYRIGHT = "© 2019 Harbor Lights. All rights reserved."
@@ -51,12 +52,7 @@ UNNAMED = {   # file: (text, what the evidence says)
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("weak")
-    for name, (text, *_) in {**NAMED, **UNNAMED}.items():
-        (folder / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
-    articles, errors = read_articles([str(folder)])
-    assert errors == []
-    return {str(a["file"]).rsplit("/", 1)[-1][:-4]: a for _, a in articles.iterrows()}
+    return read_invented(tmp_path_factory.mktemp("weak"), {name: text for name, (text, *_) in {**NAMED, **UNNAMED}.items()})
 
 
 @pytest.mark.parametrize("name", sorted(NAMED))
